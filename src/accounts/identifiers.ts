@@ -1,0 +1,50 @@
+import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { z } from 'zod';
+import type { IdentifierKind } from '../platform/db/schema.js';
+
+/**
+ * An email address or a phone number is the customer's account. Emails are trimmed, NFC-normalised and matched
+ * case-insensitively; phones are parsed to E.164. `normalized` is what lookups and uniqueness use; `value` is
+ * what the customer typed, shown back to them.
+ */
+export interface ParsedIdentifier {
+  kind: IdentifierKind;
+  value: string;
+  normalized: string;
+}
+
+export type IdentifierProblem = 'email_invalid' | 'phone_invalid' | 'too_long';
+
+const emailShape = z.email();
+const MAX_EMAIL = 254;
+
+export function parseEmail(input: string): ParsedIdentifier | IdentifierProblem {
+  const value = input.normalize('NFC').trim();
+  if (value.length > MAX_EMAIL) return 'too_long';
+  if (!emailShape.safeParse(value).success) return 'email_invalid';
+  return { kind: 'email', value, normalized: value.toLowerCase() };
+}
+
+export function parsePhone(input: string, defaultRegion: string): ParsedIdentifier | IdentifierProblem {
+  const value = input.normalize('NFKC').trim();
+  if (value.length > 40) return 'too_long';
+  if (!/^[+\d\s().\-]+$/.test(value)) return 'phone_invalid';
+  const phone = parsePhoneNumberFromString(value, defaultRegion as CountryCode);
+  if (!phone || !phone.isValid()) return 'phone_invalid';
+  return { kind: 'phone', value: phone.formatInternational(), normalized: phone.number };
+}
+
+/** Sign-in and "find your account" accept either; an @ means email. */
+export function parseIdentifier(input: string, defaultRegion: string): ParsedIdentifier | IdentifierProblem {
+  return input.includes('@') ? parseEmail(input) : parsePhone(input, defaultRegion);
+}
+
+export function isProblem(result: ParsedIdentifier | IdentifierProblem): result is IdentifierProblem {
+  return typeof result === 'string';
+}
+
+export const identifierMessages: Record<IdentifierProblem, string> = {
+  email_invalid: 'Enter an email address like name@example.com.',
+  phone_invalid: 'Enter a phone number with its country code, like +1 415 555 0132.',
+  too_long: 'That is too long to be an email address or phone number.',
+};

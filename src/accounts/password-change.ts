@@ -1,0 +1,53 @@
+import type { Deps, RequestInfo } from '../platform/context.js';
+import { errors } from '../platform/errors.js';
+import { hashPassword } from '../passwords/hashing.js';
+import { checkPassword, normalizePassword } from '../passwords/policy.js';
+import { recordEvent } from '../activity/audit.js';
+import { checkPasswordFactor } from '../signin/password-factor.js';
+import { endOtherSessions, reauthenticateSession, type AuthenticatedSession } from '../sessions/store.js';
+import { getAccount, listIdentifiers, updatePasswordHash } from './store.js';
+import { sendSecurityNotice } from './notices.js';
+
+/**
+ * Changing the password needs the current one (ASVS 6.2.3), checked through the shared password factor and its
+ * throttle; the new one meets the policy; other sessions end unless the customer chose to keep them (ASVS
+ * 7.4.3); this session gets a new token; every verified address is told.
+ */
+export async function changePassword(
+  deps: Deps,
+  input: { session: AuthenticatedSession; currentPassword: string; newPassword: string; signOutOthers: boolean; info: RequestInfo },
+): Promise<{ token: string; endedSessions: number }> {
+  const { accountId } = input.session;
+  const account = await getAccount(deps.db, accountId);
+  if (!account) throw errors.unauthenticated();
+  const identifiers = await listIdentifiers(deps.db, accountId);
+  const verdict = checkPassword(input.newPassword, {
+    name: account.name,
+    email: identifiers.find((i) => i.kind === 'email')?.normalized,
+    phone: identifiers.find((i) => i.kind === 'phone')?.normalized,
+  });
+  if (!verdict.ok) throw errors.invalidInput({ newPassword: verdict.message! });
+  try {
+    await checkPasswordFactor(deps, { accountId, subject: accountId, password: input.currentPassword, info: input.info, method: 'step_up' });
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && error.code === 'signin.failed') {
+      throw errors.invalidInput({ currentPassword: 'Your current password is not correct.' });
+    }
+    throw error;
+  }
+  if (normalizePassword(input.newPassword) === normalizePassword(input.currentPassword)) {
+    throw errors.invalidInput({ newPassword: 'Your new password must be different from your current one.' });
+  }
+  const passwordHash = await hashPassword(normalizePassword(input.newPassword));
+  const endedSessions = await deps.db.transaction().execute(async (trx) => {
+    const tx = { ...deps, db: trx };
+    await updatePasswordHash(trx, deps.clock, accountId, passwordHash, true);
+    const ended = input.signOutOthers ? await endOtherSessions(tx, accountId, input.session.sessionId) : 0;
+    await sendSecurityNotice(tx, trx, { accountId, name: account.name, change: 'password_changed', info: input.info });
+    await recordEvent(trx, deps.clock, { accountId, type: 'password.changed', info: input.info, detail: { endedSessions: ended } });
+    return ended;
+  });
+  deps.notifyOutbox();
+  const token = await reauthenticateSession(deps, input.session.sessionId);
+  return { token, endedSessions };
+}

@@ -1,0 +1,44 @@
+import type { Deps, RequestInfo } from '../platform/context.js';
+import { errors } from '../platform/errors.js';
+import { recordEvent } from '../activity/audit.js';
+import { getAccount, listIdentifiers, updateName } from './store.js';
+import { pendingContacts } from './contact-changes.js';
+import { validateName } from './fields.js';
+import { sendSecurityNotice } from './notices.js';
+
+/** What a customer sees of their own account. The internal id is deliberately absent. */
+export interface Profile {
+  name: string;
+  email: string;
+  phone: string | null;
+  pendingEmail: string | null;
+  pendingPhone: string | null;
+  memberSince: number;
+}
+
+export async function getProfile(deps: Deps, accountId: string): Promise<Profile> {
+  const account = await getAccount(deps.db, accountId);
+  if (!account) throw errors.unauthenticated();
+  const identifiers = await listIdentifiers(deps.db, accountId);
+  const pending = await pendingContacts(deps, accountId);
+  return {
+    name: account.name,
+    email: identifiers.find((i) => i.kind === 'email' && i.isPrimary)?.value ?? '',
+    phone: identifiers.find((i) => i.kind === 'phone' && i.verified)?.value ?? null,
+    pendingEmail: pending.email ?? null,
+    pendingPhone: pending.phone ?? null,
+    memberSince: account.createdAt,
+  };
+}
+
+export async function changeName(deps: Deps, input: { accountId: string; name: string; info: RequestInfo }): Promise<string> {
+  const name = validateName(input.name);
+  if (typeof name !== 'string') throw errors.invalidInput({ name: name.message });
+  await deps.db.transaction().execute(async (trx) => {
+    await updateName(trx, deps.clock, input.accountId, name);
+    await sendSecurityNotice({ ...deps, db: trx }, trx, { accountId: input.accountId, name, change: 'name_changed', info: input.info });
+    await recordEvent(trx, deps.clock, { accountId: input.accountId, type: 'name.changed', info: input.info });
+  });
+  deps.notifyOutbox();
+  return name;
+}

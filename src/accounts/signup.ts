@@ -1,0 +1,168 @@
+import type { Deps, RequestInfo } from '../platform/context.js';
+import { DAY } from '../platform/clock.js';
+import { AppError, errors } from '../platform/errors.js';
+import { advanceFlow, createFlow, loadFlow, requireState, type Flow } from '../platform/flows.js';
+import { enqueueMessage } from '../platform/outbox.js';
+import { recordFailure, sourceKey, throttleState, type ThrottlePolicy } from '../platform/throttle.js';
+import { HOUR } from '../platform/clock.js';
+import { hashPassword } from '../passwords/hashing.js';
+import { checkPassword, normalizePassword } from '../passwords/policy.js';
+import { signupConfirmationEmail, signupExistingAccountEmail } from '../notify/messages.js';
+import { recordEvent } from '../activity/audit.js';
+import { codeDeps, consumeCode, consumeLink, findPending, issueCode, reissueCode } from '../verification/codes.js';
+import { parseEmail, parsePhone, isProblem, identifierMessages, type ParsedIdentifier } from './identifiers.js';
+import { insertAccount, isIdentifierTaken } from './store.js';
+import { validateName } from './fields.js';
+import { startPhoneConfirmation } from './contact-changes.js';
+
+/**
+ * Sign-up is a flow: the account is created only once the customer proves the email address, so nobody can
+ * park an account on someone else's address (pre-hijacking, Sudhodanan & Paverd 2022). An address that already
+ * has an account gets the same answer on screen; its owner gets an email instead of a code (ASVS 6.3.8).
+ */
+export const SIGNUP_TTL_MS = DAY;
+const SIGNUP_SOURCE_POLICY: ThrottlePolicy = { freeFailures: 10, firstWaitMs: 60_000, maxWaitMs: HOUR, forgetAfterMs: HOUR };
+
+interface SignupData {
+  name: string;
+  email: ParsedIdentifier;
+  phone: ParsedIdentifier | null;
+  passwordHash: string;
+  existing: boolean;
+}
+
+export interface SignupInput {
+  name: string;
+  email: string;
+  phone?: string;
+  password: string;
+}
+
+export interface SignupStarted {
+  flowId: string;
+  email: string;
+  expiresAt: number;
+}
+
+export async function startSignup(deps: Deps, input: SignupInput, info: RequestInfo): Promise<SignupStarted> {
+  const fields: Record<string, string> = {};
+  const name = validateName(input.name);
+  if (typeof name !== 'string') fields.name = name.message;
+  const email = parseEmail(input.email);
+  if (isProblem(email)) fields.email = identifierMessages[email];
+  let phone: ParsedIdentifier | null = null;
+  if (input.phone && input.phone.trim()) {
+    const parsed = parsePhone(input.phone, deps.config.defaultPhoneRegion);
+    if (isProblem(parsed)) fields.phone = identifierMessages[parsed === 'email_invalid' ? 'phone_invalid' : parsed];
+    else phone = parsed;
+  }
+  const verdict = checkPassword(input.password, {
+    name: typeof name === 'string' ? name : undefined,
+    email: isProblem(email) ? undefined : email.normalized,
+    phone: phone?.normalized,
+  });
+  if (!verdict.ok) fields.password = verdict.message!;
+  if (Object.keys(fields).length > 0 || typeof name !== 'string' || isProblem(email)) throw errors.invalidInput(fields);
+
+  // Each sign-up counts against the source, so one address can't flood inboxes.
+  const source = sourceKey('signup', info.ip);
+  const state = await throttleState(deps.db, deps.clock, source);
+  if (state.retryAfterSeconds > 0) throw errors.throttled(state.retryAfterSeconds);
+  await recordFailure(deps.db, deps.clock, source, SIGNUP_SOURCE_POLICY);
+
+  // Hash before looking the address up, so both branches cost the same.
+  const passwordHash = await hashPassword(normalizePassword(input.password));
+  const flowId = await deps.db.transaction().execute(async (trx) => {
+    const tx = { ...deps, db: trx };
+    const existing = await isIdentifierTaken(trx, email);
+    const flow = await createFlow<SignupData>(trx, deps.clock, {
+      kind: 'signup',
+      state: 'confirm_email',
+      ttlMs: SIGNUP_TTL_MS,
+      data: { name, email, phone, passwordHash: existing ? '' : passwordHash, existing },
+    });
+    const issued = await issueCode(codeDeps(tx), {
+      purpose: 'signup_email',
+      channel: 'email',
+      target: email.normalized,
+      ttlMs: SIGNUP_TTL_MS,
+      flowId: flow.id,
+      withLink: true,
+    });
+    if (existing) {
+      await enqueueMessage(trx, deps.clock, signupExistingAccountEmail({ to: email.value, publicUrl: deps.config.publicUrl }));
+    } else {
+      await enqueueMessage(trx, deps.clock, signupConfirmationEmail({ to: email.value, name, code: issued.code, link: confirmLink(deps, flow.id, issued.linkToken!), publicUrl: deps.config.publicUrl }));
+    }
+    await recordEvent(trx, deps.clock, { accountId: null, type: 'signup.started', info });
+    return flow.id;
+  });
+  deps.notifyOutbox();
+  return { flowId, email: email.value, expiresAt: deps.clock.now() + SIGNUP_TTL_MS };
+}
+
+/** Links come from the configured public URL, never from request headers (GHSA-569q-mpph-wgww). */
+function confirmLink(deps: Deps, flowId: string, token: string): string {
+  return `${deps.config.publicUrl}/signup/confirm/link?flow=${encodeURIComponent(flowId)}&token=${encodeURIComponent(token)}`;
+}
+
+export async function loadSignupFlow(deps: Deps, flowId: string): Promise<Flow<SignupData>> {
+  return loadFlow<SignupData>(deps.db, deps.clock, flowId, 'signup');
+}
+
+/** Confirms the typed code; on success the account exists and the caller may start a session. */
+export async function confirmSignupCode(deps: Deps, flowId: string, code: string, info: RequestInfo): Promise<string> {
+  const flow = await loadSignupFlow(deps, flowId);
+  requireState(flow, 'confirm_email');
+  const record = await findPending(codeDeps(deps), { flowId }, 'signup_email');
+  await consumeCode(codeDeps(deps), record, code).catch(async (error: unknown) => {
+    await recordEvent(deps.db, deps.clock, { accountId: null, type: 'code.failed', info, detail: { purpose: 'signup_email' } });
+    throw error;
+  });
+  return completeSignup(deps, flow, info);
+}
+
+/** Confirms by the emailed link; the flow is whichever one the link's token was made for. */
+export async function confirmSignupLink(deps: Deps, flowId: string, token: string, info: RequestInfo): Promise<string> {
+  const flow = await loadSignupFlow(deps, flowId);
+  requireState(flow, 'confirm_email');
+  const record = await consumeLink(codeDeps(deps), token, 'signup_email');
+  if (record.flow_id !== flow.id) throw errors.codeExpired();
+  return completeSignup(deps, flow, info);
+}
+
+async function completeSignup(deps: Deps, flow: Flow<SignupData>, info: RequestInfo): Promise<string> {
+  const data = flow.data;
+  // An existing address never had a code sent, so reaching here means a bug; refuse rather than merge.
+  if (data.existing) throw errors.codeExpired();
+  const accountId = await deps.db.transaction().execute(async (trx) => {
+    const tx = { ...deps, db: trx };
+    if (await isIdentifierTaken(trx, data.email)) {
+      throw new AppError(409, 'signup.email_taken', 'This email address already has an account. Please sign in instead.');
+    }
+    const id = await insertAccount(trx, deps.clock, { name: data.name, passwordHash: data.passwordHash, email: data.email });
+    await advanceFlow(trx, deps.clock, flow, 'confirm_email', { state: 'done', accountId: id, data: { ...data, passwordHash: '' }, done: true });
+    await recordEvent(trx, deps.clock, { accountId: id, type: 'signup.completed', info });
+    await recordEvent(trx, deps.clock, { accountId: id, type: 'email.verified', info });
+    if (data.phone) await startPhoneConfirmation(tx, { accountId: id, phone: data.phone, info });
+    return id;
+  });
+  deps.notifyOutbox();
+  return accountId;
+}
+
+export async function resendSignupCode(deps: Deps, flowId: string): Promise<void> {
+  const flow = await loadSignupFlow(deps, flowId);
+  requireState(flow, 'confirm_email');
+  const record = await findPending(codeDeps(deps), { flowId }, 'signup_email');
+  if (!record) throw errors.codeExpired();
+  await deps.db.transaction().execute(async (trx) => {
+    const issued = await reissueCode(codeDeps({ ...deps, db: trx }), record, SIGNUP_TTL_MS);
+    const data = flow.data;
+    // The owner of an existing address is told once; a resend changes nothing they see.
+    if (!data.existing) {
+      await enqueueMessage(trx, deps.clock, signupConfirmationEmail({ to: data.email.value, name: data.name, code: issued.code, link: confirmLink(deps, flow.id, issued.linkToken!), publicUrl: deps.config.publicUrl }));
+    }
+  });
+  deps.notifyOutbox();
+}

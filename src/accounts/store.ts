@@ -1,0 +1,135 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../platform/clock.js';
+import { newId } from '../platform/crypto.js';
+import type { AccountStatus, Database, IdentifierKind } from '../platform/db/schema.js';
+import type { ParsedIdentifier } from './identifiers.js';
+
+/** The accounts feature's queries. Other features call these functions, never the tables. */
+export interface AccountRecord {
+  id: string;
+  name: string;
+  status: AccountStatus;
+  passwordHash: string | null;
+  createdAt: number;
+}
+
+export interface IdentifierRecord {
+  kind: IdentifierKind;
+  value: string;
+  normalized: string;
+  verified: boolean;
+  isPrimary: boolean;
+}
+
+export async function insertAccount(
+  db: Kysely<Database>,
+  clock: Clock,
+  input: { name: string; passwordHash: string; email: ParsedIdentifier },
+): Promise<string> {
+  const now = clock.now();
+  const id = newId();
+  await db
+    .insertInto('accounts')
+    .values({ id, name: input.name, status: 'active', password_hash: input.passwordHash, password_changed_at: now, created_at: now, updated_at: now })
+    .execute();
+  await insertIdentifier(db, clock, id, input.email, { primary: true, verified: true });
+  return id;
+}
+
+export async function insertIdentifier(
+  db: Kysely<Database>,
+  clock: Clock,
+  accountId: string,
+  identifier: ParsedIdentifier,
+  options: { primary: boolean; verified: boolean },
+): Promise<void> {
+  const now = clock.now();
+  await db
+    .insertInto('identifiers')
+    .values({
+      id: newId(),
+      account_id: accountId,
+      kind: identifier.kind,
+      value: identifier.value,
+      normalized: identifier.normalized,
+      is_primary: options.primary ? 1 : 0,
+      verified_at: options.verified ? now : null,
+      created_at: now,
+    })
+    .execute();
+}
+
+/** Only verified identifiers sign in or block others: an unproven claim is nobody's account. */
+export async function findAccountByIdentifier(
+  db: Kysely<Database>,
+  identifier: Pick<ParsedIdentifier, 'kind' | 'normalized'>,
+): Promise<AccountRecord | undefined> {
+  const row = await db
+    .selectFrom('identifiers')
+    .innerJoin('accounts', 'accounts.id', 'identifiers.account_id')
+    .select(['accounts.id', 'accounts.name', 'accounts.status', 'accounts.password_hash', 'accounts.created_at'])
+    .where('identifiers.normalized', '=', identifier.normalized)
+    .where('identifiers.kind', '=', identifier.kind)
+    .where('identifiers.verified_at', 'is not', null)
+    .executeTakeFirst();
+  return row && toAccount(row);
+}
+
+export async function getAccount(db: Kysely<Database>, accountId: string): Promise<AccountRecord | undefined> {
+  const row = await db
+    .selectFrom('accounts')
+    .select(['id', 'name', 'status', 'password_hash', 'created_at'])
+    .where('id', '=', accountId)
+    .executeTakeFirst();
+  return row && toAccount(row);
+}
+
+export async function listIdentifiers(db: Kysely<Database>, accountId: string): Promise<IdentifierRecord[]> {
+  const rows = await db
+    .selectFrom('identifiers')
+    .select(['kind', 'value', 'normalized', 'verified_at', 'is_primary'])
+    .where('account_id', '=', accountId)
+    .orderBy('is_primary', 'desc')
+    .orderBy('created_at', 'asc')
+    .execute();
+  return rows.map((r) => ({ kind: r.kind, value: r.value, normalized: r.normalized, verified: r.verified_at !== null, isPrimary: r.is_primary === 1 }));
+}
+
+export async function isIdentifierTaken(db: Kysely<Database>, identifier: Pick<ParsedIdentifier, 'kind' | 'normalized'>): Promise<boolean> {
+  return (await findAccountByIdentifier(db, identifier)) !== undefined;
+}
+
+export async function updateName(db: Kysely<Database>, clock: Clock, accountId: string, name: string): Promise<void> {
+  await db.updateTable('accounts').set({ name, updated_at: clock.now() }).where('id', '=', accountId).execute();
+}
+
+export async function updatePasswordHash(db: Kysely<Database>, clock: Clock, accountId: string, passwordHash: string, changed: boolean): Promise<void> {
+  const now = clock.now();
+  await db
+    .updateTable('accounts')
+    .set(changed ? { password_hash: passwordHash, password_changed_at: now, updated_at: now } : { password_hash: passwordHash })
+    .where('id', '=', accountId)
+    .execute();
+}
+
+/** Replaces the account's primary email with a newly proven one. */
+export async function replacePrimaryEmail(db: Kysely<Database>, clock: Clock, accountId: string, email: ParsedIdentifier): Promise<void> {
+  const now = clock.now();
+  await db
+    .updateTable('identifiers')
+    .set({ value: email.value, normalized: email.normalized, verified_at: now })
+    .where('account_id', '=', accountId)
+    .where('kind', '=', 'email')
+    .where('is_primary', '=', 1)
+    .execute();
+}
+
+/** Sets the account's one phone number to a newly proven one. */
+export async function replacePhone(db: Kysely<Database>, clock: Clock, accountId: string, phone: ParsedIdentifier | null): Promise<void> {
+  await db.deleteFrom('identifiers').where('account_id', '=', accountId).where('kind', '=', 'phone').execute();
+  if (phone) await insertIdentifier(db, clock, accountId, phone, { primary: false, verified: true });
+}
+
+function toAccount(row: { id: string; name: string; status: AccountStatus; password_hash: string | null; created_at: number }): AccountRecord {
+  return { id: row.id, name: row.name, status: row.status, passwordHash: row.password_hash, createdAt: row.created_at };
+}

@@ -1,0 +1,50 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../platform/clock.js';
+import { newId } from '../platform/crypto.js';
+import type { Database } from '../platform/db/schema.js';
+import type { RequestInfo } from '../platform/context.js';
+
+/**
+ * The append-only audit trail of security events. There is deliberately no update or delete here: the only
+ * removal is the retention job. Details never carry secrets, codes or tokens.
+ */
+export type AuditEventType =
+  | 'signup.started'
+  | 'signup.completed'
+  | 'signin.succeeded'
+  | 'signin.failed'
+  | 'signin.throttled'
+  | 'stepup.succeeded'
+  | 'stepup.failed'
+  | 'session.ended'
+  | 'sessions.ended_others'
+  | 'signout'
+  | 'password.changed'
+  | 'password.rehashed'
+  | 'name.changed'
+  | 'email.change_requested'
+  | 'email.changed'
+  | 'email.verified'
+  | 'phone.change_requested'
+  | 'phone.verified'
+  | 'phone.removed'
+  | 'code.failed';
+
+export async function recordEvent(
+  db: Kysely<Database>,
+  clock: Clock,
+  event: { accountId: string | null; type: AuditEventType; info?: RequestInfo; detail?: Record<string, string | number | boolean> },
+): Promise<void> {
+  await db
+    .insertInto('audit_events')
+    .values({
+      id: newId(),
+      account_id: event.accountId,
+      type: event.type,
+      ip: event.info?.ip ?? null,
+      user_agent: event.info?.userAgent.slice(0, 512) ?? null,
+      detail: JSON.stringify(event.detail ?? {}),
+      created_at: clock.now(),
+    })
+    .execute();
+}

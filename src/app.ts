@@ -1,0 +1,91 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import type { Config } from './config.js';
+import type { Clock } from './platform/clock.js';
+import type { Deps } from './platform/context.js';
+import type { Db } from './platform/db/connect.js';
+import { ApiRegistry } from './platform/http/api.js';
+import { installErrorHandler } from './platform/http/error-handler.js';
+import { installSecurityHeaders } from './platform/http/security-headers.js';
+import { registerAssets } from './platform/http/assets.js';
+import { loggerOptions } from './platform/logging.js';
+import { DeliveryWorker } from './notify/delivery-worker.js';
+import { createSmtpTransport } from './notify/email-transport.js';
+import { createWebhookSmsTransport } from './notify/sms-transport.js';
+import { registerDevMailbox } from './notify/mailbox-page.js';
+import { registerAccountApi } from './accounts/api.js';
+import { registerSigninApi } from './signin/api.js';
+import { registerSessionApi } from './sessions/api.js';
+import { registerPages } from './pages/routes.js';
+
+export interface App {
+  fastify: FastifyInstance;
+  deps: Deps;
+  worker: DeliveryWorker;
+  close(): Promise<void>;
+}
+
+/** Every feature's routes are registered here, by hand, in one list. */
+export async function buildApp(options: { config: Config; db: Db; clock: Clock }): Promise<App> {
+  const { config, db, clock } = options;
+  const fastify = Fastify({
+    logger: loggerOptions(config),
+    trustProxy: config.trustProxy,
+    bodyLimit: 64 * 1024,
+    // Ids in URLs are short; anything longer is hostile.
+    routerOptions: { maxParamLength: 200 },
+    return503OnClosing: true,
+  });
+
+  const email = config.smtpUrl ? createSmtpTransport(config.smtpUrl, config.mailFrom) : undefined;
+  const sms = config.smsWebhookUrl ? createWebhookSmsTransport(config.smsWebhookUrl) : undefined;
+  const worker = new DeliveryWorker({
+    db: db.kysely,
+    clock,
+    log: fastify.log,
+    email,
+    sms,
+    devMailbox: config.devMailbox,
+    scrubAfterSend: config.env === 'production',
+  });
+  const deps: Deps = {
+    config,
+    db: db.kysely,
+    engine: db.engine,
+    clock,
+    log: fastify.log,
+    notifyOutbox: () => worker.kick(),
+  };
+
+  await fastify.register(cookie);
+  await fastify.register(formbody, { bodyLimit: 64 * 1024 });
+  installSecurityHeaders(fastify, config);
+  installErrorHandler(fastify);
+  registerAssets(fastify);
+
+  fastify.get('/healthz', async (_request, reply) => {
+    await db.kysely.selectFrom('accounts').select('id').limit(1).execute();
+    return reply.header('cache-control', 'no-store').send({ status: 'ok' });
+  });
+
+  const api = new ApiRegistry(fastify, deps);
+  registerSigninApi(api, deps);
+  registerAccountApi(api, deps);
+  registerSessionApi(api, deps);
+  fastify.get('/api/openapi.json', async () => api.openApiDocument());
+
+  registerPages(fastify, deps);
+  registerDevMailbox(fastify, { db: db.kysely, config });
+
+  return {
+    fastify,
+    deps,
+    worker,
+    close: async () => {
+      await fastify.close();
+      await worker.stop();
+      email?.close();
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+
+/**
+ * Environment → typed, validated Config. Parsed once at start and passed down explicitly; nothing reads
+ * process.env after this. Defaults make `npm start` work on a laptop; production refuses weak settings.
+ */
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  host: string;
+  port: number;
+  publicUrl: string;
+  /** HMAC key for codes, CSRF and device cookies. */
+  secret: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  smsWebhookUrl: string | undefined;
+  defaultPhoneRegion: string;
+  sessionIdleMinutes: number;
+  sessionAbsoluteDays: number;
+  stepUpMinutes: number;
+  /** Only development and test may show what would be sent. */
+  devMailbox: boolean;
+  /** The `__Host-` prefix requires Secure, and browsers drop Secure cookies on plain http except on localhost. */
+  secureCookies: boolean;
+  trustProxy: boolean;
+  logLevel: string;
+}
+
+const DEV_SECRET = 'development-only-secret-not-for-production-use';
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  SECRET: z.string().optional(),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  MAIL_FROM: z.string().min(3).default('Custos <no-reply@localhost>'),
+  SMS_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DEFAULT_PHONE_REGION: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter country code').default('US'),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(60 * 24 * 90).default(60 * 24 * 7),
+  SESSION_ABSOLUTE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  STEP_UP_MINUTES: z.coerce.number().int().min(1).max(60).default(10),
+  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  if (production) {
+    const missing: string[] = [];
+    if (!e.SECRET || !isStrongSecret(e.SECRET)) missing.push('SECRET (at least 32 characters, not a repeated or example value)');
+    if (!e.PUBLIC_URL) missing.push('PUBLIC_URL');
+    if (!e.DATABASE_URL) missing.push('DATABASE_URL');
+    if (missing.length) throw new ConfigError(`Refusing to start in production without: ${missing.join(', ')}`);
+  }
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl,
+    secret: e.SECRET ?? DEV_SECRET,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    smsWebhookUrl: e.SMS_WEBHOOK_URL,
+    defaultPhoneRegion: e.DEFAULT_PHONE_REGION,
+    sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    sessionAbsoluteDays: e.SESSION_ABSOLUTE_DAYS,
+    stepUpMinutes: e.STEP_UP_MINUTES,
+    devMailbox: !production,
+    secureCookies: true,
+    trustProxy: e.TRUST_PROXY === 'true',
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** A secret must be long and not trivially guessable (e.g. "aaaa…", the development default). */
+export function isStrongSecret(secret: string): boolean {
+  if (secret.length < 32 || secret === DEV_SECRET) return false;
+  return new Set(secret).size >= 10;
+}

@@ -1,0 +1,143 @@
+import type { OutgoingMessage } from '../platform/outbox.js';
+import { button, code, facts, formatTime, greeting, renderHtml, renderText, text, type Block } from './message-layout.js';
+
+/**
+ * Everything Custos sends, one function per message. Templates receive only what they show: the internal
+ * account id goes to the outbox row's account_id for bookkeeping and never into the content.
+ */
+export const PASSWORD_RESET_PATH = '/recovery/password';
+export const SECURITY_PATH = '/account/security';
+
+function email(template: string, to: string, subject: string, blocks: Block[], publicUrl: string, accountId?: string): OutgoingMessage {
+  const content = { subject, blocks, publicUrl };
+  return {
+    accountId: accountId ?? null,
+    channel: 'email',
+    template,
+    recipient: to,
+    subject,
+    text: renderText(content),
+    html: renderHtml(content),
+  };
+}
+
+export function signupConfirmationEmail(m: { to: string; name?: string; code: string; link: string; publicUrl: string; accountId?: string }): OutgoingMessage {
+  return email('signupConfirmationEmail', m.to, 'Confirm your email address', [
+    greeting(m.name),
+    text('Thanks for creating a Custos account. To finish, enter this code on the confirmation page:'),
+    code(m.code),
+    text('Or confirm your address with this button:'),
+    button('Confirm email address', m.link),
+    text("The code and the link expire in 24 hours. Don't share them with anyone."),
+    text("If you didn't try to create an account, you can safely ignore this email."),
+  ], m.publicUrl, m.accountId);
+}
+
+export function signupExistingAccountEmail(m: { to: string; publicUrl: string; accountId?: string }): OutgoingMessage {
+  return email('signupExistingAccountEmail', m.to, 'You already have an account', [
+    greeting(),
+    text('Someone, perhaps you, tried to create a Custos account with this email address. This address already has an account, so no new account was created.'),
+    text('If it was you, you can sign in with this address:'),
+    button('Sign in', `${m.publicUrl}/signin`),
+    text(`Forgotten your password? Reset it here: ${m.publicUrl}${PASSWORD_RESET_PATH}`),
+    text("If this wasn't you, you can ignore this email; your account is safe."),
+  ], m.publicUrl, m.accountId);
+}
+
+export function emailChangeCodeEmail(m: { to: string; name?: string; code: string; publicUrl: string; accountId?: string }): OutgoingMessage {
+  return email('emailChangeCodeEmail', m.to, 'Confirm your new email address', [
+    greeting(m.name),
+    text('You asked to use this email address for your Custos account. To confirm it, enter this code:'),
+    code(m.code),
+    text("The code expires in 24 hours. Don't share it with anyone."),
+    text("If you didn't ask for this, you can ignore this email. This address will not be added to any account."),
+  ], m.publicUrl, m.accountId);
+}
+
+export function emailInUseEmail(m: { to: string; publicUrl: string; accountId?: string }): OutgoingMessage {
+  return email('emailInUseEmail', m.to, 'Your email address was entered on another account', [
+    greeting(),
+    text('Someone tried to add this email address to a different Custos account. This address already belongs to your account, so nothing was changed.'),
+    text('If it was you, you can sign in with this address instead:'),
+    button('Sign in', `${m.publicUrl}/signin`),
+    text(`If this wasn't you, your account is safe and you don't need to do anything. You can review your security settings at any time: ${m.publicUrl}${SECURITY_PATH}`),
+  ], m.publicUrl, m.accountId);
+}
+
+export function phoneCodeSms(m: { to: string; code: string; accountId?: string }): OutgoingMessage {
+  return {
+    accountId: m.accountId ?? null,
+    channel: 'sms',
+    template: 'phoneCodeSms',
+    recipient: m.to,
+    subject: 'Phone confirmation code',
+    text: `Custos: ${m.code} is your code to confirm this phone number. It expires in 10 minutes. Don't share it with anyone.`,
+  };
+}
+
+export type SecurityChange =
+  | 'password_changed'
+  | 'email_change_requested'
+  | 'email_changed'
+  | 'phone_added'
+  | 'phone_changed'
+  | 'phone_removed'
+  | 'sessions_ended'
+  | 'name_changed';
+
+/** The subject, and the first paragraph, which says what happened. `detail` is already masked by the caller. */
+function describeChange(change: SecurityChange, detail?: string): { subject: string; lead: string } {
+  const to = detail ? ` to ${detail}` : '';
+  const number = detail ? ` (${detail})` : '';
+  switch (change) {
+    case 'password_changed':
+      return { subject: 'Your password was changed', lead: 'The password for your Custos account was changed.' };
+    case 'email_change_requested':
+      return {
+        subject: 'A change of your email address was requested',
+        lead: `Someone asked to change the email address on your Custos account${to}. The change takes effect only once the new address is confirmed.`,
+      };
+    case 'email_changed':
+      return {
+        subject: 'Your email address was changed',
+        lead: `The email address on your Custos account was changed${to}. From now on, account emails go to the new address.`,
+      };
+    case 'phone_added':
+      return { subject: 'A phone number was added to your account', lead: `A phone number${number} was added to your Custos account.` };
+    case 'phone_changed':
+      return { subject: 'Your phone number was changed', lead: `The phone number on your Custos account was changed${to}.` };
+    case 'phone_removed':
+      return { subject: 'A phone number was removed from your account', lead: `A phone number${number} was removed from your Custos account.` };
+    case 'sessions_ended':
+      return { subject: 'You were signed out on your other devices', lead: 'Your Custos account was signed out on all your other devices.' };
+    case 'name_changed':
+      return { subject: 'The name on your account was changed', lead: 'The name on your Custos account was changed.' };
+  }
+}
+
+export function securityNoticeEmail(m: {
+  to: string;
+  name?: string;
+  change: SecurityChange;
+  at: number;
+  device?: string;
+  place?: string;
+  detail?: string;
+  publicUrl: string;
+  accountId?: string;
+}): OutgoingMessage {
+  const { subject, lead } = describeChange(m.change, m.detail);
+  return email('securityNoticeEmail', m.to, subject, [
+    greeting(m.name),
+    text(lead),
+    facts([
+      ['When', formatTime(m.at)],
+      ['Device', m.device?.trim()],
+      ['Place', m.place?.trim()],
+    ]),
+    text("If this was you, you don't need to do anything."),
+    text("If this wasn't you, change your password right away, then review your security settings, where you can see every device signed in to your account and sign them out."),
+    button('Review security settings', `${m.publicUrl}${SECURITY_PATH}`),
+    text(`If you can't sign in, reset your password: ${m.publicUrl}${PASSWORD_RESET_PATH}`),
+  ], m.publicUrl, m.accountId);
+}

@@ -1,0 +1,38 @@
+import { Algorithm, hash, verify } from '@node-rs/argon2';
+
+/**
+ * argon2id at OWASP's first recommended setting (m=19 MiB, t=2, p=1; CS Password Storage). The PHC string
+ * stores its own parameters and salt, so raising these later upgrades old hashes at the next sign-in.
+ */
+export const ARGON2_PARAMS = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+export async function hashPassword(password: string): Promise<string> {
+  return hash(password, ARGON2_PARAMS);
+}
+
+export async function verifyPassword(stored: string, password: string): Promise<boolean> {
+  try {
+    return await verify(stored, password);
+  } catch {
+    return false;
+  }
+}
+
+/** True when the stored hash was made with weaker (or different) parameters than today's. */
+export function needsRehash(stored: string): boolean {
+  const match = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/.exec(stored);
+  if (!match) return true;
+  const [, m, t, p] = match.map(Number);
+  return m !== ARGON2_PARAMS.memoryCost || t !== ARGON2_PARAMS.timeCost || p !== ARGON2_PARAMS.parallelism;
+}
+
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Unknown identifiers still cost one full verify against a real hash at the same parameters, so a wrong
+ * email and a wrong password take the same time (ASVS 6.3.8; better-auth sign-in.ts makes the same choice).
+ */
+export async function burnVerifyTime(password: string): Promise<void> {
+  dummyHash ??= hash('custos-timing-equaliser', ARGON2_PARAMS);
+  await verifyPassword(await dummyHash, password);
+}

@@ -1,0 +1,25 @@
+import type { Kysely } from 'kysely';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../config.js';
+import type { Clock } from './clock.js';
+import type { Database } from './db/schema.js';
+import type { Engine } from './db/connect.js';
+
+/**
+ * What every feature's domain functions receive: explicit dependencies, no globals. Built once in app.ts.
+ */
+export interface Deps {
+  config: Config;
+  db: Kysely<Database>;
+  engine: Engine;
+  clock: Clock;
+  log: FastifyBaseLogger;
+  /** Wakes the delivery worker after a transaction that wrote to the outbox has committed. */
+  notifyOutbox(): void;
+}
+
+/** Who is asking, for the audit trail, session list and alerts. */
+export interface RequestInfo {
+  ip: string;
+  userAgent: string;
+}

@@ -1,0 +1,40 @@
+import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+
+/** 32 random bytes from the CSPRNG, base64url: 256 bits, above the 128-bit floor (ASVS 7.2.3). */
+export function randomToken(bytes = 32): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+/** An opaque internal id: 128 random bits. Never shown to customers. */
+export function newId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/** A numeric one-time code, each digit drawn uniformly from the CSPRNG. */
+export function randomDigits(length = 6): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += String(randomInt(10));
+  return out;
+}
+
+/** Tokens are stored only as this hash; the database never holds a usable token. */
+export function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('base64url');
+}
+
+/** Keyed hash for short secrets (6-digit codes) so a database dump cannot be brute-forced offline. */
+export function hmac(secret: string, ...parts: string[]): string {
+  const mac = createHmac('sha256', secret);
+  for (const part of parts) mac.update(`${part.length}:${part}`);
+  return mac.digest('base64url');
+}
+
+export function constantTimeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  if (left.length !== right.length) {
+    timingSafeEqual(left, left);
+    return false;
+  }
+  return timingSafeEqual(left, right);
+}

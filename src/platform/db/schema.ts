@@ -1,0 +1,125 @@
+/**
+ * Table types, the single source for both engines. Times are epoch milliseconds (bigint in PostgreSQL,
+ * integer in SQLite) so comparisons and arithmetic are the same everywhere; flags are 0/1 integers.
+ */
+export interface Database {
+  accounts: AccountTable;
+  identifiers: IdentifierTable;
+  flows: FlowTable;
+  verifications: VerificationTable;
+  sessions: SessionTable;
+  throttles: ThrottleTable;
+  outbox: OutboxTable;
+  audit_events: AuditEventTable;
+}
+
+export type AccountStatus = 'active' | 'locked' | 'closed';
+
+export interface AccountTable {
+  id: string;
+  name: string;
+  status: AccountStatus;
+  password_hash: string | null;
+  password_changed_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export type IdentifierKind = 'email' | 'phone';
+
+export interface IdentifierTable {
+  id: string;
+  account_id: string;
+  kind: IdentifierKind;
+  /** As the customer typed it (trimmed, NFC); shown back to them. */
+  value: string;
+  /** What lookups and uniqueness use: lower-cased email, E.164 phone. */
+  normalized: string;
+  is_primary: number;
+  verified_at: number | null;
+  created_at: number;
+}
+
+export interface FlowTable {
+  id: string;
+  kind: string;
+  state: string;
+  account_id: string | null;
+  /** JSON: what the flow carries between steps (never a plaintext secret). */
+  data: string;
+  /** JSON array of factors proven so far, e.g. ["password"]. */
+  factors_passed: string;
+  created_at: number;
+  expires_at: number;
+  completed_at: number | null;
+}
+
+export interface VerificationTable {
+  id: string;
+  account_id: string | null;
+  flow_id: string | null;
+  purpose: string;
+  channel: 'email' | 'sms';
+  target: string;
+  code_hash: string;
+  link_hash: string | null;
+  attempts: number;
+  max_attempts: number;
+  sends: number;
+  last_sent_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+  created_at: number;
+}
+
+export interface SessionTable {
+  id: string;
+  account_id: string;
+  token_hash: string;
+  factors: string;
+  created_at: number;
+  authenticated_at: number;
+  last_used_at: number;
+  idle_expires_at: number;
+  expires_at: number;
+  ended_at: number | null;
+  ip: string;
+  user_agent: string;
+  device: string;
+  place: string;
+}
+
+export interface ThrottleTable {
+  key: string;
+  failures: number;
+  blocked_until: number;
+  updated_at: number;
+}
+
+export interface OutboxTable {
+  id: string;
+  account_id: string | null;
+  channel: 'email' | 'sms';
+  template: string;
+  recipient: string;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  status: 'pending' | 'sent' | 'failed';
+  attempts: number;
+  next_attempt_at: number;
+  locked_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
+export interface AuditEventTable {
+  id: string;
+  account_id: string | null;
+  type: string;
+  ip: string | null;
+  user_agent: string | null;
+  detail: string;
+  created_at: number;
+}

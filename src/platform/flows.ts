@@ -1,0 +1,106 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from './clock.js';
+import { newId } from './crypto.js';
+import type { Database } from './db/schema.js';
+import { errors } from './errors.js';
+
+/**
+ * A flow is a stored, expiring record with an explicit state (sign-up, sign-in, step-up, …). Pages and the
+ * JSON API render and advance the same flows. Every step moves the state with one conditional update, so a
+ * step can't be replayed or raced: whoever moves it first wins, the other gets `flow.wrong_step`.
+ */
+export type FlowKind = 'signup' | 'signin';
+
+export interface Flow<Data = Record<string, unknown>> {
+  id: string;
+  kind: FlowKind;
+  state: string;
+  accountId: string | null;
+  data: Data;
+  factorsPassed: string[];
+  expiresAt: number;
+}
+
+export async function createFlow<Data>(
+  db: Kysely<Database>,
+  clock: Clock,
+  input: { kind: FlowKind; state: string; ttlMs: number; accountId?: string | null; data: Data },
+): Promise<Flow<Data>> {
+  const now = clock.now();
+  const flow: Flow<Data> = {
+    id: newId(),
+    kind: input.kind,
+    state: input.state,
+    accountId: input.accountId ?? null,
+    data: input.data,
+    factorsPassed: [],
+    expiresAt: now + input.ttlMs,
+  };
+  await db
+    .insertInto('flows')
+    .values({
+      id: flow.id,
+      kind: flow.kind,
+      state: flow.state,
+      account_id: flow.accountId,
+      data: JSON.stringify(flow.data),
+      factors_passed: '[]',
+      created_at: now,
+      expires_at: flow.expiresAt,
+      completed_at: null,
+    })
+    .execute();
+  return flow;
+}
+
+/** Loads a live flow of the given kind; an unknown id is 404, an expired one 410. */
+export async function loadFlow<Data>(db: Kysely<Database>, clock: Clock, id: string, kind: FlowKind): Promise<Flow<Data>> {
+  const row = await db.selectFrom('flows').selectAll().where('id', '=', id).where('kind', '=', kind).executeTakeFirst();
+  if (!row) throw errors.notFound('request');
+  if (row.expires_at <= clock.now()) throw errors.flowExpired();
+  return {
+    id: row.id,
+    kind: row.kind as FlowKind,
+    state: row.state,
+    accountId: row.account_id,
+    data: JSON.parse(row.data) as Data,
+    factorsPassed: JSON.parse(row.factors_passed) as string[],
+    expiresAt: row.expires_at,
+  };
+}
+
+/** Moves a flow from `from` to a new state; throws unless this call made the move. */
+export async function advanceFlow<Data>(
+  db: Kysely<Database>,
+  clock: Clock,
+  flow: Flow<Data>,
+  from: string,
+  to: { state: string; accountId?: string | null; data?: Data; factorsPassed?: string[]; done?: boolean },
+): Promise<Flow<Data>> {
+  const now = clock.now();
+  const result = await db
+    .updateTable('flows')
+    .set({
+      state: to.state,
+      account_id: to.accountId === undefined ? flow.accountId : to.accountId,
+      data: JSON.stringify(to.data ?? flow.data),
+      factors_passed: JSON.stringify(to.factorsPassed ?? flow.factorsPassed),
+      completed_at: to.done ? now : null,
+    })
+    .where('id', '=', flow.id)
+    .where('state', '=', from)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) throw errors.flowState();
+  return {
+    ...flow,
+    state: to.state,
+    accountId: to.accountId === undefined ? flow.accountId : to.accountId,
+    data: to.data ?? flow.data,
+    factorsPassed: to.factorsPassed ?? flow.factorsPassed,
+  };
+}
+
+export function requireState(flow: Flow<unknown>, state: string): void {
+  if (flow.state !== state) throw errors.flowState();
+}

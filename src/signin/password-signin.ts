@@ -1,0 +1,75 @@
+import type { Deps, RequestInfo } from '../platform/context.js';
+import { MINUTE } from '../platform/clock.js';
+import { sha256 } from '../platform/crypto.js';
+import { errors } from '../platform/errors.js';
+import { advanceFlow, createFlow, loadFlow, requireState, type Flow } from '../platform/flows.js';
+import { identifierMessages, isProblem, parseIdentifier } from '../accounts/identifiers.js';
+import { findAccountByIdentifier } from '../accounts/store.js';
+import { recordEvent } from '../activity/audit.js';
+import { createSession } from '../sessions/store.js';
+import { checkPasswordFactor } from './password-factor.js';
+
+/**
+ * The sign-in flow: identify (email or phone) → password → done. The session is created only when the flow
+ * reaches `done`; a second factor will be one more state between password and done, so nothing before it
+ * ever holds a session (Better Auth GHSA-xg6x-h9c9-2m83, Kratos CVE-2024-45042).
+ *
+ * The identify step never says whether the account exists: every identifier moves to `password`, and an
+ * unknown one fails there exactly like a wrong password (ASVS 6.3.8).
+ */
+export const SIGNIN_TTL_MS = 15 * MINUTE;
+
+export interface SigninData {
+  identifier?: string;
+  /** Throttle subject: the account, or for an unknown identifier a hash of it, so both throttle alike. */
+  subject?: string;
+}
+
+export type SigninFlow = Flow<SigninData>;
+
+export async function startSignin(deps: Deps): Promise<SigninFlow> {
+  return createFlow<SigninData>(deps.db, deps.clock, { kind: 'signin', state: 'identify', ttlMs: SIGNIN_TTL_MS, data: {} });
+}
+
+export async function loadSignin(deps: Deps, flowId: string): Promise<SigninFlow> {
+  return loadFlow<SigninData>(deps.db, deps.clock, flowId, 'signin');
+}
+
+export async function submitIdentifier(deps: Deps, flowId: string, input: string): Promise<SigninFlow> {
+  const flow = await loadSignin(deps, flowId);
+  requireState(flow, 'identify');
+  const identifier = parseIdentifier(input, deps.config.defaultPhoneRegion);
+  if (isProblem(identifier)) {
+    const field = identifier === 'too_long' ? 'too_long' : input.includes('@') ? 'email_invalid' : 'phone_invalid';
+    throw errors.invalidInput({ identifier: identifierMessages[field] });
+  }
+  const account = await findAccountByIdentifier(deps.db, identifier);
+  return advanceFlow(deps.db, deps.clock, flow, 'identify', {
+    state: 'password',
+    accountId: account?.id ?? null,
+    data: { identifier: identifier.value, subject: account?.id ?? `unknown:${sha256(identifier.normalized)}` },
+  });
+}
+
+export interface SigninResult {
+  token: string;
+  sessionId: string;
+  expiresAt: number;
+  accountId: string;
+}
+
+export async function submitPassword(deps: Deps, flowId: string, password: string, info: RequestInfo): Promise<SigninResult> {
+  const flow = await loadSignin(deps, flowId);
+  requireState(flow, 'password');
+  const accountId = await checkPasswordFactor(deps, {
+    accountId: flow.accountId,
+    subject: flow.data.subject ?? 'unknown',
+    password,
+    info,
+    method: 'password',
+  });
+  await advanceFlow(deps.db, deps.clock, flow, 'password', { state: 'done', factorsPassed: ['password'], done: true });
+  const session = await createSession(deps, { accountId, factors: ['password'], info });
+  await recordEvent(deps.db, deps.clock, { accountId, type: 'signin.succeeded', info, detail: { method: 'password' } });
+  return { ...session, accountId };
+}

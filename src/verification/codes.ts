@@ -1,0 +1,162 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../platform/clock.js';
+import { MINUTE } from '../platform/clock.js';
+import { constantTimeEqual, hmac, newId, randomDigits, randomToken, sha256 } from '../platform/crypto.js';
+import type { Database, VerificationTable } from '../platform/db/schema.js';
+import { errors } from '../platform/errors.js';
+
+/**
+ * One-time codes for email and phone confirmation (SECURITY.md "One-time codes"): 6 digits from the CSPRNG,
+ * stored as an HMAC keyed with the server secret and bound to the flow or account and purpose that made them;
+ * at most MAX_ATTEMPTS wrong tries; consumed by one conditional update, so two concurrent uses → one winner.
+ * A resend replaces the code but keeps the failure count (a resend must not buy more guesses).
+ */
+export const MAX_ATTEMPTS = 5;
+export const MAX_SENDS = 5;
+export const RESEND_AFTER_MS = MINUTE;
+
+export type CodePurpose = 'signup_email' | 'email_change' | 'phone_confirm';
+
+export interface CodeDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  secret: string;
+}
+
+export interface IssuedCode {
+  verificationId: string;
+  code: string;
+  linkToken?: string;
+}
+
+export type VerificationRecord = VerificationTable;
+
+export function codeDeps(deps: { db: Kysely<Database>; clock: Clock; config: { secret: string } }): CodeDeps {
+  return { db: deps.db, clock: deps.clock, secret: deps.config.secret };
+}
+
+export async function issueCode(
+  deps: CodeDeps,
+  input: { purpose: CodePurpose; channel: 'email' | 'sms'; target: string; ttlMs: number; accountId?: string; flowId?: string; withLink?: boolean },
+): Promise<IssuedCode> {
+  const now = deps.clock.now();
+  // A new request for the same thing voids the previous code.
+  if (input.accountId) {
+    await deps.db
+      .updateTable('verifications')
+      .set({ consumed_at: now })
+      .where('account_id', '=', input.accountId)
+      .where('purpose', '=', input.purpose)
+      .where('consumed_at', 'is', null)
+      .execute();
+  }
+  const verificationId = newId();
+  const code = randomDigits(6);
+  const linkToken = input.withLink ? randomToken() : undefined;
+  await deps.db
+    .insertInto('verifications')
+    .values({
+      id: verificationId,
+      account_id: input.accountId ?? null,
+      flow_id: input.flowId ?? null,
+      purpose: input.purpose,
+      channel: input.channel,
+      target: input.target,
+      code_hash: hmac(deps.secret, verificationId, code),
+      link_hash: linkToken ? sha256(linkToken) : null,
+      attempts: 0,
+      max_attempts: MAX_ATTEMPTS,
+      sends: 1,
+      last_sent_at: now,
+      expires_at: now + input.ttlMs,
+      consumed_at: null,
+      created_at: now,
+    })
+    .execute();
+  return { verificationId, code, linkToken };
+}
+
+/** The live code for a flow or an account and purpose, if any. */
+export async function findPending(
+  deps: CodeDeps,
+  owner: { flowId: string } | { accountId: string },
+  purpose: CodePurpose,
+): Promise<VerificationRecord | undefined> {
+  let query = deps.db.selectFrom('verifications').selectAll().where('purpose', '=', purpose).where('consumed_at', 'is', null);
+  query = 'flowId' in owner ? query.where('flow_id', '=', owner.flowId) : query.where('account_id', '=', owner.accountId);
+  return query.orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+}
+
+/** A fresh code on the same record: the expiry restarts, the failure count does not. */
+export async function reissueCode(deps: CodeDeps, record: VerificationRecord, ttlMs: number): Promise<IssuedCode> {
+  const now = deps.clock.now();
+  const wait = record.last_sent_at + RESEND_AFTER_MS - now;
+  if (wait > 0) throw errors.resendTooSoon(Math.ceil(wait / 1000));
+  if (record.sends >= MAX_SENDS) throw errors.codeExhausted();
+  const code = randomDigits(6);
+  const linkToken = record.link_hash ? randomToken() : undefined;
+  const result = await deps.db
+    .updateTable('verifications')
+    .set({
+      code_hash: hmac(deps.secret, record.id, code),
+      link_hash: linkToken ? sha256(linkToken) : null,
+      sends: record.sends + 1,
+      last_sent_at: now,
+      expires_at: now + ttlMs,
+    })
+    .where('id', '=', record.id)
+    .where('sends', '=', record.sends)
+    .where('consumed_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) throw errors.codeExpired();
+  return { verificationId: record.id, code, linkToken };
+}
+
+/**
+ * Checks a typed code against the record and consumes it; throws a code.* error otherwise. The attempt is
+ * reserved by an atomic increment before comparing, so a burst of parallel guesses gets MAX_ATTEMPTS tries in
+ * total, not MAX_ATTEMPTS each.
+ */
+export async function consumeCode(deps: CodeDeps, record: VerificationRecord | undefined, code: string): Promise<VerificationRecord> {
+  const now = deps.clock.now();
+  if (!record || record.consumed_at !== null || record.expires_at <= now) throw errors.codeExpired();
+  const reserved = await deps.db
+    .updateTable('verifications')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+    .where('id', '=', record.id)
+    .where('attempts', '<', record.max_attempts)
+    .where('consumed_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(reserved.numUpdatedRows) !== 1) throw errors.codeExhausted();
+  const typed = code.replace(/\s+/g, '');
+  if (!constantTimeEqual(hmac(deps.secret, record.id, typed), record.code_hash)) {
+    const after = await deps.db.selectFrom('verifications').select('attempts').where('id', '=', record.id).executeTakeFirst();
+    throw (after?.attempts ?? record.max_attempts) >= record.max_attempts ? errors.codeExhausted() : errors.codeInvalid();
+  }
+  return claim(deps, record);
+}
+
+/** Consumes the record a link token points at, if it is live and of the expected purpose. */
+export async function consumeLink(deps: CodeDeps, linkToken: string, purpose: CodePurpose): Promise<VerificationRecord> {
+  const record = await deps.db
+    .selectFrom('verifications')
+    .selectAll()
+    .where('link_hash', '=', sha256(linkToken))
+    .where('purpose', '=', purpose)
+    .executeTakeFirst();
+  if (!record || record.consumed_at !== null || record.expires_at <= deps.clock.now()) throw errors.codeExpired();
+  return claim(deps, record);
+}
+
+async function claim(deps: CodeDeps, record: VerificationRecord): Promise<VerificationRecord> {
+  const now = deps.clock.now();
+  const result = await deps.db
+    .updateTable('verifications')
+    .set({ consumed_at: now })
+    .where('id', '=', record.id)
+    .where('consumed_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) throw errors.codeExpired();
+  return { ...record, consumed_at: now };
+}
