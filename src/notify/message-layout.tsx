@@ -53,7 +53,7 @@ export function renderText(content: EmailContent): string {
         return block.rows.map(([label, value]) => `${label}: ${value}`).join('\n');
     }
   });
-  return [...parts, SIGN_OFF.join('\n'), '--', `${NEVER_ASK}\n${content.publicUrl}`].join('\n\n') + '\n';
+  return [...parts, SIGN_OFF.join('\n'), `${NEVER_ASK}\n${content.publicUrl}`].join('\n\n') + '\n';
 }
 
 const styles = {

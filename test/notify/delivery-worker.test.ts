@@ -97,8 +97,8 @@ describe('DeliveryWorker', () => {
 
     expect(await worker({ email: first }).worker.deliverDue()).toBe(1);
 
-    expect(first.sent).toEqual(['customer00@example.com']);
-    const second = (await rows())[1]!;
+    expect(first.sent).toHaveLength(1);
+    const second = (await rows()).find((r) => r.recipient !== first.sent[0]);
     expect(second).toMatchObject({ status: 'pending', attempts: 1, next_attempt_at: clock.now() + 30_000, last_error: 'relay down' });
   });
 
