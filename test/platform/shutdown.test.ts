@@ -1,0 +1,58 @@
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { createTestApp } from '../helpers/app.js';
+
+function get(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('operations', () => {
+  it('answers GET /healthz over real HTTP', async () => {
+    const t = await createTestApp();
+    await t.app.fastify.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = t.app.fastify.server.address() as AddressInfo;
+    const health = await get(port, '/healthz');
+    expect(health.status).toBe(200);
+    expect(JSON.parse(health.body)).toEqual({ status: 'ok' });
+    await t.close();
+  });
+
+  it('graceful shutdown finishes a request that is in flight, then stops accepting', async () => {
+    const t = await createTestApp();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inHandler = new Promise<void>((resolve) => (entered = resolve));
+    t.app.fastify.get('/__held', async () => {
+      entered();
+      await held;
+      return { finished: true };
+    });
+    await t.app.fastify.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = t.app.fastify.server.address() as AddressInfo;
+
+    const inFlight = get(port, '/__held');
+    await inHandler;
+    let closed = false;
+    const closing = t.app.close().then(() => (closed = true));
+    // The close cannot complete while the request is still being handled.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(closed).toBe(false);
+    release();
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ finished: true });
+    await closing;
+    await expect(get(port, '/healthz')).rejects.toThrow();
+    await t.database.close();
+  });
+});
