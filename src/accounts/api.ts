@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Deps } from '../platform/context.js';
 import type { ApiRegistry } from '../platform/http/api.js';
 import { setSessionCookie } from '../platform/http/session-cookie.js';
+import { setDeviceCookie } from '../platform/http/request-info.js';
 import { text } from '../platform/http/validation.js';
 import { createSession } from '../sessions/store.js';
 import { checkPassword } from '../passwords/policy.js';
@@ -34,6 +35,7 @@ export function registerAccountApi(api: ApiRegistry, deps: Deps): void {
       const accountId = await confirmSignupCode(deps, params.flowId!, body.code, info);
       const session = await createSession(deps, { accountId, factors: ['password'], info });
       setSessionCookie(reply, deps.config, session.token, session.expiresAt);
+      setDeviceCookie(reply, deps.config, info);
       return { session: { token: session.token, expires_at: iso(session.expiresAt) } };
     },
   });

@@ -3,6 +3,7 @@ import type { Deps, RequestInfo } from '../platform/context.js';
 import type { Database } from '../platform/db/schema.js';
 import { enqueueMessage } from '../platform/outbox.js';
 import { securityNoticeEmail } from '../notify/messages.js';
+import { securityNoticeSms } from '../notify/alerts.js';
 import { describeDevice } from '../activity/device.js';
 import { describePlace } from '../activity/place.js';
 import { listIdentifiers } from './store.js';
@@ -10,8 +11,8 @@ import { listIdentifiers } from './store.js';
 export type SecurityChange = Parameters<typeof securityNoticeEmail>[0]['change'];
 
 /**
- * Tells the customer about a change to their sign-in details, at every verified email address and at any
- * extra address given (the old one, after an email change; ASVS 6.3.7). Written to the outbox inside the
+ * Tells the customer about a change to their sign-in details, at every verified email address and phone, and
+ * at any extra address given (the old one, after an email change; ASVS 6.3.7). Written to the outbox inside the
  * caller's transaction.
  */
 export async function sendSecurityNotice(
@@ -22,6 +23,10 @@ export async function sendSecurityNotice(
   const identifiers = await listIdentifiers(db, input.accountId);
   const recipients = new Set(identifiers.filter((i) => i.kind === 'email' && i.verified).map((i) => i.value));
   for (const extra of input.alsoTo ?? []) recipients.add(extra);
+  const phone = identifiers.find((i) => i.kind === 'phone' && i.verified);
+  if (phone) {
+    await enqueueMessage(db, deps.clock, securityNoticeSms({ to: phone.normalized, change: input.change, publicUrl: deps.config.publicUrl, accountId: input.accountId }));
+  }
   for (const to of recipients) {
     await enqueueMessage(
       db,

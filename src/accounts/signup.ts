@@ -9,6 +9,7 @@ import { hashPassword } from '../passwords/hashing.js';
 import { checkPassword, normalizePassword } from '../passwords/policy.js';
 import { signupConfirmationEmail, signupExistingAccountEmail } from '../notify/messages.js';
 import { recordEvent } from '../activity/audit.js';
+import { rememberDevice } from '../activity/known-devices.js';
 import { codeDeps, consumeCode, consumeLink, findPending, issueCode, reissueCode } from '../verification/codes.js';
 import { parseEmail, parsePhone, isProblem, identifierMessages, type ParsedIdentifier } from './identifiers.js';
 import { insertAccount, isIdentifierTaken } from './store.js';
@@ -143,6 +144,8 @@ async function completeSignup(deps: Deps, flow: Flow<SignupData>, info: RequestI
     const id = await insertAccount(trx, deps.clock, { name: data.name, passwordHash: data.passwordHash, email: data.email });
     await advanceFlow(trx, deps.clock, flow, 'confirm_email', { state: 'done', accountId: id, data: { ...data, passwordHash: '' }, done: true });
     await recordEvent(trx, deps.clock, { accountId: id, type: 'signup.completed', info });
+    // The browser that created the account is its first known device: signing in from it again is no news.
+    await rememberDevice(tx, trx, id, info);
     await recordEvent(trx, deps.clock, { accountId: id, type: 'email.verified', info });
     if (data.phone) await startPhoneConfirmation(tx, { accountId: id, phone: data.phone, info });
     return id;

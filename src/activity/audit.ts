@@ -3,6 +3,8 @@ import type { Clock } from '../platform/clock.js';
 import { newId } from '../platform/crypto.js';
 import type { Database } from '../platform/db/schema.js';
 import type { RequestInfo } from '../platform/context.js';
+import { describeDevice } from './device.js';
+import { describePlace } from './place.js';
 
 /**
  * The append-only audit trail of security events. There is deliberately no update or delete here: the only
@@ -45,6 +47,8 @@ export async function recordEvent(
       user_agent: event.info?.userAgent.slice(0, 512) ?? null,
       detail: JSON.stringify(event.detail ?? {}),
       created_at: clock.now(),
+      device: event.info ? describeDevice(event.info.userAgent) : null,
+      place: event.info ? describePlace(event.info.ip) : null,
     })
     .execute();
 }

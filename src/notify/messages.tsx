@@ -8,7 +8,8 @@ import { button, code, facts, formatTime, greeting, renderHtml, renderText, text
 export const PASSWORD_RESET_PATH = '/recovery/password';
 export const SECURITY_PATH = '/account/security';
 
-function email(template: string, to: string, subject: string, blocks: Block[], publicUrl: string, accountId?: string): OutgoingMessage {
+/** One email from its blocks, rendered to both parts. */
+export function composeEmail(template: string, to: string, subject: string, blocks: Block[], publicUrl: string, accountId?: string): OutgoingMessage {
   const content = { subject, blocks, publicUrl };
   return {
     accountId: accountId ?? null,
@@ -22,7 +23,7 @@ function email(template: string, to: string, subject: string, blocks: Block[], p
 }
 
 export function signupConfirmationEmail(m: { to: string; name?: string; code: string; link: string; publicUrl: string; accountId?: string }): OutgoingMessage {
-  return email('signupConfirmationEmail', m.to, 'Confirm your email address', [
+  return composeEmail('signupConfirmationEmail', m.to, 'Confirm your email address', [
     greeting(m.name),
     text('Thanks for creating a Custos account. To finish, enter this code on the confirmation page:'),
     code(m.code),
@@ -34,7 +35,7 @@ export function signupConfirmationEmail(m: { to: string; name?: string; code: st
 }
 
 export function signupExistingAccountEmail(m: { to: string; publicUrl: string; accountId?: string }): OutgoingMessage {
-  return email('signupExistingAccountEmail', m.to, 'You already have an account', [
+  return composeEmail('signupExistingAccountEmail', m.to, 'You already have an account', [
     greeting(),
     text('Someone, perhaps you, tried to create a Custos account with this email address. This address already has an account, so no new account was created.'),
     text('If it was you, you can sign in with this address:'),
@@ -45,7 +46,7 @@ export function signupExistingAccountEmail(m: { to: string; publicUrl: string; a
 }
 
 export function emailChangeCodeEmail(m: { to: string; name?: string; code: string; publicUrl: string; accountId?: string }): OutgoingMessage {
-  return email('emailChangeCodeEmail', m.to, 'Confirm your new email address', [
+  return composeEmail('emailChangeCodeEmail', m.to, 'Confirm your new email address', [
     greeting(m.name),
     text('You asked to use this email address for your Custos account. To confirm it, enter this code:'),
     code(m.code),
@@ -55,7 +56,7 @@ export function emailChangeCodeEmail(m: { to: string; name?: string; code: strin
 }
 
 export function emailInUseEmail(m: { to: string; publicUrl: string; accountId?: string }): OutgoingMessage {
-  return email('emailInUseEmail', m.to, 'Your email address was entered on another account', [
+  return composeEmail('emailInUseEmail', m.to, 'Your email address was entered on another account', [
     greeting(),
     text('Someone tried to add this email address to a different Custos account. This address already belongs to your account, so nothing was changed.'),
     text('If it was you, you can sign in with this address instead:'),
@@ -127,7 +128,7 @@ export function securityNoticeEmail(m: {
   accountId?: string;
 }): OutgoingMessage {
   const { subject, lead } = describeChange(m.change, m.detail);
-  return email('securityNoticeEmail', m.to, subject, [
+  return composeEmail('securityNoticeEmail', m.to, subject, [
     greeting(m.name),
     text(lead),
     facts([

@@ -22,4 +22,9 @@ export interface Deps {
 export interface RequestInfo {
   ip: string;
   userAgent: string;
+  /**
+   * The browser's device cookie, or a fresh one to set if this request signs in. A random token, not a
+   * fingerprint; absent for callers that keep no cookies.
+   */
+  deviceToken?: string;
 }

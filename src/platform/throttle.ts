@@ -92,3 +92,22 @@ function expandIpv6(address: string): string[] {
   const missing = address.includes('::') ? 8 - left.length - right.length : 0;
   return [...left, ...Array(missing).fill('0'), ...right].map((part) => part.toLowerCase().replace(/^0+(?=.)/, ''));
 }
+
+/**
+ * At most once per period for a key (e.g. one failed-sign-in alert an hour): true for the one caller that
+ * claimed the slot. One statement, so concurrent callers can't both win.
+ */
+export async function claimPeriodicSlot(db: Kysely<Database>, clock: Clock, key: string, periodMs: number): Promise<boolean> {
+  const now = clock.now();
+  const result = await db
+    .insertInto('throttles')
+    .values({ key, failures: 0, blocked_until: now + periodMs, updated_at: now })
+    .onConflict((oc) =>
+      oc
+        .column('key')
+        .doUpdateSet({ blocked_until: now + periodMs, updated_at: now })
+        .where('throttles.blocked_until', '<=', now),
+    )
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+}

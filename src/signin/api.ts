@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Deps } from '../platform/context.js';
 import type { ApiRegistry } from '../platform/http/api.js';
 import { setSessionCookie } from '../platform/http/session-cookie.js';
+import { setDeviceCookie } from '../platform/http/request-info.js';
 import { text } from '../platform/http/validation.js';
 import { iso } from '../accounts/api.js';
 import { startSignin, submitIdentifier, submitPassword } from './password-signin.js';
@@ -38,6 +39,7 @@ export function registerSigninApi(api: ApiRegistry, deps: Deps): void {
     handler: async ({ body, params, info, reply }) => {
       const result = await submitPassword(deps, params.flowId!, body.password, info);
       setSessionCookie(reply, deps.config, result.token, result.expiresAt);
+      setDeviceCookie(reply, deps.config, info);
       return { flow: { id: params.flowId, state: 'done' }, session: { token: result.token, expires_at: iso(result.expiresAt) } };
     },
   });

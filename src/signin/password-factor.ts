@@ -13,6 +13,7 @@ import { burnVerifyTime, hashPassword, needsRehash, verifyPassword } from '../pa
 import { normalizePassword } from '../passwords/policy.js';
 import { getAccount, updatePasswordHash } from '../accounts/store.js';
 import { recordEvent } from '../activity/audit.js';
+import { alertFailedSignins } from '../activity/alerts.js';
 
 /**
  * The one place a password is checked — sign-in, step-up and password change all come here, so every route
@@ -42,12 +43,13 @@ export async function checkPasswordFactor(
   else await burnVerifyTime(password);
 
   if (!account || !valid || account.status !== 'active') {
-    await Promise.all([
+    const [subjectFailures] = await Promise.all([
       recordFailure(deps.db, deps.clock, subjectKey, ACCOUNT_POLICY),
       recordFailure(deps.db, deps.clock, source, SOURCE_POLICY),
     ]);
     const reason = !account ? 'unknown_account' : !valid ? 'wrong_password' : `account_${account.status}`;
     await recordEvent(deps.db, deps.clock, { accountId: account?.id ?? null, type: input.method === 'step_up' ? 'stepup.failed' : 'signin.failed', info: input.info, detail: { method: input.method, reason } });
+    if (account && subjectFailures > ACCOUNT_POLICY.freeFailures) await alertFailedSignins(deps, account.id, subjectFailures, input.info);
     throw errors.signInFailed();
   }
 

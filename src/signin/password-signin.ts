@@ -6,6 +6,7 @@ import { advanceFlow, createFlow, loadFlow, requireState, type Flow } from '../p
 import { identifierMessages, isProblem, parseIdentifier } from '../accounts/identifiers.js';
 import { findAccountByIdentifier } from '../accounts/store.js';
 import { recordEvent } from '../activity/audit.js';
+import { noteSuccessfulSignin } from '../activity/alerts.js';
 import { createSession } from '../sessions/store.js';
 import { checkPasswordFactor } from './password-factor.js';
 
@@ -70,6 +71,7 @@ export async function submitPassword(deps: Deps, flowId: string, password: strin
   });
   await advanceFlow(deps.db, deps.clock, flow, 'password', { state: 'done', factorsPassed: ['password'], done: true });
   const session = await createSession(deps, { accountId, factors: ['password'], info });
-  await recordEvent(deps.db, deps.clock, { accountId, type: 'signin.succeeded', info, detail: { method: 'password' } });
+  const { newDevice } = await noteSuccessfulSignin(deps, accountId, info);
+  await recordEvent(deps.db, deps.clock, { accountId, type: 'signin.succeeded', info, detail: { method: 'password', session: session.sessionId, newDevice } });
   return { ...session, accountId };
 }

@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from
 import pg from 'pg';
 import type { Database } from './schema.js';
 import * as foundation from './migrations/001_foundation.js';
+import * as activity from './migrations/002_activity.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -20,6 +21,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 /** One migration history for both engines, listed here in order. */
 const migrations: Record<string, Migration> = {
   '001_foundation': foundation,
+  '002_activity': activity,
 };
 
 export function openDatabase(options: { databaseUrl?: string; dataDir: string; poolSize?: number }): Db {

@@ -11,6 +11,7 @@ export interface Database {
   throttles: ThrottleTable;
   outbox: OutboxTable;
   audit_events: AuditEventTable;
+  known_devices: KnownDeviceTable;
 }
 
 export type AccountStatus = 'active' | 'locked' | 'closed';
@@ -122,4 +123,15 @@ export interface AuditEventTable {
   user_agent: string | null;
   detail: string;
   created_at: number;
+  device: string | null;
+  place: string | null;
+}
+
+export interface KnownDeviceTable {
+  id: string;
+  account_id: string;
+  device_hash: string;
+  device: string;
+  created_at: number;
+  last_seen_at: number;
 }

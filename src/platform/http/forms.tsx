@@ -36,6 +36,11 @@ export interface FieldProps {
   maxLength?: number;
   pattern?: string;
   autofocus?: boolean;
+  /** Off for identifiers, codes and passwords, where correcting the spelling would change what was typed. */
+  spellcheck?: boolean;
+  autocapitalize?: 'none' | 'words' | 'sentences';
+  /** Ids of further elements that describe the input, such as a live password-strength meter. */
+  describedBy?: string;
   children?: ComponentChildren;
 }
 
@@ -43,7 +48,7 @@ export interface FieldProps {
 export function Field(props: FieldProps) {
   const hintId = props.hint ? `${props.name}-hint` : undefined;
   const errorId = props.error ? `${props.name}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  const describedBy = [hintId, errorId, props.describedBy].filter(Boolean).join(' ') || undefined;
   return (
     <div class={props.error ? 'field has-error' : 'field'}>
       <label for={props.name}>{props.label}</label>
@@ -64,6 +69,30 @@ export function Field(props: FieldProps) {
   );
 }
 
+export interface CheckboxProps {
+  name: string;
+  label: string;
+  checked: boolean;
+  hint?: string;
+  value?: string;
+}
+
+/** A checkbox with its label beside it; unchecked boxes send nothing, so the handler reads absence as "no". */
+export function Checkbox(props: CheckboxProps) {
+  const hintId = props.hint ? `${props.name}-hint` : undefined;
+  return (
+    <div class="field checkbox">
+      <input type="checkbox" id={props.name} name={props.name} value={props.value ?? 'yes'} checked={props.checked} aria-describedby={hintId} />
+      <label for={props.name}>{props.label}</label>
+      {props.hint ? (
+        <p class="hint" id={hintId}>
+          {props.hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
 export function CsrfField({ token }: { token: string }) {
   return <input type="hidden" name="_csrf" value={token} />;
 }
@@ -80,6 +109,8 @@ function inputAttributes(props: FieldProps, describedBy: string | undefined): In
     maxLength: props.maxLength,
     pattern: props.pattern,
     autofocus: props.autofocus,
+    spellcheck: props.spellcheck,
+    autocapitalize: props.autocapitalize,
     'aria-invalid': props.error ? 'true' : undefined,
     'aria-describedby': describedBy,
   };

@@ -25,6 +25,7 @@ export function renderPage(options: PageOptions, content: ComponentChildren): st
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
+        <meta name="color-scheme" content="light" />
         <title>{`${options.title} · Custos`}</title>
         <link rel="stylesheet" href="/assets/app.css" />
         {options.scripts?.map((src) => <script src={src} defer />)}
@@ -38,6 +39,7 @@ export function renderPage(options: PageOptions, content: ComponentChildren): st
           <nav aria-label="Account">
             {options.customerName ? (
               <>
+                <span class="nav-greeting">Hello, {options.customerName}</span>
                 <a href="/account">Your Account</a>
                 <form method="post" action="/signout" class="inline-form">
                   <input type="hidden" name="_csrf" value={options.csrfToken ?? ''} />

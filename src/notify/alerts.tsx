@@ -1,0 +1,60 @@
+import type { OutgoingMessage } from '../platform/outbox.js';
+import { button, facts, formatTime, greeting, text } from './message-layout.js';
+import { composeEmail, SECURITY_PATH, type SecurityChange } from './messages.js';
+
+/**
+ * Security alerts (ASVS 6.3.5, 6.3.7): a sign-in from a device the account has not seen, repeated failed
+ * sign-ins, and the short text that goes to a verified phone when sign-in details change. Each says what
+ * happened, when, from where, and what to do if it wasn't the customer.
+ */
+const ACTIVITY_PATH = '/account/activity';
+
+export function newDeviceSigninEmail(m: { to: string; name: string; at: number; device: string; place: string; publicUrl: string; accountId: string }): OutgoingMessage {
+  return composeEmail('newDeviceSigninEmail', m.to, 'New sign-in to your account', [
+    greeting(m.name),
+    text('Your Custos account was just signed in to from a device we have not seen before.'),
+    facts([
+      ['When', formatTime(m.at)],
+      ['Device', m.device],
+      ['Place', m.place],
+    ]),
+    text("If this was you, you don't need to do anything."),
+    text("If this wasn't you, change your password now and sign out the devices you don't recognise. Your login activity shows every attempt."),
+    button('Review login activity', `${m.publicUrl}${ACTIVITY_PATH}`),
+  ], m.publicUrl, m.accountId);
+}
+
+export function failedSigninsEmail(m: { to: string; name: string; at: number; failures: number; place: string; publicUrl: string; accountId: string }): OutgoingMessage {
+  return composeEmail('failedSigninsEmail', m.to, 'Several failed attempts to sign in to your account', [
+    greeting(m.name),
+    text(`Someone has tried to sign in to your Custos account with a wrong password ${m.failures} times in a row. For your protection, further attempts are being slowed down.`),
+    facts([
+      ['Latest attempt', formatTime(m.at)],
+      ['Place', m.place],
+    ]),
+    text("If this was you, you can reset your password from the sign-in page. If it wasn't, your password has not been entered correctly; choose a long, unique one if you reuse it anywhere else."),
+    button('Review login activity', `${m.publicUrl}${ACTIVITY_PATH}`),
+  ], m.publicUrl, m.accountId);
+}
+
+const SMS_CHANGE: Record<SecurityChange, string> = {
+  password_changed: 'your password was changed',
+  email_change_requested: 'a change of your email address was requested',
+  email_changed: 'your email address was changed',
+  phone_added: 'this phone number was added to your account',
+  phone_changed: 'your phone number was changed',
+  phone_removed: 'a phone number was removed from your account',
+  sessions_ended: 'you were signed out on your other devices',
+  name_changed: 'the name on your account was changed',
+};
+
+export function securityNoticeSms(m: { to: string; change: SecurityChange; publicUrl: string; accountId: string }): OutgoingMessage {
+  return {
+    accountId: m.accountId,
+    channel: 'sms',
+    template: 'securityNoticeSms',
+    recipient: m.to,
+    subject: 'Security notice',
+    text: `Custos: ${SMS_CHANGE[m.change]}. Not you? Review your account at ${m.publicUrl}${SECURITY_PATH}`,
+  };
+}
