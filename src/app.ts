@@ -17,6 +17,7 @@ import { registerDevMailbox } from './notify/mailbox-page.js';
 import { registerAccountApi } from './accounts/api.js';
 import { registerSigninApi } from './signin/api.js';
 import { registerSessionApi } from './sessions/api.js';
+import { registerActivityApi } from './activity/api.js';
 import { registerPages } from './pages/routes.js';
 
 export interface App {
@@ -73,6 +74,7 @@ export async function buildApp(options: { config: Config; db: Db; clock: Clock }
   registerSigninApi(api, deps);
   registerAccountApi(api, deps);
   registerSessionApi(api, deps);
+  registerActivityApi(api, deps);
   fastify.get('/api/openapi.json', async () => api.openApiDocument());
 
   registerPages(fastify, deps);

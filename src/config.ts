@@ -20,6 +20,7 @@ export interface Config {
   sessionIdleMinutes: number;
   sessionAbsoluteDays: number;
   stepUpMinutes: number;
+  activityRetentionDays: number;
   /** Only development and test may show what would be sent. */
   devMailbox: boolean;
   /** The `__Host-` prefix requires Secure, and browsers drop Secure cookies on plain http except on localhost. */
@@ -45,6 +46,7 @@ const envSchema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(60 * 24 * 90).default(60 * 24 * 7),
   SESSION_ABSOLUTE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   STEP_UP_MINUTES: z.coerce.number().int().min(1).max(60).default(10),
+  ACTIVITY_RETENTION_DAYS: z.coerce.number().int().min(30).max(3650).default(365),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -83,6 +85,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     sessionAbsoluteDays: e.SESSION_ABSOLUTE_DAYS,
     stepUpMinutes: e.STEP_UP_MINUTES,
+    activityRetentionDays: e.ACTIVITY_RETENTION_DAYS,
     devMailbox: !production,
     secureCookies: true,
     trustProxy: e.TRUST_PROXY === 'true',

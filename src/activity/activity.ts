@@ -1,0 +1,124 @@
+import type { Deps } from '../platform/context.js';
+import { errors } from '../platform/errors.js';
+
+/**
+ * Login activity: the customer's view of their own audit trail, newest first, paginated by keyset
+ * (created_at, id) so page 500 costs what page 1 does.
+ */
+export interface ActivityEntry {
+  at: number;
+  type: string;
+  description: string;
+  outcome: 'success' | 'failure' | 'blocked' | 'info';
+  method: string | null;
+  ip: string | null;
+  place: string | null;
+  device: string | null;
+  sessionId: string | null;
+}
+
+export interface ActivityPage {
+  entries: ActivityEntry[];
+  /** Pass back as `before` for the next (older) page; null on the last page. */
+  next: string | null;
+}
+
+export const ACTIVITY_PAGE_MAX = 100;
+
+export async function listActivity(deps: Deps, accountId: string, options: { before?: string; limit?: number } = {}): Promise<ActivityPage> {
+  const limit = Math.min(Math.max(options.limit ?? 20, 1), ACTIVITY_PAGE_MAX);
+  const cursor = options.before ? decodeCursor(options.before) : undefined;
+  let query = deps.db
+    .selectFrom('audit_events')
+    .select(['id', 'type', 'ip', 'place', 'device', 'detail', 'created_at'])
+    .where('account_id', '=', accountId);
+  if (cursor) {
+    query = query.where((eb) =>
+      eb.or([eb('created_at', '<', cursor.at), eb.and([eb('created_at', '=', cursor.at), eb('id', '<', cursor.id)])]),
+    );
+  }
+  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    entries: page.map((row) => {
+      const detail = JSON.parse(row.detail) as Record<string, unknown>;
+      const described = describeEvent(row.type, detail);
+      return {
+        at: row.created_at,
+        type: row.type,
+        ...described,
+        method: typeof detail.method === 'string' ? detail.method : null,
+        ip: row.ip,
+        place: row.place,
+        device: row.device,
+        sessionId: typeof detail.session === 'string' ? detail.session : null,
+      };
+    }),
+    next: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null,
+  };
+}
+
+function encodeCursor(at: number, id: string): string {
+  return Buffer.from(`${at}:${id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { at: number; id: string } {
+  const text = cursor.length <= 100 ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  const match = /^(\d{1,15}):([\w-]{1,40})$/.exec(text);
+  if (!match) throw errors.invalidInput({ before: 'This page link is not valid. Start again from the first page.' });
+  return { at: Number(match[1]), id: match[2]! };
+}
+
+const REASONS: Record<string, string> = {
+  wrong_password: 'wrong password',
+  unknown_account: 'unknown account',
+  account_locked: 'account locked',
+  account_closed: 'account closed',
+};
+
+function describeEvent(type: string, detail: Record<string, unknown>): Pick<ActivityEntry, 'description' | 'outcome'> {
+  const reason = typeof detail.reason === 'string' ? REASONS[detail.reason] ?? 'not accepted' : 'not accepted';
+  switch (type) {
+    case 'signin.succeeded':
+      return { description: detail.newDevice ? 'Signed in from a new device' : 'Signed in', outcome: 'success' };
+    case 'signin.failed':
+      return { description: `Sign-in failed: ${reason}`, outcome: 'failure' };
+    case 'signin.throttled':
+      return { description: 'Sign-in blocked: too many attempts', outcome: 'blocked' };
+    case 'stepup.succeeded':
+      return { description: 'Password confirmed', outcome: 'success' };
+    case 'stepup.failed':
+      return { description: `Password confirmation failed: ${reason}`, outcome: 'failure' };
+    case 'signup.completed':
+      return { description: 'Account created', outcome: 'success' };
+    case 'signout':
+      return { description: 'Signed out', outcome: 'info' };
+    case 'session.ended':
+      return { description: 'Signed out a device', outcome: 'info' };
+    case 'sessions.ended_others':
+      return { description: 'Signed out everywhere else', outcome: 'info' };
+    case 'password.changed':
+      return { description: 'Password changed', outcome: 'info' };
+    case 'password.rehashed':
+      return { description: 'Password storage upgraded', outcome: 'info' };
+    case 'name.changed':
+      return { description: 'Name changed', outcome: 'info' };
+    case 'email.change_requested':
+      return { description: 'Email change requested', outcome: 'info' };
+    case 'email.changed':
+      return { description: 'Email address changed', outcome: 'info' };
+    case 'email.verified':
+      return { description: 'Email address confirmed', outcome: 'success' };
+    case 'phone.change_requested':
+      return { description: 'Phone confirmation code sent', outcome: 'info' };
+    case 'phone.verified':
+      return { description: 'Phone number confirmed', outcome: 'success' };
+    case 'phone.removed':
+      return { description: 'Phone number removed', outcome: 'info' };
+    case 'code.failed':
+      return { description: 'Wrong confirmation code entered', outcome: 'failure' };
+    default:
+      return { description: type, outcome: 'info' };
+  }
+}
