@@ -1,0 +1,19 @@
+/**
+ * Where "confirm your password" may send the customer afterwards. The `return` value is matched exactly against
+ * this list, never parsed or prefix-checked, so `//evil.example`, `/\evil`, `https://evil.example` and look-alike
+ * paths all fall back to the default (SECURITY.md "Recovery": redirect targets by exact allow-list).
+ */
+export const RETURN_PATHS = ['/account/security', '/account/name', '/account/email', '/account/phone', '/account/password'] as const;
+
+export type ReturnPath = (typeof RETURN_PATHS)[number];
+
+export const DEFAULT_RETURN_PATH: ReturnPath = '/account/security';
+
+export function safeReturnPath(value: unknown): ReturnPath {
+  return RETURN_PATHS.find((path) => path === value) ?? DEFAULT_RETURN_PATH;
+}
+
+/** The confirm-password page, coming back to `returnTo` once the password is confirmed. */
+export function stepUpLocation(returnTo: ReturnPath): string {
+  return `/account/confirm-password?return=${returnTo}`;
+}

@@ -1,0 +1,117 @@
+import { Field } from '../platform/http/forms.js';
+import { loadSignin, startSignin, submitIdentifier, submitPassword } from '../signin/password-signin.js';
+import { PostForm, Problem, UsernameHint } from './page-parts.js';
+import { NO_PROBLEM, type FormProblem, type Page, type PageRoutes } from './page-session.js';
+
+/**
+ * Sign in: who you are (email or phone) → password → Your Account. The first step accepts any well-formed
+ * identifier, and a wrong password, an unknown account and a locked one fail alike on the second (ASVS 6.3.8).
+ */
+const FLOW_GONE = new Set(['not_found', 'flow.expired', 'flow.wrong_step']);
+const START_AGAIN = 'Your sign-in timed out. Please enter your email or mobile phone number again.';
+
+export function registerSigninPages(routes: PageRoutes): void {
+  routes.get('/signin', 'anyone', async (page) => renderIdentifier(page, NO_PROBLEM));
+
+  routes.post('/signin', 'anyone', async (page) => {
+    try {
+      const flow = await startSignin(page.deps);
+      await submitIdentifier(page.deps, flow.id, page.field('identifier'));
+      return page.redirect(`/signin/password?flow=${encodeURIComponent(flow.id)}`);
+    } catch (error) {
+      return renderIdentifier(page, page.problem(error), page.echo('identifier'));
+    }
+  });
+
+  routes.get('/signin/password', 'anyone', async (page) => {
+    const flowId = page.query('flow');
+    if (!flowId) return page.redirect('/signin');
+    return renderPassword(page, flowId, NO_PROBLEM);
+  });
+
+  routes.post('/signin/password', 'anyone', async (page) => {
+    const flowId = page.field('flow', 200);
+    try {
+      const result = await submitPassword(page.deps, flowId, page.field('password'), page.info);
+      page.signIn(result);
+      return page.redirect('/account');
+    } catch (error) {
+      return renderPassword(page, flowId, page.problem(error));
+    }
+  });
+
+  routes.get('/recovery', 'anyone', async (page) =>
+    page.render(
+      { title: 'Forgot your password?' },
+      <section class="card narrow">
+        <h1>Forgot your password?</h1>
+        <p>Resetting your password here is coming soon. Until then, please contact the store's customer service and they will help you get back into your account.</p>
+        <p>We will never ask you for your password.</p>
+        <p class="actions">
+          <a class="button secondary" href="/signin">Back to sign in</a>
+        </p>
+      </section>,
+    ),
+  );
+}
+
+function renderIdentifier(page: Page, problem: FormProblem, identifier?: string) {
+  return page.render(
+    { title: 'Sign in' },
+    <section class="card narrow">
+      <h1>Sign in</h1>
+      <Problem problem={problem} />
+      <PostForm action="/signin" csrf={page.csrf}>
+        <Field
+          name="identifier"
+          label="Email or mobile phone number"
+          autocomplete="username"
+          value={identifier}
+          error={problem.fields.identifier}
+          spellcheck={false}
+          autocapitalize="none"
+          required
+          autofocus
+        />
+        <button type="submit" class="button">Continue</button>
+      </PostForm>
+      <p class="aside">
+        New here? <a href="/signup">Create your account</a>
+      </p>
+    </section>,
+    problem.status,
+  );
+}
+
+async function renderPassword(page: Page, flowId: string, problem: FormProblem) {
+  let identifier: string;
+  try {
+    const flow = await loadSignin(page.deps, flowId);
+    if (flow.state !== 'password' || !flow.data.identifier) return page.redirect('/signin');
+    identifier = flow.data.identifier;
+  } catch (error) {
+    const gone = page.problem(error);
+    return renderIdentifier(page, { ...gone, message: START_AGAIN });
+  }
+  if (FLOW_GONE.has(problem.code)) return renderIdentifier(page, { ...problem, message: START_AGAIN });
+  return page.render(
+    { title: 'Sign in' },
+    <section class="card narrow">
+      <h1>Sign in</h1>
+      <Problem problem={problem} />
+      <p class="signing-in-as">
+        <span class="identifier">{identifier}</span> <a href="/signin">Change<span class="visually-hidden"> email or phone number</span></a>
+      </p>
+      <PostForm action="/signin/password" csrf={page.csrf}>
+        <input type="hidden" name="flow" value={flowId} />
+        <UsernameHint value={identifier} />
+        <Field name="password" label="Password" type="password" autocomplete="current-password" error={problem.fields.password} spellcheck={false} required autofocus />
+        <p class="field-link">
+          <a href="/recovery">Forgot your password?</a>
+        </p>
+        <button type="submit" class="button">Sign in</button>
+      </PostForm>
+    </section>,
+    problem.status,
+  );
+}
