@@ -65,6 +65,8 @@ export async function buildApp(options: { config: Config; db: Db; clock: Clock }
   installErrorHandler(fastify);
   registerAssets(fastify);
 
+  // Liveness (the process answers) and readiness (the database answers), for load balancers.
+  fastify.get('/livez', async (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok' }));
   fastify.get('/healthz', async (_request, reply) => {
     await db.kysely.selectFrom('accounts').select('id').limit(1).execute();
     return reply.header('cache-control', 'no-store').send({ status: 'ok' });

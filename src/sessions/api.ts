@@ -9,6 +9,21 @@ import { endAllOtherSessions, endOneSession, signOut } from './ending.js';
 
 export function registerSessionApi(api: ApiRegistry, deps: Deps): void {
   api.add({
+    method: 'GET', path: '/api/v1/session', tag: 'Sessions', guards: ['session'],
+    summary: 'Who is signed in, cheaply: the session check a shop runs on every page (one database read).',
+    responses: { 200: 'The current session', 401: 'Not signed in' },
+    handler: async ({ session }) => ({
+      session: {
+        id: session.sessionId,
+        name: session.accountName,
+        factors: session.factors,
+        signed_in_at: iso(session.createdAt),
+        step_up_valid_until: iso(session.authenticatedAt + deps.config.stepUpMinutes * 60_000),
+      },
+    }),
+  });
+
+  api.add({
     method: 'GET', path: '/api/v1/sessions', tag: 'Sessions', guards: ['session'],
     summary: 'Every device signed in to your account.',
     responses: { 200: 'Sessions, most recently used first', 401: 'Not signed in' },

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type LogEvent, type Migration } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import * as foundation from './migrations/001_foundation.js';
@@ -12,6 +12,8 @@ export type Engine = 'sqlite' | 'postgres';
 export interface Db {
   kysely: Kysely<Database>;
   engine: Engine;
+  /** The underlying handle, for bulk tools (seeding) that need prepared statements or COPY-like speed. */
+  raw: { sqlite: SQLite.Database } | { pool: pg.Pool };
   close(): Promise<void>;
 }
 
@@ -24,11 +26,12 @@ const migrations: Record<string, Migration> = {
   '002_activity': activity,
 };
 
-export function openDatabase(options: { databaseUrl?: string; dataDir: string; poolSize?: number }): Db {
+export function openDatabase(options: { databaseUrl?: string; dataDir: string; poolSize?: number; onQuery?: (sql: string) => void }): Db {
+  const log = options.onQuery ? (event: LogEvent) => options.onQuery!(event.query.sql) : undefined;
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
-    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { kysely, engine: 'postgres', close: () => kysely.destroy() };
+    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
+    return { kysely, engine: 'postgres', raw: { pool }, close: () => kysely.destroy() };
   }
   mkdirSync(options.dataDir, { recursive: true });
   const file = new SQLite(join(options.dataDir, 'custos.sqlite'));
@@ -36,8 +39,8 @@ export function openDatabase(options: { databaseUrl?: string; dataDir: string; p
   file.pragma('foreign_keys = ON');
   file.pragma('busy_timeout = 5000');
   file.pragma('synchronous = NORMAL');
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
-  return { kysely, engine: 'sqlite', close: () => kysely.destroy() };
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }), log });
+  return { kysely, engine: 'sqlite', raw: { sqlite: file }, close: () => kysely.destroy() };
 }
 
 export async function migrateToLatest(db: Db): Promise<void> {

@@ -1,0 +1,40 @@
+import { verify } from '@node-rs/argon2';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { systemClock } from '../src/platform/clock.js';
+import { openDatabase } from '../src/platform/db/connect.js';
+import { hashPassword } from '../src/passwords/hashing.js';
+
+/** The bare argon2id verify rate at the service's parameters, with `concurrency` verifies always in flight. */
+export async function argon2VerifyRate(concurrency: number, seconds: number): Promise<number> {
+  const password = 'bench password for the bare verify';
+  const stored = await hashPassword(password);
+  const deadline = performance.now() + seconds * 1000;
+  let done = 0;
+  const worker = async () => {
+    while (performance.now() < deadline) {
+      await verify(stored, password);
+      done++;
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return done / ((performance.now() - started) / 1000);
+}
+
+/** Database statements per authenticated GET /api/v1/session, counted on the real query path. */
+export async function queriesPerSessionCheck(env: { dataDir: string; databaseUrl?: string }, token: string, requests = 200): Promise<number> {
+  let queries = 0;
+  const db = openDatabase({ ...env, onQuery: () => queries++ });
+  const app = await buildApp({ config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), db, clock: systemClock });
+  await app.fastify.ready();
+  queries = 0;
+  for (let i = 0; i < requests; i++) {
+    const response = await app.fastify.inject({ method: 'GET', url: '/api/v1/session', headers: { authorization: `Bearer ${token}` } });
+    if (response.statusCode !== 200) throw new Error(`session check failed: ${response.statusCode}`);
+  }
+  const perRequest = queries / requests;
+  await app.close();
+  await db.close();
+  return perRequest;
+}

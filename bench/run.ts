@@ -1,0 +1,171 @@
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { migrateToLatest, openDatabase, type Db } from '../src/platform/db/connect.js';
+import { progressBar, seed } from '../scripts/seed.js';
+import { loadGet, loadSignins, type LoadResult } from './load.js';
+import { argon2VerifyRate, queriesPerSessionCheck } from './measure.js';
+import { startServer, type RunningServer } from './server.js';
+import { createBenchAccount } from './account.js';
+
+/**
+ * `npm run bench`: one run, real server processes, real HTTP load (autocannon). Every figure is reported next to
+ * a baseline measured in the same run, because this machine is shared and noisy. `--quick` shrinks durations
+ * and the seeded scale for a smoke run. With DATABASE_URL set, PostgreSQL is measured too (in a fresh
+ * database created from that URL and dropped afterwards).
+ */
+const quick = process.argv.includes('--quick');
+const SECONDS = quick ? { signin: 4, get: 3 } : { signin: 10, get: 6 };
+const SCALE = quick ? { accounts: 20_000, activity: 100_000 } : { accounts: 1_000_000, activity: 5_000_000 };
+const CONNECTIONS = { signin: 8, get: 16, underLoad: 4 };
+
+interface EngineResult {
+  engine: string;
+  argon2VerifyPerSecond: number;
+  signin: LoadResult;
+  hello: LoadResult;
+  session: LoadResult;
+  sessionUnderSignins: LoadResult;
+  activity: LoadResult;
+  queriesPerSessionCheck: number;
+  peakRssMb: number;
+  scale: { accounts: number; activityRows: number; seedRowsPerSecond: number; databaseMb: number; session: LoadResult; activity: LoadResult };
+}
+
+async function benchEngine(engine: 'SQLite' | 'PostgreSQL', adminUrl?: string): Promise<EngineResult> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'custos-bench-'));
+  let databaseUrl: string | undefined;
+  let dropDatabase = async () => {};
+  if (engine === 'PostgreSQL') {
+    const name = `custos_bench_${process.pid}`;
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = new URL(adminUrl!);
+    url.pathname = `/${name}`;
+    databaseUrl = url.toString();
+    dropDatabase = async () => {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    };
+  }
+  const db = openDatabase({ dataDir, databaseUrl });
+  await migrateToLatest(db);
+  const env: Record<string, string> = databaseUrl ? { DATABASE_URL: databaseUrl, DATA_DIR: dataDir } : { DATA_DIR: dataDir };
+  let server: RunningServer | undefined;
+  try {
+    log(`${engine}: starting the server`);
+    server = await startServer(env);
+    const account = await createBenchAccount(server.url, db);
+    log(`${engine}: bare argon2id verify rate`);
+    const argon2VerifyPerSecond = await argon2VerifyRate(CONNECTIONS.signin, SECONDS.signin);
+    log(`${engine}: sign-ins through HTTP`);
+    const url = server.url;
+    const signinLoad = () => loadSignins(url, { ...account, connections: CONNECTIONS.signin, seconds: SECONDS.signin });
+    const signin = await signinLoad();
+    const auth = { authorization: `Bearer ${account.token}` };
+    log(`${engine}: hello-world and session check`);
+    const hello = await loadGet(server.url, { path: '/livez', connections: CONNECTIONS.get, seconds: SECONDS.get });
+    const session = await loadGet(server.url, { path: '/api/v1/session', connections: CONNECTIONS.get, seconds: SECONDS.get, headers: auth });
+    const activity = await loadGet(server.url, { path: '/api/v1/activity', connections: CONNECTIONS.get, seconds: SECONDS.get, headers: auth });
+    log(`${engine}: session check while sign-ins saturate the CPU`);
+    const [, sessionUnderSignins] = await Promise.all([
+      signinLoad(),
+      loadGet(server.url, { path: '/api/v1/session', connections: CONNECTIONS.underLoad, seconds: SECONDS.signin, headers: auth }),
+    ]);
+    const peakRssMb = server.peakRssMb();
+    await server.stop();
+    const queries = await queriesPerSessionCheck({ dataDir, databaseUrl }, account.token);
+
+    log(`${engine}: seeding ${SCALE.accounts.toLocaleString('en')} accounts and ${SCALE.activity.toLocaleString('en')} activity rows`);
+    const seeded = await seed(db, { accounts: SCALE.accounts, activity: SCALE.activity, now: Date.now(), onProgress: (p) => process.stderr.write(progressBar(p)) });
+    process.stderr.write('\n');
+    if ('pool' in db.raw) await db.raw.pool.query('ANALYZE');
+    else db.raw.sqlite.exec('ANALYZE');
+    const databaseMb = await databaseSize(db, dataDir);
+    server = await startServer(env);
+    log(`${engine}: session check and activity page at scale`);
+    const sessionScale = await loadGet(server.url, { path: '/api/v1/session', connections: CONNECTIONS.get, seconds: SECONDS.get, headers: auth });
+    const activityScale = await loadGet(server.url, { path: '/api/v1/activity', connections: CONNECTIONS.get, seconds: SECONDS.get, headers: auth });
+    await server.stop();
+    return {
+      engine,
+      argon2VerifyPerSecond,
+      signin,
+      hello,
+      session,
+      sessionUnderSignins,
+      activity,
+      queriesPerSessionCheck: queries,
+      peakRssMb,
+      scale: {
+        accounts: SCALE.accounts,
+        activityRows: SCALE.activity,
+        seedRowsPerSecond: seeded.rows / seeded.seconds,
+        databaseMb,
+        session: sessionScale,
+        activity: activityScale,
+      },
+    };
+  } finally {
+    if (server && server.process.exitCode === null) await server.stop();
+    await db.close();
+    await dropDatabase();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function databaseSize(db: Db, dataDir: string): Promise<number> {
+  if ('pool' in db.raw) {
+    const result = await db.raw.pool.query<{ size: string }>('SELECT pg_database_size(current_database())::text AS size');
+    return Math.round(Number(result.rows[0]!.size) / 1024 / 1024);
+  }
+  const file = join(dataDir, 'custos.sqlite');
+  const wal = `${file}-wal`;
+  return Math.round((statSync(file).size + (existsSync(wal) ? statSync(wal).size : 0)) / 1024 / 1024);
+}
+
+function log(message: string): void {
+  process.stderr.write(`· ${message}\n`);
+}
+
+const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
+const f0 = (n: number) => Math.round(n).toLocaleString('en');
+const f2 = (n: number) => n.toFixed(2);
+
+function table(results: EngineResult[]): string {
+  const rows: string[] = ['| measure | ' + results.map((r) => r.engine).join(' | ') + ' | goal |', '|---|' + results.map(() => '---|').join('') + '---|'];
+  const add = (name: string, goal: string, cell: (r: EngineResult) => string) => rows.push(`| ${name} | ${results.map(cell).join(' | ')} | ${goal} |`);
+  add('bare argon2id verifies/s (baseline)', '', (r) => f0(r.argon2VerifyPerSecond));
+  add('password sign-ins/s through HTTP', '', (r) => f0(r.signin.perSecond));
+  add('**sign-in ratio** (sign-ins ÷ bare verifies)', '≥ 0.90', (r) => `**${f2(ratio(r.signin.perSecond, r.argon2VerifyPerSecond))}**`);
+  add('sign-in step p50 / p99 ms', '', (r) => `${r.signin.p50} / ${r.signin.p99}`);
+  add('hello-world req/s (baseline)', '', (r) => f0(r.hello.perSecond));
+  add('session check req/s', '', (r) => f0(r.session.perSecond));
+  add('**session-check ratio** (÷ hello-world)', '≥ 0.60 (SQLite)', (r) => `**${f2(ratio(r.session.perSecond, r.hello.perSecond))}**`);
+  add('session check p50 / p99 ms, idle', '', (r) => `${r.session.p50} / ${r.session.p99}`);
+  add('session check p99 ms while sign-ins saturate', '≤ 2× idle', (r) => `${r.sessionUnderSignins.p99} (${f2(ratio(r.sessionUnderSignins.p99, r.session.p99))}×)`);
+  add('database queries per session check', '1', (r) => f2(r.queriesPerSessionCheck));
+  add('activity page req/s, p99 ms', '', (r) => `${f0(r.activity.perSecond)}, ${r.activity.p99}`);
+  add('peak RSS of the server, MB', '', (r) => f0(r.peakRssMb));
+  add('seeded accounts / activity rows', '', (r) => `${f0(r.scale.accounts)} / ${f0(r.scale.activityRows)}`);
+  add('seeding rows/s', '', (r) => f0(r.scale.seedRowsPerSecond));
+  add('database size after seeding, MB', '', (r) => f0(r.scale.databaseMb));
+  add('session check req/s at scale (÷ idle)', 'within 20%', (r) => `${f0(r.scale.session.perSecond)} (${f2(ratio(r.scale.session.perSecond, r.session.perSecond))})`);
+  add('activity page req/s at scale (÷ idle)', 'within 20%', (r) => `${f0(r.scale.activity.perSecond)} (${f2(ratio(r.scale.activity.perSecond, r.activity.perSecond))})`);
+  add('errors (non-2xx, timeouts)', '0', (r) => f0(r.signin.errors + r.hello.errors + r.session.errors + r.activity.errors + r.scale.session.errors + r.scale.activity.errors));
+  return rows.join('\n');
+}
+
+const results: EngineResult[] = [];
+results.push(await benchEngine('SQLite'));
+if (process.env.DATABASE_URL) results.push(await benchEngine('PostgreSQL', process.env.DATABASE_URL));
+const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}`;
+const output = { date: new Date().toISOString(), machine, quick, results };
+mkdirSync('bench/results', { recursive: true });
+writeFileSync('bench/results/latest.json', JSON.stringify(output, null, 2));
+process.stdout.write(`\n${machine}${quick ? ' (quick run)' : ''}\n\n${table(results)}\n\nWritten to bench/results/latest.json\n`);
