@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Clock } from '../platform/clock.js';
 import { DAY, MINUTE } from '../platform/clock.js';
@@ -70,13 +70,8 @@ export async function createSession(
   return { token: `${sessionId}.${secret}`, sessionId, expiresAt };
 }
 
-export async function authenticateToken(deps: SessionDeps, token: string): Promise<AuthenticatedSession | null> {
-  const dot = token.indexOf('.');
-  if (dot < 1 || token.length > 200) return null;
-  const sessionId = token.slice(0, dot);
-  const secret = token.slice(dot + 1);
-  const now = deps.clock.now();
-  const row = await deps.db
+function sessionLookupQuery(db: Kysely<Database>, sessionId: string) {
+  return db
     .selectFrom('sessions')
     .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
     .select([
@@ -93,8 +88,31 @@ export async function authenticateToken(deps: SessionDeps, token: string): Promi
       'accounts.name',
       'accounts.status',
     ])
-    .where('sessions.id', '=', sessionId)
-    .executeTakeFirst();
+    .where('sessions.id', '=', sessionId);
+}
+
+type SessionRow = Awaited<ReturnType<ReturnType<typeof sessionLookupQuery>['executeTakeFirst']>>;
+
+// The session check runs on every authenticated request: its SQL is compiled once per database, not per call.
+const compiledLookups = new WeakMap<Kysely<Database>, CompiledQuery<NonNullable<SessionRow>>>();
+
+async function lookupSession(db: Kysely<Database>, sessionId: string): Promise<SessionRow> {
+  let compiled = compiledLookups.get(db);
+  if (!compiled) {
+    compiled = sessionLookupQuery(db, '').compile();
+    compiledLookups.set(db, compiled);
+  }
+  const result = await db.executeQuery<NonNullable<SessionRow>>({ ...compiled, parameters: [sessionId] });
+  return result.rows[0];
+}
+
+export async function authenticateToken(deps: SessionDeps, token: string): Promise<AuthenticatedSession | null> {
+  const dot = token.indexOf('.');
+  if (dot < 1 || token.length > 200) return null;
+  const sessionId = token.slice(0, dot);
+  const secret = token.slice(dot + 1);
+  const now = deps.clock.now();
+  const row = await lookupSession(deps.db, sessionId);
   if (!row || !constantTimeEqual(row.token_hash, sha256(secret))) return null;
   if (row.ended_at !== null || row.expires_at <= now || row.idle_expires_at <= now || row.status !== 'active') return null;
   if (now - row.last_used_at >= TOUCH_EVERY_MS) {

@@ -39,8 +39,28 @@ export function openDatabase(options: { databaseUrl?: string; dataDir: string; p
   file.pragma('foreign_keys = ON');
   file.pragma('busy_timeout = 5000');
   file.pragma('synchronous = NORMAL');
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }), log });
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file) }), log });
   return { kysely, engine: 'sqlite', raw: { sqlite: file }, close: () => kysely.destroy() };
+}
+
+/**
+ * better-sqlite3 compiles a statement on every prepare(), which costs more than running it. Kysely prepares
+ * each query it sends, so keep the most recent statements by SQL text and hand them back. Safe because Kysely
+ * runs one statement at a time on this connection and never leaves an iterator open.
+ */
+function withStatementCache(database: SQLite.Database, size = 500) {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sql: string): SQLite.Statement {
+      const cached = cache.get(sql);
+      if (cached) return cached;
+      const statement = database.prepare(sql);
+      cache.set(sql, statement);
+      if (cache.size > size) cache.delete(cache.keys().next().value!);
+      return statement;
+    },
+  };
 }
 
 export async function migrateToLatest(db: Db): Promise<void> {
