@@ -5,7 +5,7 @@ import { systemClock } from '../src/platform/clock.js';
 import { openDatabase } from '../src/platform/db/connect.js';
 import { hashPassword } from '../src/passwords/hashing.js';
 
-/** The bare argon2id verify rate at the service's parameters, with `concurrency` verifies always in flight. */
+/** The bare argon2id verify rate at the service's parameters, with `concurrency` verifies always in flight (the service's own limit). */
 export async function argon2VerifyRate(concurrency: number, seconds: number): Promise<number> {
   const password = 'bench password for the bare verify';
   const stored = await hashPassword(password);

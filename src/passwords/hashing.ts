@@ -1,4 +1,5 @@
 import { Algorithm, hash, verify } from '@node-rs/argon2';
+import { withHashSlot } from './hash-limiter.js';
 
 /**
  * argon2id at OWASP's first recommended setting (m=19 MiB, t=2, p=1; CS Password Storage). The PHC string
@@ -7,12 +8,12 @@ import { Algorithm, hash, verify } from '@node-rs/argon2';
 export const ARGON2_PARAMS = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 export async function hashPassword(password: string): Promise<string> {
-  return hash(password, ARGON2_PARAMS);
+  return withHashSlot(() => hash(password, ARGON2_PARAMS));
 }
 
 export async function verifyPassword(stored: string, password: string): Promise<boolean> {
   try {
-    return await verify(stored, password);
+    return await withHashSlot(() => verify(stored, password));
   } catch {
     return false;
   }
