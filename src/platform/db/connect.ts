@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Database } from './schema.js';
 import * as foundation from './migrations/001_foundation.js';
 import * as activity from './migrations/002_activity.js';
+import * as secondFactors from './migrations/003_second_factors.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -24,6 +25,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 const migrations: Record<string, Migration> = {
   '001_foundation': foundation,
   '002_activity': activity,
+  '003_second_factors': secondFactors,
 };
 
 export function openDatabase(options: { databaseUrl?: string; dataDir: string; poolSize?: number; onQuery?: (sql: string) => void }): Db {

@@ -12,6 +12,9 @@ export interface Database {
   outbox: OutboxTable;
   audit_events: AuditEventTable;
   known_devices: KnownDeviceTable;
+  factors: FactorTable;
+  backup_codes: BackupCodeTable;
+  remembered_devices: RememberedDeviceTable;
 }
 
 export type AccountStatus = 'active' | 'locked' | 'closed';
@@ -134,4 +137,45 @@ export interface KnownDeviceTable {
   device: string;
   created_at: number;
   last_seen_at: number;
+}
+
+export type FactorKind = 'totp' | 'sms' | 'passkey';
+
+export interface FactorTable {
+  id: string;
+  account_id: string;
+  kind: FactorKind;
+  label: string;
+  /** Authenticator key, sealed with AES-GCM (platform/secret-box.ts). */
+  secret_sealed: string | null;
+  /** The last TOTP step accepted: a code from this step or earlier is refused (replay). */
+  last_used_step: number | null;
+  credential_id: string | null;
+  public_key: string | null;
+  sign_count: number | null;
+  transports: string | null;
+  user_verified: number | null;
+  /** Null while enrolment waits for its first code. */
+  confirmed_at: number | null;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface BackupCodeTable {
+  id: string;
+  account_id: string;
+  code_hash: string;
+  used_at: number | null;
+  created_at: number;
+}
+
+export interface RememberedDeviceTable {
+  id: string;
+  account_id: string;
+  token_hash: string;
+  device: string;
+  place: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
 }

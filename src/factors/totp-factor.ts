@@ -1,0 +1,70 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../platform/clock.js';
+import { newId } from '../platform/crypto.js';
+import type { Database } from '../platform/db/schema.js';
+import { openSecret, sealSecret } from '../platform/secret-box.js';
+import { matchTotpStep, newTotpKey } from './totp.js';
+
+/**
+ * Authenticator-app factors: enrolment stores the key sealed and unconfirmed; the first correct code confirms
+ * it. Every accepted code records its step, and a code is accepted only if its step is later than the last
+ * one — one conditional update, so a code can be used once, even by two requests at the same instant.
+ */
+const SEAL_PURPOSE = 'totp';
+
+export async function startTotpEnrolment(db: Kysely<Database>, clock: Clock, secret: string, accountId: string): Promise<{ factorId: string; key: string }> {
+  const key = newTotpKey();
+  const factorId = newId();
+  // Only one enrolment waits at a time; abandoned ones are replaced.
+  await db.deleteFrom('factors').where('account_id', '=', accountId).where('kind', '=', 'totp').where('confirmed_at', 'is', null).execute();
+  await db
+    .insertInto('factors')
+    .values({
+      id: factorId, account_id: accountId, kind: 'totp', label: 'Authenticator app', secret_sealed: sealSecret(secret, SEAL_PURPOSE, key),
+      last_used_step: null, credential_id: null, public_key: null, sign_count: null, transports: null, user_verified: null,
+      confirmed_at: null, created_at: clock.now(), last_used_at: null,
+    })
+    .execute();
+  return { factorId, key };
+}
+
+export async function pendingTotpKey(db: Kysely<Database>, secret: string, accountId: string): Promise<{ factorId: string; key: string } | undefined> {
+  const row = await db
+    .selectFrom('factors')
+    .select(['id', 'secret_sealed'])
+    .where('account_id', '=', accountId)
+    .where('kind', '=', 'totp')
+    .where('confirmed_at', 'is', null)
+    .executeTakeFirst();
+  return row?.secret_sealed ? { factorId: row.id, key: openSecret(secret, SEAL_PURPOSE, row.secret_sealed) } : undefined;
+}
+
+/**
+ * Checks a code against the account's authenticator factors (confirmed ones, or the pending one when
+ * `confirming`), and claims its step. Returns the factor id that accepted it.
+ */
+export async function useTotpCode(
+  db: Kysely<Database>,
+  clock: Clock,
+  secret: string,
+  accountId: string,
+  code: string,
+  options: { confirming?: boolean } = {},
+): Promise<string | undefined> {
+  let query = db.selectFrom('factors').select(['id', 'secret_sealed', 'last_used_step']).where('account_id', '=', accountId).where('kind', '=', 'totp');
+  query = options.confirming ? query.where('confirmed_at', 'is', null) : query.where('confirmed_at', 'is not', null);
+  const now = clock.now();
+  for (const factor of await query.execute()) {
+    if (!factor.secret_sealed) continue;
+    const step = matchTotpStep(openSecret(secret, SEAL_PURPOSE, factor.secret_sealed), code, now);
+    if (step === null) continue;
+    const claimed = await db
+      .updateTable('factors')
+      .set({ last_used_step: step, last_used_at: now, ...(options.confirming ? { confirmed_at: now } : {}) })
+      .where('id', '=', factor.id)
+      .where((eb) => eb.or([eb('last_used_step', 'is', null), eb('last_used_step', '<', step)]))
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) === 1) return factor.id;
+  }
+  return undefined;
+}
