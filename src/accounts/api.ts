@@ -4,9 +4,8 @@ import type { ApiRegistry } from '../platform/http/api.js';
 import { setSessionCookie } from '../platform/http/session-cookie.js';
 import { setDeviceCookie } from '../platform/http/request-info.js';
 import { text } from '../platform/http/validation.js';
-import { createSession } from '../sessions/store.js';
 import { checkPassword } from '../passwords/policy.js';
-import { confirmSignupCode, resendSignupCode, startSignup } from './signup.js';
+import { confirmSignupCode, resendSignupCode, signInAfterSignup, startSignup } from './signup.js';
 import { getProfile, changeName, type Profile } from './profile.js';
 import { confirmEmailChange, confirmPhone, removePhone, requestEmailChange, requestPhoneChange, resendContactCode } from './contact-changes.js';
 import { changePassword } from './password-change.js';
@@ -33,7 +32,7 @@ export function registerAccountApi(api: ApiRegistry, deps: Deps): void {
     responses: { 201: 'Account created; session returned', 400: 'Wrong code', 410: 'Code or flow expired', 429: 'Too many wrong codes' },
     handler: async ({ body, params, info, reply }) => {
       const accountId = await confirmSignupCode(deps, params.flowId!, body.code, info);
-      const session = await createSession(deps, { accountId, factors: ['password'], info });
+      const session = await signInAfterSignup(deps, accountId, info);
       setSessionCookie(reply, deps.config, session.token, session.expiresAt);
       setDeviceCookie(reply, deps.config, info);
       return { session: { token: session.token, expires_at: iso(session.expiresAt) } };

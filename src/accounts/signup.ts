@@ -15,6 +15,7 @@ import { parseEmail, parsePhone, isProblem, identifierMessages, type ParsedIdent
 import { insertAccount, isIdentifierTaken } from './store.js';
 import { validateName } from './fields.js';
 import { startPhoneConfirmation } from './contact-changes.js';
+import { createSession } from '../sessions/store.js';
 
 /**
  * Sign-up is a flow: the account is created only once the customer proves the email address, so nobody can
@@ -168,4 +169,14 @@ export async function resendSignupCode(deps: Deps, flowId: string): Promise<void
     }
   });
   deps.notifyOutbox();
+}
+
+/**
+ * Signs in the browser or client that created the account, right after it proved the address. Recorded like
+ * any sign-in, so Login activity marks this session as the current one.
+ */
+export async function signInAfterSignup(deps: Deps, accountId: string, info: RequestInfo): Promise<{ token: string; sessionId: string; expiresAt: number }> {
+  const session = await createSession(deps, { accountId, factors: ['password'], info });
+  await recordEvent(deps.db, deps.clock, { accountId, type: 'signin.succeeded', info, detail: { method: 'signup', session: session.sessionId } });
+  return session;
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../platform/clock.js';
-import { newId } from '../platform/crypto.js';
+import { newSortableId } from '../platform/crypto.js';
 import type { Database } from '../platform/db/schema.js';
 import type { RequestInfo } from '../platform/context.js';
 import { describeDevice } from './device.js';
@@ -37,16 +37,17 @@ export async function recordEvent(
   clock: Clock,
   event: { accountId: string | null; type: AuditEventType; info?: RequestInfo; detail?: Record<string, string | number | boolean> },
 ): Promise<void> {
+  const now = clock.now();
   await db
     .insertInto('audit_events')
     .values({
-      id: newId(),
+      id: newSortableId(now),
       account_id: event.accountId,
       type: event.type,
       ip: event.info?.ip ?? null,
       user_agent: event.info?.userAgent.slice(0, 512) ?? null,
       detail: JSON.stringify(event.detail ?? {}),
-      created_at: clock.now(),
+      created_at: now,
       device: event.info ? describeDevice(event.info.userAgent) : null,
       place: event.info ? describePlace(event.info.ip) : null,
     })

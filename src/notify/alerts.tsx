@@ -46,6 +46,12 @@ const SMS_CHANGE: Record<SecurityChange, string> = {
   phone_removed: 'a phone number was removed from your account',
   sessions_ended: 'you were signed out on your other devices',
   name_changed: 'the name on your account was changed',
+  backup_code_used: 'a backup code was used to sign in',
+  totp_added: 'an authenticator app was added',
+  totp_removed: 'an authenticator app was removed',
+  sms_factor_added: 'text message sign-in codes were turned on',
+  sms_factor_removed: 'text message sign-in codes were turned off',
+  backup_codes_created: 'new backup codes were created',
 };
 
 export function securityNoticeSms(m: { to: string; change: SecurityChange; publicUrl: string; accountId: string }): OutgoingMessage {

@@ -84,7 +84,13 @@ export type SecurityChange =
   | 'phone_changed'
   | 'phone_removed'
   | 'sessions_ended'
-  | 'name_changed';
+  | 'name_changed'
+  | 'backup_code_used'
+  | 'totp_added'
+  | 'totp_removed'
+  | 'sms_factor_added'
+  | 'sms_factor_removed'
+  | 'backup_codes_created';
 
 /** The subject, and the first paragraph, which says what happened. `detail` is already masked by the caller. */
 function describeChange(change: SecurityChange, detail?: string): { subject: string; lead: string } {
@@ -113,6 +119,18 @@ function describeChange(change: SecurityChange, detail?: string): { subject: str
       return { subject: 'You were signed out on your other devices', lead: 'Your Custos account was signed out on all your other devices.' };
     case 'name_changed':
       return { subject: 'The name on your account was changed', lead: 'The name on your Custos account was changed.' };
+    case 'backup_code_used':
+      return { subject: 'A backup code was used to sign in', lead: `A backup code was used to sign in to your Custos account${detail ? ` (${detail})` : ''}. Each code works once.` };
+    case 'totp_added':
+      return { subject: 'An authenticator app was added', lead: 'An authenticator app was added to your Custos account for two-step verification.' };
+    case 'totp_removed':
+      return { subject: 'An authenticator app was removed', lead: 'An authenticator app was removed from your Custos account.' };
+    case 'sms_factor_added':
+      return { subject: 'Text message codes were turned on', lead: 'Two-step verification codes by text message were turned on for your Custos account.' };
+    case 'sms_factor_removed':
+      return { subject: 'Text message codes were turned off', lead: 'Two-step verification codes by text message were turned off for your Custos account.' };
+    case 'backup_codes_created':
+      return { subject: 'New backup codes were created', lead: 'A new set of backup codes was created for your Custos account. Any older codes no longer work.' };
   }
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../platform/context.js';
 import { registerAccountPages } from './account-pages.js';
+import { registerActivityPage } from './activity-page.js';
 import { registerContactPages } from './contact-pages.js';
 import { registerHomePage } from './home-page.js';
 import { registerNamePage } from './name-page.js';
@@ -24,6 +25,7 @@ export function registerPages(app: FastifyInstance, deps: Deps): void {
   registerSigninPages(routes);
   registerAccountPages(routes);
   registerSecurityPages(routes);
+  registerActivityPage(routes);
   registerNamePage(routes);
   registerContactPages(routes);
   registerPasswordPage(routes);

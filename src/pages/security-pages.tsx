@@ -46,6 +46,14 @@ export function registerSecurityPages(routes: PageRoutes): void {
             </PostForm>
           ) : null}
         </section>
+        <section class="card" aria-labelledby="activity-title">
+          <h2 id="activity-title" class="visually-hidden">Your login activity</h2>
+          <ul class="settings">
+            <SettingRow label="Login activity" href="/account/activity" action="View">
+              <p class="muted">See every sign-in attempt and security change.</p>
+            </SettingRow>
+          </ul>
+        </section>
       </>,
     );
   });

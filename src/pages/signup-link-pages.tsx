@@ -1,5 +1,4 @@
-import { confirmSignupLink } from '../accounts/signup.js';
-import { createSession } from '../sessions/store.js';
+import { confirmSignupLink, signInAfterSignup } from '../accounts/signup.js';
 import { PostForm, Problem } from './page-parts.js';
 import type { PageRoutes } from './page-session.js';
 import { clearSignupCookie, startedInThisBrowser } from './signup-cookie.js';
@@ -33,7 +32,7 @@ export function registerSignupLinkPages(routes: PageRoutes): void {
       const flowId = page.field('flow', 200);
       const accountId = await confirmSignupLink(page.deps, flowId, page.field('token', 200), page.info);
       if (startedInThisBrowser(page.request, flowId)) {
-        const session = await createSession(page.deps, { accountId, factors: ['password'], info: page.info });
+        const session = await signInAfterSignup(page.deps, accountId, page.info);
         page.signIn(session);
         clearSignupCookie(page.reply, page.deps.config);
         return page.redirect('/account?welcome=1');

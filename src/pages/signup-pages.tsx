@@ -1,6 +1,5 @@
-import { confirmSignupCode, loadSignupFlow, resendSignupCode, startSignup } from '../accounts/signup.js';
+import { confirmSignupCode, loadSignupFlow, resendSignupCode, startSignup, signInAfterSignup } from '../accounts/signup.js';
 import { Field } from '../platform/http/forms.js';
-import { createSession } from '../sessions/store.js';
 import { asCodeProblem, CodeField, NewPasswordField, PASSWORD_METER_SCRIPT, PostForm, Problem } from './page-parts.js';
 import { NO_PROBLEM, type FormProblem, type Page, type PageRoutes } from './page-session.js';
 import { clearSignupCookie, setSignupCookie } from './signup-cookie.js';
@@ -37,7 +36,7 @@ export function registerSignupPages(routes: PageRoutes): void {
     const flowId = page.field('flow', 200);
     try {
       const accountId = await confirmSignupCode(page.deps, flowId, page.field('code', 20), page.info);
-      const session = await createSession(page.deps, { accountId, factors: ['password'], info: page.info });
+      const session = await signInAfterSignup(page.deps, accountId, page.info);
       page.signIn(session);
       clearSignupCookie(page.reply, page.deps.config);
       return page.redirect('/account?welcome=1');

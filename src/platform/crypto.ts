@@ -38,3 +38,14 @@ export function constantTimeEqual(a: string, b: string): boolean {
   }
   return timingSafeEqual(left, right);
 }
+
+let sequence = 0;
+
+/**
+ * An id that sorts by creation time, then by order of creation within this process, then randomly: for
+ * append-only rows read newest-first (the audit trail), so events of the same millisecond keep their order.
+ */
+export function newSortableId(now: number): string {
+  sequence = (sequence + 1) % 36 ** 4;
+  return `${now.toString(36).padStart(10, '0')}${sequence.toString(36).padStart(4, '0')}${randomBytes(8).toString('base64url')}`;
+}

@@ -1,14 +1,7 @@
 import type { Deps, RequestInfo } from '../platform/context.js';
 import { errors } from '../platform/errors.js';
-import {
-  ACCOUNT_POLICY,
-  SOURCE_POLICY,
-  accountKey,
-  recordFailure,
-  resetFailures,
-  sourceKey,
-  throttleState,
-} from '../platform/throttle.js';
+import { ACCOUNT_POLICY } from '../platform/throttle.js';
+import { attemptKeys, clearFailures, countFailure, guardAttempt } from './attempts.js';
 import { burnVerifyTime, hashPassword, needsRehash, verifyPassword } from '../passwords/hashing.js';
 import { normalizePassword } from '../passwords/policy.js';
 import { getAccount, updatePasswordHash } from '../accounts/store.js';
@@ -24,17 +17,8 @@ export async function checkPasswordFactor(
   deps: Deps,
   input: { accountId: string | null; subject: string; password: string; info: RequestInfo; method: 'password' | 'step_up' },
 ): Promise<string> {
-  const subjectKey = accountKey('password', input.subject);
-  const source = sourceKey('password', input.info.ip);
-  const [bySubject, bySource] = await Promise.all([
-    throttleState(deps.db, deps.clock, subjectKey),
-    throttleState(deps.db, deps.clock, source),
-  ]);
-  const wait = Math.max(bySubject.retryAfterSeconds, bySource.retryAfterSeconds);
-  if (wait > 0) {
-    await recordEvent(deps.db, deps.clock, { accountId: input.accountId, type: 'signin.throttled', info: input.info, detail: { method: input.method } });
-    throw errors.throttled(wait);
-  }
+  const keys = attemptKeys('password', input.subject, input.info);
+  await guardAttempt(deps, keys, { accountId: input.accountId, info: input.info, method: input.method });
 
   const password = normalizePassword(input.password);
   const account = input.accountId ? await getAccount(deps.db, input.accountId) : undefined;
@@ -43,18 +27,14 @@ export async function checkPasswordFactor(
   else await burnVerifyTime(password);
 
   if (!account || !valid || account.status !== 'active') {
-    const [subjectFailures] = await Promise.all([
-      recordFailure(deps.db, deps.clock, subjectKey, ACCOUNT_POLICY),
-      recordFailure(deps.db, deps.clock, source, SOURCE_POLICY),
-    ]);
+    const subjectFailures = await countFailure(deps, keys);
     const reason = !account ? 'unknown_account' : !valid ? 'wrong_password' : `account_${account.status}`;
     await recordEvent(deps.db, deps.clock, { accountId: account?.id ?? null, type: input.method === 'step_up' ? 'stepup.failed' : 'signin.failed', info: input.info, detail: { method: input.method, reason } });
     if (account && subjectFailures > ACCOUNT_POLICY.freeFailures) await alertFailedSignins(deps, account.id, subjectFailures, input.info);
     throw errors.signInFailed();
   }
 
-  // A success clears the account's count (not the source's: one's own account must not launder an IP).
-  await resetFailures(deps.db, subjectKey);
+  await clearFailures(deps, keys);
   if (needsRehash(account.passwordHash!)) {
     await updatePasswordHash(deps.db, deps.clock, account.id, await hashPassword(password), false);
     await recordEvent(deps.db, deps.clock, { accountId: account.id, type: 'password.rehashed', info: input.info });

@@ -15,7 +15,7 @@ export const MAX_ATTEMPTS = 5;
 export const MAX_SENDS = 5;
 export const RESEND_AFTER_MS = MINUTE;
 
-export type CodePurpose = 'signup_email' | 'email_change' | 'phone_confirm';
+export type CodePurpose = 'signup_email' | 'email_change' | 'phone_confirm' | 'signin_sms';
 
 export interface CodeDeps {
   db: Kysely<Database>;
@@ -127,7 +127,11 @@ export async function consumeCode(deps: CodeDeps, record: VerificationRecord | u
     .where('attempts', '<', record.max_attempts)
     .where('consumed_at', 'is', null)
     .executeTakeFirst();
-  if (Number(reserved.numUpdatedRows) !== 1) throw errors.codeExhausted();
+  if (Number(reserved.numUpdatedRows) !== 1) {
+    // Lost to a concurrent use, or out of tries: tell the customer which.
+    const latest = await deps.db.selectFrom('verifications').select(['consumed_at', 'attempts']).where('id', '=', record.id).executeTakeFirst();
+    throw !latest || latest.consumed_at !== null ? errors.codeExpired() : errors.codeExhausted();
+  }
   const typed = code.replace(/\s+/g, '');
   if (!constantTimeEqual(hmac(deps.secret, record.id, typed), record.code_hash)) {
     const after = await deps.db.selectFrom('verifications').select('attempts').where('id', '=', record.id).executeTakeFirst();

@@ -98,9 +98,10 @@ describe('login activity', () => {
       seen.push(...page.body.activity.map((e) => `${e.at} ${e.description}`));
       next = page.body.next;
     } while (next);
-    // 25 name changes, plus the account's creation and its email confirmation: each exactly once, newest first.
-    expect(seen).toHaveLength(27);
-    expect(new Set(seen).size).toBe(27);
+    // 25 name changes, plus the account's creation, its email confirmation and the sign-in that followed:
+    // each exactly once, newest first.
+    expect(seen).toHaveLength(28);
+    expect(new Set(seen).size).toBe(28);
     expect(seen.filter((e) => e.includes('Name changed'))).toHaveLength(25);
     const times = seen.map((e) => e.split(' ')[0]!);
     expect([...times].sort().reverse()).toEqual(times);
@@ -111,7 +112,7 @@ describe('login activity', () => {
   it('ASVS 8.2.2: shows only the signed-in customer’s own activity', async () => {
     const { token: other } = await signUp(t, { email: 'other@example.com' });
     const page = await api(t, 'GET', '/api/v1/activity?limit=100', { token: other });
-    expect(page.body.activity.map((e: { type: string }) => e.type).sort()).toEqual(['email.verified', 'signup.completed']);
+    expect(page.body.activity.map((e: { type: string }) => e.type).sort()).toEqual(['email.verified', 'signin.succeeded', 'signup.completed']);
     const own = await api(t, 'GET', '/api/v1/activity?limit=100', { token });
     expect(own.body.activity.some((e: { type: string }) => e.type === 'signin.failed')).toBe(true);
   });

@@ -47,7 +47,15 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     dataDir,
     close: async () => {
       await db.close();
-      await withAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await withAdmin(adminUrl, async (client) => {
+        // The pool's sockets close asynchronously; dropping while they close would kill them mid-goodbye.
+        for (let i = 0; i < 100; i++) {
+          const open = await client.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+          if (open.rows[0].n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      });
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

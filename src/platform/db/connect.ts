@@ -32,6 +32,9 @@ export function openDatabase(options: { databaseUrl?: string; dataDir: string; p
   const log = options.onQuery ? (event: LogEvent) => options.onQuery!(event.query.sql) : undefined;
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    // An idle connection dropped by the server (restart, failover) is replaced on next use; without a listener
+    // the pool's 'error' event would crash the process.
+    pool.on('error', (error) => process.emitWarning(`PostgreSQL connection lost: ${error.message}`));
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
     return { kysely, engine: 'postgres', raw: { pool }, close: () => kysely.destroy() };
   }

@@ -1,0 +1,118 @@
+import type { Deps, RequestInfo } from '../platform/context.js';
+import { MINUTE } from '../platform/clock.js';
+import { AppError } from '../platform/errors.js';
+import { requireState } from '../platform/flows.js';
+import { enqueueMessage } from '../platform/outbox.js';
+import { recordEvent } from '../activity/audit.js';
+import { listConfirmedFactors, countUnusedBackupCodes } from '../factors/store.js';
+import { useTotpCode } from '../factors/totp-factor.js';
+import { consumeBackupCode } from '../factors/backup-codes.js';
+import { listIdentifiers, getAccount } from '../accounts/store.js';
+import { sendSecurityNotice } from '../accounts/notices.js';
+import { codeDeps, consumeCode, findPending, issueCode, reissueCode } from '../verification/codes.js';
+import { phoneCodeSms } from '../notify/messages.js';
+import { attemptKeys, clearFailures, countFailure, guardAttempt } from './attempts.js';
+import { completeSignin, type SignedIn } from './complete.js';
+import { loadSignin } from './password-signin.js';
+
+/**
+ * The second step of sign-in. The flow waits in `second_factor` holding only what the first step proved; no
+ * session exists until one of the account's own methods succeeds here (Better Auth GHSA-xg6x-h9c9-2m83,
+ * Kratos CVE-2024-45042). Every method shares one throttle per account (ASVS 6.3.4, NIST §3.2.2).
+ */
+export type SecondFactorMethod = 'totp' | 'sms' | 'backup_code';
+
+export const SMS_SIGNIN_TTL_MS = 10 * MINUTE;
+
+export async function availableMethods(deps: Deps, accountId: string): Promise<SecondFactorMethod[]> {
+  const factors = await listConfirmedFactors(deps.db, accountId);
+  const methods: SecondFactorMethod[] = [];
+  if (factors.some((f) => f.kind === 'totp')) methods.push('totp');
+  // SMS only to a phone the customer has proven (ASVS 6.6.1).
+  if (factors.some((f) => f.kind === 'sms') && (await verifiedPhone(deps, accountId))) methods.push('sms');
+  if ((await countUnusedBackupCodes(deps.db, accountId)) > 0) methods.push('backup_code');
+  return methods;
+}
+
+async function verifiedPhone(deps: Deps, accountId: string): Promise<string | undefined> {
+  return (await listIdentifiers(deps.db, accountId)).find((i) => i.kind === 'phone' && i.verified)?.normalized;
+}
+
+/** Texts a sign-in code for the waiting flow (or a fresh one, at most once a minute). */
+export async function sendSigninSms(deps: Deps, flowId: string): Promise<void> {
+  const flow = await loadSignin(deps, flowId);
+  requireState(flow, 'second_factor');
+  const accountId = flow.accountId!;
+  if (!(await availableMethods(deps, accountId)).includes('sms')) throw new AppError(400, 'signin.method_unavailable', 'Text message codes are not set up for this account.');
+  const phone = (await verifiedPhone(deps, accountId))!;
+  await deps.db.transaction().execute(async (trx) => {
+    const tx = codeDeps({ ...deps, db: trx });
+    const pending = await findPending(tx, { flowId }, 'signin_sms');
+    const issued = pending
+      ? await reissueCode(tx, pending, SMS_SIGNIN_TTL_MS)
+      : await issueCode(tx, { purpose: 'signin_sms', channel: 'sms', target: phone, ttlMs: SMS_SIGNIN_TTL_MS, flowId, accountId });
+    await enqueueMessage(trx, deps.clock, { ...phoneCodeSms({ to: phone, code: issued.code, accountId }), template: 'signinCodeSms', text: `Custos: ${issued.code} is your sign-in code. It expires in 10 minutes. Don't share it with anyone — we will never ask for it.` });
+  });
+  deps.notifyOutbox();
+}
+
+export async function submitSecondFactor(
+  deps: Deps,
+  flowId: string,
+  input: { method: SecondFactorMethod; code: string; rememberDevice?: boolean },
+  info: RequestInfo,
+): Promise<SignedIn> {
+  const flow = await loadSignin(deps, flowId);
+  requireState(flow, 'second_factor');
+  const accountId = flow.accountId!;
+  const keys = attemptKeys('second_factor', accountId, info);
+  await guardAttempt(deps, keys, { accountId, info, method: input.method });
+  const methods = await availableMethods(deps, accountId);
+  if (!methods.includes(input.method)) throw new AppError(400, 'signin.method_unavailable', 'That way of confirming is not set up for this account.');
+
+  const accepted = await checkMethod(deps, flowId, accountId, input);
+  if (!accepted) {
+    await countFailure(deps, keys);
+    await recordEvent(deps.db, deps.clock, { accountId, type: 'signin.failed', info, detail: { method: input.method, reason: 'wrong_second_factor' } });
+    throw new AppError(401, 'signin.second_factor_failed', 'That code is not correct. Check it and try again, or try another way.');
+  }
+  await clearFailures(deps, keys);
+  if (input.method === 'backup_code') await noticeBackupCodeUsed(deps, accountId, info);
+  return completeSignin(deps, flow, {
+    from: 'second_factor',
+    accountId,
+    factors: [...flow.factorsPassed, input.method],
+    method: `${flow.factorsPassed.join('+')}+${input.method}`,
+    info,
+    rememberDevice: input.rememberDevice,
+  });
+}
+
+async function checkMethod(deps: Deps, flowId: string, accountId: string, input: { method: SecondFactorMethod; code: string }): Promise<boolean> {
+  switch (input.method) {
+    case 'totp':
+      return (await useTotpCode(deps.db, deps.clock, deps.config.secret, accountId, input.code)) !== undefined;
+    case 'backup_code':
+      return consumeBackupCode(deps.db, deps.clock, deps.config.secret, accountId, input.code);
+    case 'sms': {
+      const record = await findPending(codeDeps(deps), { flowId }, 'signin_sms');
+      try {
+        await consumeCode(codeDeps(deps), record, input.code);
+        return true;
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'code.invalid') return false;
+        throw error;
+      }
+    }
+  }
+}
+
+/** Using a backup code is worth telling the customer about (SECURITY.md "Backup codes"). */
+async function noticeBackupCodeUsed(deps: Deps, accountId: string, info: RequestInfo): Promise<void> {
+  const account = await getAccount(deps.db, accountId);
+  const left = await countUnusedBackupCodes(deps.db, accountId);
+  await deps.db.transaction().execute((trx) =>
+    sendSecurityNotice({ ...deps, db: trx }, trx, { accountId, name: account?.name ?? '', change: 'backup_code_used', info, detail: `${left} left` }),
+  );
+  deps.notifyOutbox();
+}
