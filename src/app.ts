@@ -18,6 +18,7 @@ import { registerAccountApi } from './accounts/api.js';
 import { registerSigninApi } from './signin/api.js';
 import { registerSessionApi } from './sessions/api.js';
 import { registerActivityApi } from './activity/api.js';
+import { registerFactorApi } from './factors/api.js';
 import { registerPages } from './pages/routes.js';
 
 export interface App {
@@ -77,6 +78,7 @@ export async function buildApp(options: { config: Config; db: Db; clock: Clock }
   registerAccountApi(api, deps);
   registerSessionApi(api, deps);
   registerActivityApi(api, deps);
+  registerFactorApi(api, deps);
   fastify.get('/api/openapi.json', async () => api.openApiDocument());
 
   registerPages(fastify, deps);

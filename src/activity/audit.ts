@@ -30,7 +30,12 @@ export type AuditEventType =
   | 'phone.change_requested'
   | 'phone.verified'
   | 'phone.removed'
-  | 'code.failed';
+  | 'code.failed'
+  | 'signin.second_factor_required'
+  | 'factor.added'
+  | 'factor.removed'
+  | 'backup_codes.created'
+  | 'remembered_devices.forgotten';
 
 export async function recordEvent(
   db: Kysely<Database>,

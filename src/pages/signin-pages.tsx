@@ -33,6 +33,7 @@ export function registerSigninPages(routes: PageRoutes): void {
     const flowId = page.field('flow', 200);
     try {
       const result = await submitPassword(page.deps, flowId, page.field('password'), page.info);
+      if (result.state === 'second_factor') return page.redirect(`/signin/verify?flow=${encodeURIComponent(result.flowId)}`);
       page.signIn(result);
       return page.redirect('/account');
     } catch (error) {

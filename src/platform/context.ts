@@ -27,4 +27,6 @@ export interface RequestInfo {
    * fingerprint; absent for callers that keep no cookies.
    */
   deviceToken?: string;
+  /** The "remember this device" cookie, which lets this browser skip the second step for one account. */
+  rememberToken?: string;
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from './clock.js';
-import { newId } from './crypto.js';
+import { newSortableId } from './crypto.js';
 import type { Database } from './db/schema.js';
 
 /**
@@ -24,7 +24,7 @@ export async function enqueueMessage(db: Kysely<Database>, clock: Clock, message
   await db
     .insertInto('outbox')
     .values({
-      id: newId(),
+      id: newSortableId(now),
       account_id: message.accountId ?? null,
       channel: message.channel,
       template: message.template,

@@ -1,14 +1,25 @@
 import { z } from 'zod';
 import type { Deps } from '../platform/context.js';
-import type { ApiRegistry } from '../platform/http/api.js';
+import type { FastifyReply } from 'fastify';
+import type { RequestInfo } from '../platform/context.js';
+import { ApiAnswer, type ApiRegistry } from '../platform/http/api.js';
 import { setSessionCookie } from '../platform/http/session-cookie.js';
-import { setDeviceCookie } from '../platform/http/request-info.js';
+import { setDeviceCookie, setRememberCookie } from '../platform/http/request-info.js';
 import { text } from '../platform/http/validation.js';
 import { iso } from '../accounts/api.js';
 import { startSignin, submitIdentifier, submitPassword } from './password-signin.js';
 import { stepUp } from './step-up.js';
+import { sendSigninSms, submitSecondFactor } from './second-factor.js';
+import type { SignedIn } from './complete.js';
 
 export function registerSigninApi(api: ApiRegistry, deps: Deps): void {
+  const signedIn = (reply: FastifyReply, result: SignedIn, info: RequestInfo) => {
+    setSessionCookie(reply, deps.config, result.token, result.expiresAt);
+    setDeviceCookie(reply, deps.config, info);
+    setRememberCookie(reply, deps.config, result.remember);
+    return new ApiAnswer(201, { flow: { state: 'done' }, session: { token: result.token, expires_at: iso(result.expiresAt) } });
+  };
+
   api.add({
     method: 'POST', path: '/api/v1/signin/flows', tag: 'Sign-in', guards: [],
     summary: 'Start signing in. Then send the identifier, then the password.',
@@ -33,14 +44,36 @@ export function registerSigninApi(api: ApiRegistry, deps: Deps): void {
 
   api.add({
     method: 'POST', path: '/api/v1/signin/flows/:flowId/password', tag: 'Sign-in', guards: [],
-    summary: 'Prove it with your password. Unknown account, wrong password and locked account answer alike.',
+    summary: 'Prove it with your password. Unknown account, wrong password and locked account answer alike. An account with two-step verification answers 200 with the methods to choose from; no session exists until that step is done.',
     body: z.object({ password: text(1000) }).strict(),
-    responses: { 201: 'Signed in; session returned', 401: 'Sign-in failed', 409: 'Wrong step', 410: 'Flow expired', 429: 'Too many attempts' },
+    responses: { 201: 'Signed in; session returned', 200: 'Second step needed', 401: 'Sign-in failed', 409: 'Wrong step', 410: 'Flow expired', 429: 'Too many attempts' },
     handler: async ({ body, params, info, reply }) => {
       const result = await submitPassword(deps, params.flowId!, body.password, info);
-      setSessionCookie(reply, deps.config, result.token, result.expiresAt);
-      setDeviceCookie(reply, deps.config, info);
-      return { flow: { id: params.flowId, state: 'done' }, session: { token: result.token, expires_at: iso(result.expiresAt) } };
+      if (result.state === 'second_factor') {
+        return new ApiAnswer(200, { flow: { id: result.flowId, state: result.state, methods: result.methods } });
+      }
+      return signedIn(reply, result, info);
+    },
+  });
+
+  api.add({
+    method: 'POST', path: '/api/v1/signin/flows/:flowId/sms', tag: 'Sign-in', guards: [],
+    summary: 'Text a sign-in code to the account’s verified phone (second step). At most once a minute.',
+    body: z.object({}).strict(),
+    responses: { 204: 'Sent', 400: 'Not set up for this account', 409: 'Wrong step', 429: 'Too soon' },
+    handler: async ({ params }) => {
+      await sendSigninSms(deps, params.flowId!);
+    },
+  });
+
+  api.add({
+    method: 'POST', path: '/api/v1/signin/flows/:flowId/second-factor', tag: 'Sign-in', guards: [],
+    summary: 'Finish signing in with one of the offered methods: an authenticator code (totp), a texted code (sms) or a backup code. remember_device skips this step on this device for 30 days.',
+    body: z.object({ method: z.enum(['totp', 'sms', 'backup_code']), code: text(64), remember_device: z.boolean().optional() }).strict(),
+    responses: { 201: 'Signed in; session returned', 400: 'Method not set up', 401: 'Wrong code', 409: 'Wrong step', 429: 'Too many attempts' },
+    handler: async ({ body, params, info, reply }) => {
+      const result = await submitSecondFactor(deps, params.flowId!, { method: body.method, code: body.code, rememberDevice: body.remember_device }, info);
+      return signedIn(reply, result, info);
     },
   });
 

@@ -6,14 +6,14 @@ import { advanceFlow, createFlow, loadFlow, requireState, type Flow } from '../p
 import { identifierMessages, isProblem, parseIdentifier } from '../accounts/identifiers.js';
 import { findAccountByIdentifier } from '../accounts/store.js';
 import { recordEvent } from '../activity/audit.js';
-import { noteSuccessfulSignin } from '../activity/alerts.js';
-import { createSession } from '../sessions/store.js';
 import { checkPasswordFactor } from './password-factor.js';
+import { completeSignin, type SignedIn } from './complete.js';
+import { availableMethods, type SecondFactorMethod } from '../factors/methods.js';
+import { isRememberedDevice } from '../factors/remembered-devices.js';
 
 /**
- * The sign-in flow: identify (email or phone) → password → done. The session is created only when the flow
- * reaches `done`; a second factor will be one more state between password and done, so nothing before it
- * ever holds a session (Better Auth GHSA-xg6x-h9c9-2m83, Kratos CVE-2024-45042).
+ * The sign-in flow: identify (email or phone) → password → [second_factor] → done. The session is created only
+ * when the flow reaches `done`, so nothing before it ever holds a session (Better Auth GHSA-xg6x-h9c9-2m83, Kratos CVE-2024-45042).
  *
  * The identify step never says whether the account exists: every identifier moves to `password`, and an
  * unknown one fails there exactly like a wrong password (ASVS 6.3.8).
@@ -52,14 +52,17 @@ export async function submitIdentifier(deps: Deps, flowId: string, input: string
   });
 }
 
-export interface SigninResult {
-  token: string;
-  sessionId: string;
-  expiresAt: number;
-  accountId: string;
+export interface SecondStepNeeded {
+  state: 'second_factor';
+  flowId: string;
+  methods: SecondFactorMethod[];
 }
 
-export async function submitPassword(deps: Deps, flowId: string, password: string, info: RequestInfo): Promise<SigninResult> {
+/**
+ * After the password: done, unless the account has two-step verification and this device isn't remembered
+ * for it, in which case the flow waits in `second_factor` and no session exists yet.
+ */
+export async function submitPassword(deps: Deps, flowId: string, password: string, info: RequestInfo): Promise<SignedIn | SecondStepNeeded> {
   const flow = await loadSignin(deps, flowId);
   requireState(flow, 'password');
   const accountId = await checkPasswordFactor(deps, {
@@ -69,9 +72,12 @@ export async function submitPassword(deps: Deps, flowId: string, password: strin
     info,
     method: 'password',
   });
-  await advanceFlow(deps.db, deps.clock, flow, 'password', { state: 'done', factorsPassed: ['password'], done: true });
-  const session = await createSession(deps, { accountId, factors: ['password'], info });
-  const { newDevice } = await noteSuccessfulSignin(deps, accountId, info);
-  await recordEvent(deps.db, deps.clock, { accountId, type: 'signin.succeeded', info, detail: { method: 'password', session: session.sessionId, newDevice } });
-  return { ...session, accountId };
+  const methods = await availableMethods(deps.db, accountId);
+  if (methods.length > 0 && !(await isRememberedDevice(deps.db, deps.clock, accountId, info.rememberToken))) {
+    await advanceFlow(deps.db, deps.clock, flow, 'password', { state: 'second_factor', accountId, factorsPassed: ['password'] });
+    await recordEvent(deps.db, deps.clock, { accountId, type: 'signin.second_factor_required', info, detail: { method: 'password' } });
+    return { state: 'second_factor', flowId, methods };
+  }
+  const method = methods.length > 0 ? 'password+remembered_device' : 'password';
+  return completeSignin(deps, flow, { from: 'password', accountId, factors: methods.length > 0 ? ['password', 'remembered_device'] : ['password'], method, info });
 }

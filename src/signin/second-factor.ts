@@ -4,10 +4,11 @@ import { AppError } from '../platform/errors.js';
 import { requireState } from '../platform/flows.js';
 import { enqueueMessage } from '../platform/outbox.js';
 import { recordEvent } from '../activity/audit.js';
-import { listConfirmedFactors, countUnusedBackupCodes } from '../factors/store.js';
+import { countUnusedBackupCodes } from '../factors/store.js';
+import { availableMethods, verifiedPhone, type SecondFactorMethod } from '../factors/methods.js';
 import { useTotpCode } from '../factors/totp-factor.js';
 import { consumeBackupCode } from '../factors/backup-codes.js';
-import { listIdentifiers, getAccount } from '../accounts/store.js';
+import { getAccount } from '../accounts/store.js';
 import { sendSecurityNotice } from '../accounts/notices.js';
 import { codeDeps, consumeCode, findPending, issueCode, reissueCode } from '../verification/codes.js';
 import { phoneCodeSms } from '../notify/messages.js';
@@ -20,31 +21,15 @@ import { loadSignin } from './password-signin.js';
  * session exists until one of the account's own methods succeeds here (Better Auth GHSA-xg6x-h9c9-2m83,
  * Kratos CVE-2024-45042). Every method shares one throttle per account (ASVS 6.3.4, NIST §3.2.2).
  */
-export type SecondFactorMethod = 'totp' | 'sms' | 'backup_code';
-
 export const SMS_SIGNIN_TTL_MS = 10 * MINUTE;
-
-export async function availableMethods(deps: Deps, accountId: string): Promise<SecondFactorMethod[]> {
-  const factors = await listConfirmedFactors(deps.db, accountId);
-  const methods: SecondFactorMethod[] = [];
-  if (factors.some((f) => f.kind === 'totp')) methods.push('totp');
-  // SMS only to a phone the customer has proven (ASVS 6.6.1).
-  if (factors.some((f) => f.kind === 'sms') && (await verifiedPhone(deps, accountId))) methods.push('sms');
-  if ((await countUnusedBackupCodes(deps.db, accountId)) > 0) methods.push('backup_code');
-  return methods;
-}
-
-async function verifiedPhone(deps: Deps, accountId: string): Promise<string | undefined> {
-  return (await listIdentifiers(deps.db, accountId)).find((i) => i.kind === 'phone' && i.verified)?.normalized;
-}
 
 /** Texts a sign-in code for the waiting flow (or a fresh one, at most once a minute). */
 export async function sendSigninSms(deps: Deps, flowId: string): Promise<void> {
   const flow = await loadSignin(deps, flowId);
   requireState(flow, 'second_factor');
   const accountId = flow.accountId!;
-  if (!(await availableMethods(deps, accountId)).includes('sms')) throw new AppError(400, 'signin.method_unavailable', 'Text message codes are not set up for this account.');
-  const phone = (await verifiedPhone(deps, accountId))!;
+  if (!(await availableMethods(deps.db, accountId)).includes('sms')) throw new AppError(400, 'signin.method_unavailable', 'Text message codes are not set up for this account.');
+  const phone = (await verifiedPhone(deps.db, accountId))!;
   await deps.db.transaction().execute(async (trx) => {
     const tx = codeDeps({ ...deps, db: trx });
     const pending = await findPending(tx, { flowId }, 'signin_sms');
@@ -67,7 +52,7 @@ export async function submitSecondFactor(
   const accountId = flow.accountId!;
   const keys = attemptKeys('second_factor', accountId, info);
   await guardAttempt(deps, keys, { accountId, info, method: input.method });
-  const methods = await availableMethods(deps, accountId);
+  const methods = await availableMethods(deps.db, accountId);
   if (!methods.includes(input.method)) throw new AppError(400, 'signin.method_unavailable', 'That way of confirming is not set up for this account.');
 
   const accepted = await checkMethod(deps, flowId, accountId, input);

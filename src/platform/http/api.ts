@@ -37,6 +37,14 @@ export interface ApiRoute<B> {
   handler(request: ApiRequest<B>): Promise<unknown>;
 }
 
+/** For the few routes whose success status depends on the outcome (a sign-in that is done, or needs a second step). */
+export class ApiAnswer {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {}
+}
+
 export class ApiRegistry {
   private readonly routes: ApiRoute<unknown>[] = [];
 
@@ -67,6 +75,7 @@ export class ApiRegistry {
         });
         reply.header('cache-control', 'no-store');
         if (result === undefined) return reply.code(204).send();
+        if (result instanceof ApiAnswer) return reply.code(result.status).send(result.body);
         return reply.code(success).send(result);
       },
     });

@@ -9,6 +9,7 @@ import { randomToken } from '../crypto.js';
  * a fresh one that a successful sign-in will set (see setDeviceCookie).
  */
 export const DEVICE_COOKIE = '__Host-custos_device';
+export const REMEMBER_COOKIE = '__Host-custos_remember';
 /** Browsers cap cookie lifetimes at 400 days. */
 const DEVICE_COOKIE_DAYS = 400;
 
@@ -16,7 +17,25 @@ export function requestInfo(request: FastifyRequest): RequestInfo {
   const userAgent = request.headers['user-agent'];
   const cookie = request.cookies?.[DEVICE_COOKIE];
   const deviceToken = cookie && /^[\w-]{43}$/.test(cookie) ? cookie : randomToken();
-  return { ip: request.ip, userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : '', deviceToken };
+  const remember = request.cookies?.[REMEMBER_COOKIE];
+  return {
+    ip: request.ip,
+    userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : '',
+    deviceToken,
+    rememberToken: remember && remember.length <= 100 ? remember : undefined,
+  };
+}
+
+/** Set when the customer ticks "remember this device" at the second step; 30 days, this browser only. */
+export function setRememberCookie(reply: FastifyReply, config: Config, remember: { token: string; expiresAt: number } | undefined): void {
+  if (!remember) return;
+  reply.setCookie(REMEMBER_COOKIE, remember.token, {
+    path: '/',
+    httpOnly: true,
+    secure: config.secureCookies,
+    sameSite: 'lax',
+    expires: new Date(remember.expiresAt),
+  });
 }
 
 /** Called by every route that completes a sign-in, so the browser is recognised next time. */
