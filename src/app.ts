@@ -6,8 +6,9 @@ import type { Clock } from './platform/clock.js';
 import type { Deps } from './platform/context.js';
 import type { Db } from './platform/db/connect.js';
 import { ApiRegistry } from './platform/http/api.js';
-import { installErrorHandler } from './platform/http/error-handler.js';
-import { installSecurityHeaders } from './platform/http/security-headers.js';
+import { installErrorHandler, sendError } from './platform/http/error-handler.js';
+import { AppError } from './platform/errors.js';
+import { applySecurityHeaders, installSecurityHeaders } from './platform/http/security-headers.js';
 import { registerAssets } from './platform/http/assets.js';
 import { loggerOptions } from './platform/logging.js';
 import { DeliveryWorker } from './notify/delivery-worker.js';
@@ -33,11 +34,17 @@ export async function buildApp(options: { config: Config; db: Db; clock: Clock }
   const { config, db, clock } = options;
   const fastify = Fastify({
     logger: loggerOptions(config),
-    trustProxy: config.trustProxy,
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     bodyLimit: 64 * 1024,
     // Ids in URLs are short; anything longer is hostile.
     routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,
+    // URLs Fastify can't route (bad percent-encoding, over-long ids) answer in our error shape, with our headers.
+    frameworkErrors: (error, request, reply) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      applySecurityHeaders(reply, config);
+      sendError(request, reply, new AppError(tooLong ? 414 : 400, tooLong ? 'request.url_too_long' : 'request.malformed_url', tooLong ? 'The address is too long.' : 'The address is malformed.'));
+    },
   });
 
   const email = config.smtpUrl ? createSmtpTransport(config.smtpUrl, config.mailFrom) : undefined;
@@ -94,4 +101,9 @@ export async function buildApp(options: { config: Config; db: Db; clock: Clock }
       email?.close();
     },
   };
+}
+
+/** Believe only the last `hops` entries of X-Forwarded-For: the ones our own proxies added. */
+function trustHops(hops: number) {
+  return (_address: string, hop: number) => hop < hops;
 }

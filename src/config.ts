@@ -25,7 +25,11 @@ export interface Config {
   devMailbox: boolean;
   /** The `__Host-` prefix requires Secure, and browsers drop Secure cookies on plain http except on localhost. */
   secureCookies: boolean;
-  trustProxy: boolean;
+  /**
+   * Which X-Forwarded-For hops to believe: none (false), the last N hops, or only these proxy addresses. Never
+   * "every hop", which would let a client choose its own address and slip past per-source limits.
+   */
+  trustProxy: false | number | string[];
   logLevel: string;
 }
 
@@ -47,7 +51,10 @@ const envSchema = z.object({
   SESSION_ABSOLUTE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   STEP_UP_MINUTES: z.coerce.number().int().min(1).max(60).default(10),
   ACTIVITY_RETENTION_DAYS: z.coerce.number().int().min(30).max(3650).default(365),
-  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(false|true|\d{1,2}|[\d.:a-fA-F/]+(,[\d.:a-fA-F/]+)*)$/, 'must be false, a number of proxy hops, or a comma-separated list of proxy addresses')
+    .default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -88,7 +95,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     activityRetentionDays: e.ACTIVITY_RETENTION_DAYS,
     devMailbox: !production,
     secureCookies: true,
-    trustProxy: e.TRUST_PROXY === 'true',
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
     logLevel: e.LOG_LEVEL,
   };
 }
@@ -97,4 +104,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 export function isStrongSecret(secret: string): boolean {
   if (secret.length < 32 || secret === DEV_SECRET) return false;
   return new Set(secret).size >= 10;
+}
+
+function parseTrustProxy(value: string): false | number | string[] {
+  if (value === 'false') return false;
+  if (value === 'true') return 1;
+  if (/^\d+$/.test(value)) return Number(value) || false;
+  return value.split(',');
 }

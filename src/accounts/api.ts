@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Deps } from '../platform/context.js';
 import type { ApiRegistry } from '../platform/http/api.js';
+import { AppError } from '../platform/errors.js';
 import { setSessionCookie } from '../platform/http/session-cookie.js';
 import { setDeviceCookie } from '../platform/http/request-info.js';
 import { text } from '../platform/http/validation.js';
@@ -153,6 +154,8 @@ export function registerAccountApi(api: ApiRegistry, deps: Deps): void {
     handler: async ({ body, session, info, reply }) => {
       const result = await changePassword(deps, {
         session, currentPassword: body.current_password, newPassword: body.new_password, signOutOthers: body.sign_out_other_sessions ?? true, info,
+      }).catch((error: unknown) => {
+        throw renameFields(error, { currentPassword: 'current_password', newPassword: 'new_password' });
       });
       setSessionCookie(reply, deps.config, result.token, session.createdAt + deps.config.sessionAbsoluteDays * 86_400_000);
       return { session: { token: result.token }, ended_sessions: result.endedSessions };
@@ -169,6 +172,13 @@ function profileJson(profile: Profile) {
     pending_phone: profile.pendingPhone,
     member_since: iso(profile.memberSince),
   };
+}
+
+/** Domain errors name fields as the pages do; the API reports them under the names its client sent. */
+function renameFields(error: unknown, names: Record<string, string>): unknown {
+  if (!(error instanceof AppError) || !error.fields) return error;
+  const fields = Object.fromEntries(Object.entries(error.fields).map(([key, text]) => [names[key] ?? key, text]));
+  return new AppError(error.status, error.code, error.message, fields, error.headers);
 }
 
 export function iso(ms: number): string {

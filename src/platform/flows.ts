@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from './clock.js';
-import { newId } from './crypto.js';
+import { isOpaqueId, newId } from './crypto.js';
 import type { Database } from './db/schema.js';
 import { errors } from './errors.js';
 
@@ -9,7 +9,7 @@ import { errors } from './errors.js';
  * JSON API render and advance the same flows. Every step moves the state with one conditional update, so a
  * step can't be replayed or raced: whoever moves it first wins, the other gets `flow.wrong_step`.
  */
-export type FlowKind = 'signup' | 'signin';
+export type FlowKind = 'signup' | 'signin' | 'recovery' | 'passkey_registration' | 'passkey_challenge';
 
 export interface Flow<Data = Record<string, unknown>> {
   id: string;
@@ -55,6 +55,7 @@ export async function createFlow<Data>(
 
 /** Loads a live flow of the given kind; an unknown id is 404, an expired one 410. */
 export async function loadFlow<Data>(db: Kysely<Database>, clock: Clock, id: string, kind: FlowKind): Promise<Flow<Data>> {
+  if (!isOpaqueId(id)) throw errors.notFound('request');
   const row = await db.selectFrom('flows').selectAll().where('id', '=', id).where('kind', '=', kind).executeTakeFirst();
   if (!row) throw errors.notFound('request');
   if (row.expires_at <= clock.now()) throw errors.flowExpired();

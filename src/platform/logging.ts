@@ -25,7 +25,7 @@ export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     serializers: {
       // Query strings can carry link tokens (/signup/confirm/link?token=…): log the path only.
-      req: (request: { method: string; url: string; ip?: string }) => ({ method: request.method, url: request.url.split('?')[0], ip: request.ip }),
+      req: (request: { method?: string; url?: string; ip?: string }) => ({ method: request.method, url: request.url?.split('?')[0], ip: request.ip }),
     },
   };
 }

@@ -76,7 +76,8 @@ export async function resetFailures(db: Kysely<Database>, key: string): Promise<
 
 /** The source key groups an IPv6 address by its /64, since one customer's network hands out a whole /64. */
 export function sourceKey(scope: string, ip: string): string {
-  const address = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+  const lowered = ip.toLowerCase();
+  const address = lowered.startsWith('::ffff:') && lowered.includes('.') ? lowered.slice(7) : lowered;
   if (!address.includes(':')) return `${scope}:ip:${address}`;
   return `${scope}:ip6:${expandIpv6(address).slice(0, 4).join(':')}::/64`;
 }

@@ -56,7 +56,7 @@ describe('hostile input', () => {
     await expectNothingWritten();
   });
 
-  it.fails('wrong types are reported as the wrong type, not as a missing field', async () => {
+  it('wrong types are reported as the wrong type, not as a missing field', async () => {
     const res = await signup({ name: 42, email: ['ada@example.com'], password: null });
     expect(res.body.error.fields).toEqual({
       name: 'This field must be a string.',
@@ -137,7 +137,7 @@ describe('hostile input', () => {
     expect(await answer(nfd)).toEqual(await answer(nfc));
   });
 
-  it.fails('NFC and NFD forms of an internationalised email map to the same account', async () => {
+  it('NFC and NFD forms of an internationalised email map to the same account', async () => {
     const nfc = 'zoë@example.com';
     await signUpFrom(t, { email: nfc });
     expect((await signIn(t, nfc.normalize('NFD'), STRONG_PASSWORD)).status).toBe(201);

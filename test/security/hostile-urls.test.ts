@@ -51,7 +51,7 @@ describe('hostile paths and tokens', () => {
     }
   });
 
-  it.fails('a path parameter that is too long or badly percent-encoded answers in the API error shape, with the security headers', async () => {
+  it('a path parameter that is too long or badly percent-encoded answers in the API error shape, with the security headers', async () => {
     for (const url of [`/api/v1/signup/${'a'.repeat(300)}/confirm`, '/api/v1/signup/%E0%A4%A/confirm']) {
       const res = await raw(t, 'POST', url, '{"code":"123456"}');
       expect(res.body).toMatchObject({ error: { code: expect.stringMatching(/^request\./), message: expect.any(String) } });
@@ -70,7 +70,7 @@ describe('hostile paths and tokens', () => {
   });
 
   // PostgreSQL refuses a NUL byte in text, so an id that reaches a query unchecked becomes a 500 there.
-  (testEngine === 'postgres' ? it.fails : it)('a NUL byte in a flow id, session id or session cookie → 4xx, never a 500', async () => {
+  it('a NUL byte in a flow id, session id or session cookie → 4xx, never a 500', async () => {
     const { token } = await signUpFrom(t, { email: 'ada@example.com' });
     for (const segment of ['%00', 'a%00b']) {
       expectClientError(await raw(t, 'POST', `/api/v1/signup/${segment}/confirm`, '{"code":"123456"}'), 404, 'not_found');

@@ -25,7 +25,7 @@ describe('parseEmail', () => {
     expect(parseEmail('x'.repeat(100_000))).toBe('too_long');
   });
 
-  it.fails('accepts an internationalised address, and its NFC and NFD forms make the same lookup', () => {
+  it('accepts an internationalised address, and its NFC and NFD forms make the same lookup', () => {
     const nfc = parseEmail('zoë@example.com');
     const nfd = parseEmail('zoë@example.com'.normalize('NFD'));
     expect(isProblem(nfc)).toBe(false);

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Deps, RequestInfo } from '../context.js';
 import { AppError, errors } from '../errors.js';
+import { isOpaqueId } from '../crypto.js';
 import { authenticateToken, type AuthenticatedSession } from '../../sessions/store.js';
 import { requireRecentStepUp } from '../../signin/step-up.js';
 import { readSessionToken } from './session-cookie.js';
@@ -62,13 +63,15 @@ export class ApiRegistry {
       handler: async (request, reply) => {
         // Forms can only GET or POST, so DELETE needs no body and no content-type check.
         if (route.method === 'POST' || route.method === 'PATCH') requireJson(request);
+        const params = request.params as Record<string, string>;
+        if (Object.values(params).some((value) => !isOpaqueId(value))) throw errors.notFound();
         const session = await this.runGuards(route.guards, request);
         const body = route.body ? parseBody(route.body, request.body) : (undefined as B);
         const result = await route.handler({
           request,
           reply,
           body,
-          params: request.params as Record<string, string>,
+          params,
           query: request.query as Record<string, string>,
           info: requestInfo(request),
           session: session as AuthenticatedSession,

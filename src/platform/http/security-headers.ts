@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Config } from '../../config.js';
 
 /**
@@ -18,16 +18,19 @@ const CSP = [
   "object-src 'none'",
 ].join('; ');
 
+export function applySecurityHeaders(reply: FastifyReply, config: Config): void {
+  if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', CSP);
+  reply.header('x-content-type-options', 'nosniff');
+  reply.header('referrer-policy', 'no-referrer');
+  reply.header('x-frame-options', 'DENY');
+  reply.header('cross-origin-opener-policy', 'same-origin');
+  reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=()');
+  if (config.publicUrl.startsWith('https://')) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+}
+
 export function installSecurityHeaders(app: FastifyInstance, config: Config): void {
-  const https = config.publicUrl.startsWith('https://');
   app.addHook('onSend', async (request, reply, payload) => {
-    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', CSP);
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('cross-origin-opener-policy', 'same-origin');
-    reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=()');
-    if (https) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    applySecurityHeaders(reply, config);
     if (!reply.hasHeader('cache-control') && request.method === 'GET' && !request.url.startsWith('/assets/')) {
       reply.header('cache-control', 'no-store');
     }

@@ -6,7 +6,8 @@ import { errors } from '../errors.js';
  * 400 `request.invalid` naming each field, never a 500.
  */
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
-  const result = schema.safeParse(body ?? {});
+  // reportInput keeps the offending value on each issue, so a wrong type isn't mistaken for a missing field.
+  const result = schema.safeParse(body ?? {}, { reportInput: true });
   if (result.success) return result.data;
   const fields: Record<string, string> = {};
   for (const issue of result.error.issues) {
