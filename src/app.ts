@@ -20,6 +20,7 @@ import { registerSigninApi } from './signin/api.js';
 import { registerSessionApi } from './sessions/api.js';
 import { registerActivityApi } from './activity/api.js';
 import { registerFactorApi } from './factors/api.js';
+import { registerRecoveryApi } from './recovery/api.js';
 import { registerPages } from './pages/routes.js';
 
 export interface App {
@@ -86,6 +87,7 @@ export async function buildApp(options: { config: Config; db: Db; clock: Clock }
   registerSessionApi(api, deps);
   registerActivityApi(api, deps);
   registerFactorApi(api, deps);
+  registerRecoveryApi(api, deps);
   fastify.get('/api/openapi.json', async () => api.openApiDocument());
 
   registerPages(fastify, deps);

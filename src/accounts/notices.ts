@@ -7,6 +7,7 @@ import { securityNoticeSms } from '../notify/alerts.js';
 import { describeDevice } from '../activity/device.js';
 import { describePlace } from '../activity/place.js';
 import { listIdentifiers } from './store.js';
+import { issueSecureLink } from '../recovery/secure-link.js';
 
 export type SecurityChange = Parameters<typeof securityNoticeEmail>[0]['change'];
 
@@ -28,6 +29,7 @@ export async function sendSecurityNotice(
     await enqueueMessage(db, deps.clock, securityNoticeSms({ to: phone.normalized, change: input.change, publicUrl: deps.config.publicUrl, accountId: input.accountId }));
   }
   for (const to of recipients) {
+    const secureLink = input.change === 'account_secured' ? undefined : await issueSecureLink(deps, db, input.accountId, to);
     await enqueueMessage(
       db,
       deps.clock,
@@ -41,6 +43,7 @@ export async function sendSecurityNotice(
         publicUrl: deps.config.publicUrl,
         accountId: input.accountId,
         detail: input.detail,
+        secureLink,
       }),
     );
   }

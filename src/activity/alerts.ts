@@ -7,6 +7,7 @@ import { getAccount, listIdentifiers } from '../accounts/store.js';
 import { describeDevice } from './device.js';
 import { describePlace } from './place.js';
 import { rememberDevice } from './known-devices.js';
+import { issueSecureLink } from '../recovery/secure-link.js';
 
 /** After a successful sign-in: remember the device, and alert the customer if it is new (ASVS 6.3.5). */
 export async function noteSuccessfulSignin(deps: Deps, accountId: string, info: RequestInfo): Promise<{ newDevice: boolean }> {
@@ -17,6 +18,7 @@ export async function noteSuccessfulSignin(deps: Deps, accountId: string, info: 
     for (const to of await verifiedEmails(deps, trx, accountId)) {
       await enqueueMessage(trx, deps.clock, newDeviceSigninEmail({
         to, name: account?.name ?? '', at: deps.clock.now(), device: describeDevice(info.userAgent), place: describePlace(info.ip), publicUrl: deps.config.publicUrl, accountId,
+        secureLink: await issueSecureLink(deps, trx, accountId, to),
       }));
     }
     return true;
@@ -33,6 +35,7 @@ export async function alertFailedSignins(deps: Deps, accountId: string, failures
     for (const to of await verifiedEmails(deps, trx, accountId)) {
       await enqueueMessage(trx, deps.clock, failedSigninsEmail({
         to, name: account?.name ?? '', at: deps.clock.now(), failures, place: describePlace(info.ip), publicUrl: deps.config.publicUrl, accountId,
+        secureLink: await issueSecureLink(deps, trx, accountId, to),
       }));
     }
   });

@@ -35,7 +35,13 @@ export type AuditEventType =
   | 'factor.added'
   | 'factor.removed'
   | 'backup_codes.created'
-  | 'remembered_devices.forgotten';
+  | 'remembered_devices.forgotten'
+  | 'password.reset_requested'
+  | 'password.reset'
+  | 'second_factors.reset'
+  | 'account.secured'
+  | 'find_account.requested'
+  | 'password.removed_unproven';
 
 export async function recordEvent(
   db: Kysely<Database>,

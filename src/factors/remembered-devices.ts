@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../platform/clock.js';
 import { DAY } from '../platform/clock.js';
-import { newId, randomToken, sha256 } from '../platform/crypto.js';
+import { isOpaqueId, newId, randomToken, sha256 } from '../platform/crypto.js';
 import type { Database } from '../platform/db/schema.js';
 import type { RequestInfo } from '../platform/context.js';
 import { describeDevice } from '../activity/device.js';
@@ -51,6 +51,7 @@ export async function listRememberedDevices(db: Kysely<Database>, clock: Clock, 
 
 /** Revokes one (by id) or all of the account's remembered devices; returns how many. */
 export async function forgetRememberedDevices(db: Kysely<Database>, clock: Clock, accountId: string, id?: string): Promise<number> {
+  if (id !== undefined && !isOpaqueId(id)) return 0;
   let query = db.updateTable('remembered_devices').set({ revoked_at: clock.now() }).where('account_id', '=', accountId).where('revoked_at', 'is', null);
   if (id) query = query.where('id', '=', id);
   const result = await query.executeTakeFirst();

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, FactorKind } from '../platform/db/schema.js';
+import { isOpaqueId } from '../platform/crypto.js';
 
 /** The factors feature's queries. Other features ask through these functions, never the tables. */
 export interface FactorSummary {
@@ -39,6 +40,7 @@ export async function hasSecondFactor(db: Kysely<Database>, accountId: string): 
 
 /** Removes one of the account's own factors; another account's factor id is treated as unknown (ASVS 8.2.2). */
 export async function deleteFactor(db: Kysely<Database>, accountId: string, factorId: string): Promise<FactorSummary | undefined> {
+  if (!isOpaqueId(factorId)) return undefined;
   const row = await db
     .selectFrom('factors')
     .select(['id', 'kind', 'label', 'created_at', 'last_used_at'])

@@ -9,7 +9,7 @@ import { composeEmail, SECURITY_PATH, type SecurityChange } from './messages.js'
  */
 const ACTIVITY_PATH = '/account/activity';
 
-export function newDeviceSigninEmail(m: { to: string; name: string; at: number; device: string; place: string; publicUrl: string; accountId: string }): OutgoingMessage {
+export function newDeviceSigninEmail(m: { to: string; name: string; at: number; device: string; place: string; publicUrl: string; accountId: string; secureLink?: string }): OutgoingMessage {
   return composeEmail('newDeviceSigninEmail', m.to, 'New sign-in to your account', [
     greeting(m.name),
     text('Your Custos account was just signed in to from a device we have not seen before.'),
@@ -21,10 +21,11 @@ export function newDeviceSigninEmail(m: { to: string; name: string; at: number; 
     text("If this was you, you don't need to do anything."),
     text("If this wasn't you, change your password now and sign out the devices you don't recognise. Your login activity shows every attempt."),
     button('Review login activity', `${m.publicUrl}${ACTIVITY_PATH}`),
+    ...wasntMe(m.secureLink),
   ], m.publicUrl, m.accountId);
 }
 
-export function failedSigninsEmail(m: { to: string; name: string; at: number; failures: number; place: string; publicUrl: string; accountId: string }): OutgoingMessage {
+export function failedSigninsEmail(m: { to: string; name: string; at: number; failures: number; place: string; publicUrl: string; accountId: string; secureLink?: string }): OutgoingMessage {
   return composeEmail('failedSigninsEmail', m.to, 'Several failed attempts to sign in to your account', [
     greeting(m.name),
     text(`Someone has tried to sign in to your Custos account with a wrong password ${m.failures} times in a row. For your protection, further attempts are being slowed down.`),
@@ -34,7 +35,12 @@ export function failedSigninsEmail(m: { to: string; name: string; at: number; fa
     ]),
     text("If this was you, you can reset your password from the sign-in page. If it wasn't, your password has not been entered correctly; choose a long, unique one if you reuse it anywhere else."),
     button('Review login activity', `${m.publicUrl}${ACTIVITY_PATH}`),
+    ...wasntMe(m.secureLink),
   ], m.publicUrl, m.accountId);
+}
+
+function wasntMe(link: string | undefined) {
+  return link ? [text("Wasn't you? One click signs out every device and locks your password until you reset it:"), button("This wasn't me", link)] : [];
 }
 
 const SMS_CHANGE: Record<SecurityChange, string> = {
@@ -52,6 +58,11 @@ const SMS_CHANGE: Record<SecurityChange, string> = {
   sms_factor_added: 'text message sign-in codes were turned on',
   sms_factor_removed: 'text message sign-in codes were turned off',
   backup_codes_created: 'new backup codes were created',
+  passkey_added: 'a passkey was added to your account',
+  passkey_removed: 'a passkey was removed from your account',
+  password_reset: 'your password was reset',
+  second_factors_reset: 'two-step verification was turned off for set-up again',
+  account_secured: 'your account was secured and signed out everywhere',
 };
 
 export function securityNoticeSms(m: { to: string; change: SecurityChange; publicUrl: string; accountId: string }): OutgoingMessage {

@@ -90,7 +90,12 @@ export type SecurityChange =
   | 'totp_removed'
   | 'sms_factor_added'
   | 'sms_factor_removed'
-  | 'backup_codes_created';
+  | 'backup_codes_created'
+  | 'passkey_added'
+  | 'passkey_removed'
+  | 'password_reset'
+  | 'second_factors_reset'
+  | 'account_secured';
 
 /** The subject, and the first paragraph, which says what happened. `detail` is already masked by the caller. */
 function describeChange(change: SecurityChange, detail?: string): { subject: string; lead: string } {
@@ -129,6 +134,16 @@ function describeChange(change: SecurityChange, detail?: string): { subject: str
       return { subject: 'Text message codes were turned on', lead: 'Two-step verification codes by text message were turned on for your Custos account.' };
     case 'sms_factor_removed':
       return { subject: 'Text message codes were turned off', lead: 'Two-step verification codes by text message were turned off for your Custos account.' };
+    case 'password_reset':
+      return { subject: 'Your password was reset', lead: 'The password for your Custos account was reset, and every device was signed out.' };
+    case 'second_factors_reset':
+      return { subject: 'Two-step verification was turned off', lead: 'Someone signed in to your Custos account with your password and codes sent to your email and phone, and turned off two-step verification to set it up again.' };
+    case 'account_secured':
+      return { subject: 'We secured your account', lead: "You told us a recent activity wasn't you. We signed out every device, forgot remembered devices and switched off your password: choose a new one with \"Forgot your password?\" to sign in again." };
+    case 'passkey_added':
+      return { subject: 'A passkey was added', lead: 'A passkey was added to your Custos account. It can now be used to sign in.' };
+    case 'passkey_removed':
+      return { subject: 'A passkey was removed', lead: 'A passkey was removed from your Custos account. It can no longer be used to sign in.' };
     case 'backup_codes_created':
       return { subject: 'New backup codes were created', lead: 'A new set of backup codes was created for your Custos account. Any older codes no longer work.' };
   }
@@ -144,6 +159,8 @@ export function securityNoticeEmail(m: {
   detail?: string;
   publicUrl: string;
   accountId?: string;
+  /** A single-use "This wasn't me" link that secures the account. */
+  secureLink?: string;
 }): OutgoingMessage {
   const { subject, lead } = describeChange(m.change, m.detail);
   return composeEmail('securityNoticeEmail', m.to, subject, [
@@ -157,6 +174,7 @@ export function securityNoticeEmail(m: {
     text("If this was you, you don't need to do anything."),
     text("If this wasn't you, change your password right away, then review your security settings, where you can see every device signed in to your account and sign them out."),
     button('Review security settings', `${m.publicUrl}${SECURITY_PATH}`),
+    ...(m.secureLink ? [text("Wasn't you? One click signs out every device and locks your password until you reset it:"), button("This wasn't me", m.secureLink)] : []),
     text(`If you can't sign in, reset your password: ${m.publicUrl}${PASSWORD_RESET_PATH}`),
   ], m.publicUrl, m.accountId);
 }

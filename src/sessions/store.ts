@@ -2,7 +2,7 @@ import type { CompiledQuery, Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Clock } from '../platform/clock.js';
 import { DAY, MINUTE } from '../platform/clock.js';
-import { constantTimeEqual, newId, randomToken, sha256 } from '../platform/crypto.js';
+import { constantTimeEqual, isOpaqueId, newId, randomToken, sha256 } from '../platform/crypto.js';
 import type { Database } from '../platform/db/schema.js';
 import type { RequestInfo } from '../platform/context.js';
 import { describeDevice } from '../activity/device.js';
@@ -111,6 +111,7 @@ export async function authenticateToken(deps: SessionDeps, token: string): Promi
   if (dot < 1 || token.length > 200) return null;
   const sessionId = token.slice(0, dot);
   const secret = token.slice(dot + 1);
+  if (!isOpaqueId(sessionId) || !/^[\w-]{1,100}$/.test(secret)) return null;
   const now = deps.clock.now();
   const row = await lookupSession(deps.db, sessionId);
   if (!row || !constantTimeEqual(row.token_hash, sha256(secret))) return null;
@@ -161,6 +162,7 @@ export async function listSessions(deps: SessionDeps, accountId: string): Promis
 
 /** Ends one of the account's own sessions; another account's session id is treated as unknown (ASVS 8.2.2). */
 export async function endSession(deps: SessionDeps, accountId: string, sessionId: string): Promise<boolean> {
+  if (!isOpaqueId(sessionId)) return false;
   const result = await deps.db
     .updateTable('sessions')
     .set({ ended_at: deps.clock.now() })

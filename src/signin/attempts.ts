@@ -7,7 +7,7 @@ import { recordEvent } from '../activity/audit.js';
  * The throttle every sign-in factor passes through (ASVS 6.3.4): one counter per factor and subject, one per
  * factor and source network. A blocked attempt is logged and answered 429 before any secret is checked.
  */
-export type FactorScope = 'password' | 'second_factor' | 'sms_signin';
+export type FactorScope = 'password' | 'second_factor' | 'sms_signin' | 'passkey';
 
 export interface AttemptKeys {
   subject: string;

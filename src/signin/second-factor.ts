@@ -52,8 +52,9 @@ export async function submitSecondFactor(
   const accountId = flow.accountId!;
   const keys = attemptKeys('second_factor', accountId, info);
   await guardAttempt(deps, keys, { accountId, info, method: input.method });
-  const methods = await availableMethods(deps.db, accountId);
-  if (!methods.includes(input.method)) throw new AppError(400, 'signin.method_unavailable', 'That way of confirming is not set up for this account.');
+  const methods = await availableMethods(deps.db, accountId, flow.factorsPassed);
+  // A passkey answers a challenge rather than a typed code, so it has its own route (passkey-signin.ts).
+  if (input.method === 'passkey' || !methods.includes(input.method)) throw new AppError(400, 'signin.method_unavailable', 'That way of confirming is not set up for this account.');
 
   const accepted = await checkMethod(deps, flowId, accountId, input);
   if (!accepted) {
@@ -75,6 +76,8 @@ export async function submitSecondFactor(
 
 async function checkMethod(deps: Deps, flowId: string, accountId: string, input: { method: SecondFactorMethod; code: string }): Promise<boolean> {
   switch (input.method) {
+    case 'passkey':
+      return false;
     case 'totp':
       return (await useTotpCode(deps.db, deps.clock, deps.config.secret, accountId, input.code)) !== undefined;
     case 'backup_code':

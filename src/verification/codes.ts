@@ -15,7 +15,15 @@ export const MAX_ATTEMPTS = 5;
 export const MAX_SENDS = 5;
 export const RESEND_AFTER_MS = MINUTE;
 
-export type CodePurpose = 'signup_email' | 'email_change' | 'phone_confirm' | 'signin_sms';
+export type CodePurpose =
+  | 'signup_email'
+  | 'email_change'
+  | 'phone_confirm'
+  | 'signin_sms'
+  | 'password_reset'
+  | 'lost_factor_email'
+  | 'lost_factor_sms'
+  | 'secure_account';
 
 export interface CodeDeps {
   db: Kysely<Database>;
@@ -37,11 +45,21 @@ export function codeDeps(deps: { db: Kysely<Database>; clock: Clock; config: { s
 
 export async function issueCode(
   deps: CodeDeps,
-  input: { purpose: CodePurpose; channel: 'email' | 'sms'; target: string; ttlMs: number; accountId?: string; flowId?: string; withLink?: boolean },
+  input: {
+    purpose: CodePurpose;
+    channel: 'email' | 'sms';
+    target: string;
+    ttlMs: number;
+    accountId?: string;
+    flowId?: string;
+    withLink?: boolean;
+    /** Alert links stay valid side by side; every other purpose keeps one live code. */
+    keepPrevious?: boolean;
+  },
 ): Promise<IssuedCode> {
   const now = deps.clock.now();
   // A new request for the same thing voids the previous code.
-  if (input.accountId) {
+  if (input.accountId && !input.keepPrevious) {
     await deps.db
       .updateTable('verifications')
       .set({ consumed_at: now })

@@ -1,0 +1,44 @@
+import type { Deps, RequestInfo } from '../platform/context.js';
+import { HOUR, MINUTE } from '../platform/clock.js';
+import { errors } from '../platform/errors.js';
+import { enqueueMessage } from '../platform/outbox.js';
+import { recordFailure, sourceKey, throttleState, type ThrottlePolicy } from '../platform/throttle.js';
+import { maskEmail, maskPhone } from '../notify/mask.js';
+import { recordEvent } from '../activity/audit.js';
+import { identifierMessages, isProblem, parseIdentifier } from '../accounts/identifiers.js';
+import { findAccountByIdentifier, listIdentifiers } from '../accounts/store.js';
+import { findAccountEmail, findAccountSms } from './messages.js';
+
+/**
+ * "Find your account": a customer who forgot which email they used enters a phone number or another address.
+ * If it belongs to an account, a masked hint of the account's other identifiers goes THERE — to the contact
+ * that was entered, never to the screen — and the screen says the same either way (ASVS 6.3.8).
+ */
+const FIND_SOURCE_POLICY: ThrottlePolicy = { freeFailures: 5, firstWaitMs: MINUTE, maxWaitMs: HOUR, forgetAfterMs: HOUR };
+
+export async function findAccount(deps: Deps, input: string, info: RequestInfo): Promise<void> {
+  const identifier = parseIdentifier(input, deps.config.defaultPhoneRegion);
+  if (isProblem(identifier)) {
+    const problem = identifier === 'too_long' ? 'too_long' : input.includes('@') ? 'email_invalid' : 'phone_invalid';
+    throw errors.invalidInput({ identifier: identifierMessages[problem] });
+  }
+  const source = sourceKey('find-account', info.ip);
+  const state = await throttleState(deps.db, deps.clock, source);
+  if (state.retryAfterSeconds > 0) throw errors.throttled(state.retryAfterSeconds);
+  await recordFailure(deps.db, deps.clock, source, FIND_SOURCE_POLICY);
+
+  const account = await findAccountByIdentifier(deps.db, identifier);
+  if (!account) return;
+  const others = (await listIdentifiers(deps.db, account.id))
+    .filter((i) => i.verified && i.normalized !== identifier.normalized)
+    .map((i) => (i.kind === 'email' ? maskEmail(i.value) : maskPhone(i.normalized)));
+  if (others.length === 0) others.push(identifier.kind === 'email' ? 'this email address' : 'this phone number');
+  const message = identifier.kind === 'email'
+    ? findAccountEmail({ to: identifier.value, others, publicUrl: deps.config.publicUrl, accountId: account.id })
+    : findAccountSms({ to: identifier.normalized, others, publicUrl: deps.config.publicUrl, accountId: account.id });
+  await deps.db.transaction().execute(async (trx) => {
+    await enqueueMessage(trx, deps.clock, message);
+    await recordEvent(trx, deps.clock, { accountId: account.id, type: 'find_account.requested', info, detail: { via: identifier.kind } });
+  });
+  deps.notifyOutbox();
+}

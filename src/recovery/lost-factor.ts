@@ -1,0 +1,83 @@
+import type { Deps, RequestInfo } from '../platform/context.js';
+import { MINUTE } from '../platform/clock.js';
+import { AppError } from '../platform/errors.js';
+import { requireState } from '../platform/flows.js';
+import { enqueueMessage } from '../platform/outbox.js';
+import { recordEvent } from '../activity/audit.js';
+import { getAccount, listIdentifiers } from '../accounts/store.js';
+import { sendSecurityNotice } from '../accounts/notices.js';
+import { forgetRememberedDevices } from '../factors/remembered-devices.js';
+import { loadSignin } from '../signin/password-signin.js';
+import { completeSignin, type SignedIn } from '../signin/complete.js';
+import { attemptKeys, clearFailures, countFailure, guardAttempt } from '../signin/attempts.js';
+import { codeDeps, consumeCode, findPending, issueCode } from '../verification/codes.js';
+import { lostFactorEmail, lostFactorSms } from './messages.js';
+
+/**
+ * Lost second factor (ASVS 6.4.4: proof as strong as enrolment). From the second step of sign-in — so the
+ * password is already proven — a code to the verified email AND a code to the verified phone, both entered,
+ * stand in for the lost factor. Then every second factor is removed so the customer enrols again, and every
+ * contact is told. Without both contacts, support must help (a later capability).
+ */
+const CODE_TTL_MS = 10 * MINUTE;
+
+export const NEEDS_SUPPORT_MESSAGE =
+  "We can't confirm it's you without a second step: this account needs both a confirmed email address and a confirmed phone number for that. Please contact the store's customer service: they can start a supervised recovery, which includes a waiting period and a notice to every address on the account.";
+
+export async function startLostFactor(deps: Deps, flowId: string): Promise<{ email: string; phone: string }> {
+  const flow = await loadSignin(deps, flowId);
+  requireState(flow, 'second_factor');
+  const accountId = flow.accountId!;
+  const contacts = await verifiedContacts(deps, accountId);
+  if (!contacts) throw new AppError(409, 'recovery.needs_support', NEEDS_SUPPORT_MESSAGE);
+  const account = await getAccount(deps.db, accountId);
+  await deps.db.transaction().execute(async (trx) => {
+    const tx = codeDeps({ ...deps, db: trx });
+    const email = await issueCode(tx, { purpose: 'lost_factor_email', channel: 'email', target: contacts.email.normalized, ttlMs: CODE_TTL_MS, flowId, accountId });
+    const sms = await issueCode(tx, { purpose: 'lost_factor_sms', channel: 'sms', target: contacts.phone.normalized, ttlMs: CODE_TTL_MS, flowId, accountId });
+    await enqueueMessage(trx, deps.clock, lostFactorEmail({ to: contacts.email.value, name: account?.name ?? '', code: email.code, publicUrl: deps.config.publicUrl, accountId }));
+    await enqueueMessage(trx, deps.clock, lostFactorSms({ to: contacts.phone.normalized, code: sms.code, accountId }));
+  });
+  deps.notifyOutbox();
+  return { email: contacts.email.value, phone: contacts.phone.value };
+}
+
+export async function finishLostFactor(deps: Deps, flowId: string, codes: { emailCode: string; smsCode: string }, info: RequestInfo): Promise<SignedIn> {
+  const flow = await loadSignin(deps, flowId);
+  requireState(flow, 'second_factor');
+  const accountId = flow.accountId!;
+  const keys = attemptKeys('second_factor', accountId, info);
+  await guardAttempt(deps, keys, { accountId, info, method: 'lost_factor' });
+  const cd = codeDeps(deps);
+  try {
+    // Both are checked (and both spend an attempt) so neither answer tells which one was wrong.
+    const results = await Promise.allSettled([
+      consumeCode(cd, await findPending(cd, { flowId }, 'lost_factor_email'), codes.emailCode),
+      consumeCode(cd, await findPending(cd, { flowId }, 'lost_factor_sms'), codes.smsCode),
+    ]);
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+  } catch (error) {
+    await countFailure(deps, keys);
+    await recordEvent(deps.db, deps.clock, { accountId, type: 'signin.failed', info, detail: { method: 'lost_factor', reason: 'wrong_code' } });
+    throw error;
+  }
+  await clearFailures(deps, keys);
+  const account = await getAccount(deps.db, accountId);
+  await deps.db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('factors').where('account_id', '=', accountId).execute();
+    await trx.deleteFrom('backup_codes').where('account_id', '=', accountId).execute();
+    await forgetRememberedDevices(trx, deps.clock, accountId);
+    await sendSecurityNotice({ ...deps, db: trx }, trx, { accountId, name: account?.name ?? '', change: 'second_factors_reset', info });
+    await recordEvent(trx, deps.clock, { accountId, type: 'second_factors.reset', info });
+  });
+  deps.notifyOutbox();
+  return completeSignin(deps, flow, { from: 'second_factor', accountId, factors: ['password', 'email_code', 'sms_code'], method: 'password+email_code+sms_code', info });
+}
+
+async function verifiedContacts(deps: Deps, accountId: string) {
+  const identifiers = await listIdentifiers(deps.db, accountId);
+  const email = identifiers.find((i) => i.kind === 'email' && i.verified);
+  const phone = identifiers.find((i) => i.kind === 'phone' && i.verified);
+  return email && phone ? { email, phone } : undefined;
+}

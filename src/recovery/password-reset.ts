@@ -1,0 +1,148 @@
+import type { Deps, RequestInfo } from '../platform/context.js';
+import { HOUR, MINUTE } from '../platform/clock.js';
+import { errors } from '../platform/errors.js';
+import { advanceFlow, createFlow, loadFlow, requireState, type Flow } from '../platform/flows.js';
+import { enqueueMessage } from '../platform/outbox.js';
+import { accountKey, recordFailure, resetFailures, sourceKey, throttleState, type ThrottlePolicy } from '../platform/throttle.js';
+import { hashPassword } from '../passwords/hashing.js';
+import { checkPassword, normalizePassword } from '../passwords/policy.js';
+import { recordEvent } from '../activity/audit.js';
+import { identifierMessages, isProblem, parseIdentifier } from '../accounts/identifiers.js';
+import { findAccountByIdentifier, getAccount, listIdentifiers, updatePasswordHash } from '../accounts/store.js';
+import { sendSecurityNotice } from '../accounts/notices.js';
+import { endOtherSessions } from '../sessions/store.js';
+import { forgetRememberedDevices } from '../factors/remembered-devices.js';
+import { hasSecondFactor } from '../factors/store.js';
+import { codeDeps, consumeCode, consumeLink, findPending, issueCode } from '../verification/codes.js';
+import { passwordResetEmail, passwordResetSms } from './messages.js';
+
+/**
+ * Forgot password (SECURITY.md "Recovery"): a code or link to a verified email or phone → a new password. The
+ * answer is the same whether or not the identifier has an account (ASVS 6.3.8). The reset signs nobody in and
+ * skips no second factor (ASVS 6.4.3): the customer then signs in with the new password. It ends every session,
+ * cancels pending email/phone changes, forgets remembered devices, clears the sign-in lockout (lockout must
+ * not block recovery) and tells every verified contact (NIST §4.6).
+ */
+export const RESET_EMAIL_TTL_MS = HOUR;
+export const RESET_SMS_TTL_MS = 10 * MINUTE;
+const RESET_SOURCE_POLICY: ThrottlePolicy = { freeFailures: 10, firstWaitMs: MINUTE, maxWaitMs: HOUR, forgetAfterMs: HOUR };
+
+interface ResetData {
+  channel: 'email' | 'sms';
+  destination: string;
+}
+
+export async function startPasswordReset(deps: Deps, input: string, info: RequestInfo): Promise<{ flowId: string; channel: 'email' | 'sms' }> {
+  const identifier = parseIdentifier(input, deps.config.defaultPhoneRegion);
+  if (isProblem(identifier)) {
+    const problem = identifier === 'too_long' ? 'too_long' : input.includes('@') ? 'email_invalid' : 'phone_invalid';
+    throw errors.invalidInput({ identifier: identifierMessages[problem] });
+  }
+  const source = sourceKey('reset', info.ip);
+  const state = await throttleState(deps.db, deps.clock, source);
+  if (state.retryAfterSeconds > 0) throw errors.throttled(state.retryAfterSeconds);
+  await recordFailure(deps.db, deps.clock, source, RESET_SOURCE_POLICY);
+
+  const account = await findAccountByIdentifier(deps.db, identifier);
+  const channel = identifier.kind === 'email' ? 'email' : 'sms';
+  const flowId = await deps.db.transaction().execute(async (trx) => {
+    const tx = { ...deps, db: trx };
+    const flow = await createFlow<ResetData>(trx, deps.clock, {
+      kind: 'recovery',
+      state: 'confirm',
+      ttlMs: RESET_EMAIL_TTL_MS,
+      accountId: account?.id ?? null,
+      data: { channel, destination: identifier.normalized },
+    });
+    // Unknown identifiers get a code nobody receives, so every later step behaves the same.
+    const issued = await issueCode(codeDeps(tx), {
+      purpose: 'password_reset',
+      channel,
+      target: identifier.normalized,
+      ttlMs: channel === 'email' ? RESET_EMAIL_TTL_MS : RESET_SMS_TTL_MS,
+      flowId: flow.id,
+      withLink: channel === 'email',
+    });
+    if (account) {
+      const message = channel === 'email'
+        ? passwordResetEmail({ to: identifier.value, name: account.name, code: issued.code, link: resetLink(deps, flow.id, issued.linkToken!), publicUrl: deps.config.publicUrl, accountId: account.id })
+        : passwordResetSms({ to: identifier.normalized, code: issued.code, accountId: account.id });
+      await enqueueMessage(trx, deps.clock, message);
+      await recordEvent(trx, deps.clock, { accountId: account.id, type: 'password.reset_requested', info, detail: { channel } });
+    }
+    return flow.id;
+  });
+  deps.notifyOutbox();
+  return { flowId, channel };
+}
+
+/** From the configured public URL only, never request headers (GHSA-569q-mpph-wgww). */
+function resetLink(deps: Deps, flowId: string, token: string): string {
+  return `${deps.config.publicUrl}/recovery/password/link?flow=${encodeURIComponent(flowId)}&token=${encodeURIComponent(token)}`;
+}
+
+export async function loadResetFlow(deps: Deps, flowId: string): Promise<Flow<ResetData>> {
+  return loadFlow<ResetData>(deps.db, deps.clock, flowId, 'recovery');
+}
+
+export async function confirmResetCode(deps: Deps, flowId: string, code: string): Promise<void> {
+  const flow = await loadResetFlow(deps, flowId);
+  requireState(flow, 'confirm');
+  await consumeCode(codeDeps(deps), await findPending(codeDeps(deps), { flowId }, 'password_reset'), code);
+  await afterProof(deps, flow);
+}
+
+export async function confirmResetLink(deps: Deps, flowId: string, token: string): Promise<void> {
+  const flow = await loadResetFlow(deps, flowId);
+  requireState(flow, 'confirm');
+  const record = await consumeLink(codeDeps(deps), token, 'password_reset');
+  if (record.flow_id !== flow.id) throw errors.codeExpired();
+  await afterProof(deps, flow);
+}
+
+async function afterProof(deps: Deps, flow: Flow<ResetData>): Promise<void> {
+  // A code for an unknown identifier is never sent, so it can't be proven; this is defence in depth.
+  if (!flow.accountId) throw errors.codeExpired();
+  await advanceFlow(deps.db, deps.clock, flow, 'confirm', { state: 'new_password' });
+}
+
+export async function setNewPassword(deps: Deps, flowId: string, password: string, info: RequestInfo): Promise<void> {
+  const flow = await loadResetFlow(deps, flowId);
+  requireState(flow, 'new_password');
+  const accountId = flow.accountId!;
+  const account = await getAccount(deps.db, accountId);
+  if (!account) throw errors.flowExpired();
+  const identifiers = await listIdentifiers(deps.db, accountId);
+  const verdict = checkPassword(password, {
+    name: account.name,
+    email: identifiers.find((i) => i.kind === 'email')?.normalized,
+    phone: identifiers.find((i) => i.kind === 'phone')?.normalized,
+    hasSecondFactor: await hasSecondFactor(deps.db, accountId),
+  });
+  if (!verdict.ok) throw errors.invalidInput({ password: verdict.message! });
+  const passwordHash = await hashPassword(normalizePassword(password));
+  await deps.db.transaction().execute(async (trx) => {
+    const tx = { ...deps, db: trx };
+    await advanceFlow(trx, deps.clock, flow, 'new_password', { state: 'done', done: true });
+    await updatePasswordHash(trx, deps.clock, accountId, passwordHash, true);
+    await endOtherSessions(tx, accountId, null);
+    await cancelPendingChanges(tx, accountId);
+    await forgetRememberedDevices(trx, deps.clock, accountId);
+    await sendSecurityNotice(tx, trx, { accountId, name: account.name, change: 'password_reset', info });
+    await recordEvent(trx, deps.clock, { accountId, type: 'password.reset', info, detail: { channel: flow.data.channel } });
+  });
+  // Lockout must not outlive recovery: the password counters start again.
+  await resetFailures(deps.db, accountKey('password', accountId));
+  deps.notifyOutbox();
+}
+
+/** Pre-hijacking defence: an email or phone change started before a reset must not complete after it. */
+export async function cancelPendingChanges(deps: Deps, accountId: string): Promise<void> {
+  await deps.db
+    .updateTable('verifications')
+    .set({ consumed_at: deps.clock.now() })
+    .where('account_id', '=', accountId)
+    .where('purpose', 'in', ['email_change', 'phone_confirm'])
+    .where('consumed_at', 'is', null)
+    .execute();
+}

@@ -1,0 +1,52 @@
+import type { Deps, RequestInfo } from '../platform/context.js';
+import { DAY } from '../platform/clock.js';
+import { errors } from '../platform/errors.js';
+import { recordEvent } from '../activity/audit.js';
+import { listActivity, type ActivityEntry } from '../activity/activity.js';
+import { getAccount } from '../accounts/store.js';
+import { sendSecurityNotice } from '../accounts/notices.js';
+import { endOtherSessions } from '../sessions/store.js';
+import { forgetRememberedDevices } from '../factors/remembered-devices.js';
+import { codeDeps, consumeLink } from '../verification/codes.js';
+import { cancelPendingChanges } from './password-reset.js';
+
+/**
+ * "This wasn't me" (PRODUCT.md capability 5), from any login-activity entry or any alert: every session ends
+ * (this one too), remembered devices are forgotten, pending email/phone changes are cancelled, and the password
+ * stops working until it is reset — whoever knew it can't use it again. Every contact is told, and the customer
+ * is shown what changed recently. Reachable signed in, or by the single-use link in an alert.
+ */
+const CHANGE_TYPES = new Set([
+  'password.changed', 'password.reset', 'email.changed', 'email.change_requested', 'phone.verified', 'phone.removed', 'name.changed',
+  'factor.added', 'factor.removed', 'backup_codes.created', 'second_factors.reset', 'signin.succeeded', 'sessions.ended_others',
+]);
+
+export async function secureAccount(deps: Deps, accountId: string, info: RequestInfo): Promise<ActivityEntry[]> {
+  const account = await getAccount(deps.db, accountId);
+  if (!account) throw errors.notFound('account');
+  const recent = await recentChanges(deps, accountId);
+  await deps.db.transaction().execute(async (trx) => {
+    const tx = { ...deps, db: trx };
+    await trx.updateTable('accounts').set({ password_hash: null, updated_at: deps.clock.now() }).where('id', '=', accountId).execute();
+    await endOtherSessions(tx, accountId, null);
+    await forgetRememberedDevices(trx, deps.clock, accountId);
+    await cancelPendingChanges(tx, accountId);
+    await sendSecurityNotice(tx, trx, { accountId, name: account.name, change: 'account_secured', info });
+    await recordEvent(trx, deps.clock, { accountId, type: 'account.secured', info });
+  });
+  deps.notifyOutbox();
+  return recent;
+}
+
+/** The same, for someone holding the single-use link from an alert (proof they read that inbox). */
+export async function secureAccountByLink(deps: Deps, token: string, info: RequestInfo): Promise<ActivityEntry[]> {
+  const record = await consumeLink(codeDeps(deps), token, 'secure_account');
+  if (!record.account_id) throw errors.codeExpired();
+  return secureAccount(deps, record.account_id, info);
+}
+
+async function recentChanges(deps: Deps, accountId: string): Promise<ActivityEntry[]> {
+  const since = deps.clock.now() - 30 * DAY;
+  const page = await listActivity(deps, accountId, { limit: 100 });
+  return page.entries.filter((e) => e.at >= since && CHANGE_TYPES.has(e.type));
+}

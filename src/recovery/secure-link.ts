@@ -1,0 +1,24 @@
+import type { Kysely } from 'kysely';
+import type { Deps } from '../platform/context.js';
+import { DAY } from '../platform/clock.js';
+import type { Database } from '../platform/db/schema.js';
+import { codeDeps, issueCode } from '../verification/codes.js';
+
+/**
+ * The "This wasn't me" link carried by every alert: single-use, hashed, valid 7 days, and able only to lock the
+ * account down (never to sign in or change anything else), so holding the inbox is proof enough.
+ */
+export const SECURE_LINK_TTL_MS = 7 * DAY;
+
+export async function issueSecureLink(deps: Deps, db: Kysely<Database>, accountId: string, target: string): Promise<string> {
+  const issued = await issueCode(codeDeps({ ...deps, db }), {
+    purpose: 'secure_account',
+    channel: 'email',
+    target,
+    ttlMs: SECURE_LINK_TTL_MS,
+    accountId,
+    withLink: true,
+    keepPrevious: true,
+  });
+  return `${deps.config.publicUrl}/account/secure?token=${encodeURIComponent(issued.linkToken!)}`;
+}
