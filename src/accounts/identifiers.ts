@@ -2,6 +2,7 @@ import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/
 import { domainToASCII } from 'node:url';
 import { z } from 'zod';
 import type { IdentifierKind } from '../platform/db/schema.js';
+import { errors } from '../platform/errors.js';
 
 /**
  * An email address or a phone number is the customer's account. Emails are trimmed, NFC-normalised and matched
@@ -49,6 +50,14 @@ export function parsePhone(input: string, defaultRegion: string): ParsedIdentifi
 /** Sign-in and "find your account" accept either; an @ means email. */
 export function parseIdentifier(input: string, defaultRegion: string): ParsedIdentifier | IdentifierProblem {
   return input.includes('@') ? parseEmail(input) : parsePhone(input, defaultRegion);
+}
+
+/** Parses an email-or-phone field, or throws the field error a person understands. */
+export function requireIdentifier(input: string, defaultRegion: string, field = 'identifier'): ParsedIdentifier {
+  const identifier = parseIdentifier(input, defaultRegion);
+  if (!isProblem(identifier)) return identifier;
+  const problem = identifier === 'too_long' ? 'too_long' : input.includes('@') ? 'email_invalid' : 'phone_invalid';
+  throw errors.invalidInput({ [field]: identifierMessages[problem] });
 }
 
 export function isProblem(result: ParsedIdentifier | IdentifierProblem): result is IdentifierProblem {

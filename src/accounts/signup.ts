@@ -3,7 +3,7 @@ import { DAY } from '../platform/clock.js';
 import { AppError, errors } from '../platform/errors.js';
 import { advanceFlow, createFlow, loadFlow, requireState, type Flow } from '../platform/flows.js';
 import { enqueueMessage } from '../platform/outbox.js';
-import { recordFailure, sourceKey, throttleState, type ThrottlePolicy } from '../platform/throttle.js';
+import { spendSourceAllowance, type ThrottlePolicy } from '../platform/throttle.js';
 import { HOUR } from '../platform/clock.js';
 import { hashPassword } from '../passwords/hashing.js';
 import { checkPassword, normalizePassword } from '../passwords/policy.js';
@@ -67,10 +67,7 @@ export async function startSignup(deps: Deps, input: SignupInput, info: RequestI
   if (Object.keys(fields).length > 0 || typeof name !== 'string' || isProblem(email)) throw errors.invalidInput(fields);
 
   // Each sign-up counts against the source, so one address can't flood inboxes.
-  const source = sourceKey('signup', info.ip);
-  const state = await throttleState(deps.db, deps.clock, source);
-  if (state.retryAfterSeconds > 0) throw errors.throttled(state.retryAfterSeconds);
-  await recordFailure(deps.db, deps.clock, source, SIGNUP_SOURCE_POLICY);
+  await spendSourceAllowance(deps.db, deps.clock, 'signup', info.ip, SIGNUP_SOURCE_POLICY);
 
   // Hash before looking the address up, so both branches cost the same.
   const passwordHash = await hashPassword(normalizePassword(input.password));

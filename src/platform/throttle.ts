@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from './clock.js';
 import { DAY, HOUR, MINUTE } from './clock.js';
 import type { Database } from './db/schema.js';
+import { errors } from './errors.js';
 
 /**
  * Failure counting with growing waits, per account and per source (IPv6 by /64). Counts live in the database
@@ -111,4 +112,15 @@ export async function claimPeriodicSlot(db: Kysely<Database>, clock: Clock, key:
     )
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+}
+
+/**
+ * A rate limit on requests that send messages (sign-up, reset, find-your-account): every request counts
+ * against the source, and once past the policy's free allowance the source waits.
+ */
+export async function spendSourceAllowance(db: Kysely<Database>, clock: Clock, scope: string, ip: string, policy: ThrottlePolicy): Promise<void> {
+  const key = sourceKey(scope, ip);
+  const state = await throttleState(db, clock, key);
+  if (state.retryAfterSeconds > 0) throw errors.throttled(state.retryAfterSeconds);
+  await recordFailure(db, clock, key, policy);
 }

@@ -1,11 +1,10 @@
 import type { Deps, RequestInfo } from '../platform/context.js';
 import { HOUR, MINUTE } from '../platform/clock.js';
-import { errors } from '../platform/errors.js';
 import { enqueueMessage } from '../platform/outbox.js';
-import { recordFailure, sourceKey, throttleState, type ThrottlePolicy } from '../platform/throttle.js';
+import { spendSourceAllowance, type ThrottlePolicy } from '../platform/throttle.js';
 import { maskEmail, maskPhone } from '../notify/mask.js';
 import { recordEvent } from '../activity/audit.js';
-import { identifierMessages, isProblem, parseIdentifier } from '../accounts/identifiers.js';
+import { requireIdentifier } from '../accounts/identifiers.js';
 import { findAccountByIdentifier, listIdentifiers } from '../accounts/store.js';
 import { findAccountEmail, findAccountSms } from './messages.js';
 
@@ -17,15 +16,8 @@ import { findAccountEmail, findAccountSms } from './messages.js';
 const FIND_SOURCE_POLICY: ThrottlePolicy = { freeFailures: 5, firstWaitMs: MINUTE, maxWaitMs: HOUR, forgetAfterMs: HOUR };
 
 export async function findAccount(deps: Deps, input: string, info: RequestInfo): Promise<void> {
-  const identifier = parseIdentifier(input, deps.config.defaultPhoneRegion);
-  if (isProblem(identifier)) {
-    const problem = identifier === 'too_long' ? 'too_long' : input.includes('@') ? 'email_invalid' : 'phone_invalid';
-    throw errors.invalidInput({ identifier: identifierMessages[problem] });
-  }
-  const source = sourceKey('find-account', info.ip);
-  const state = await throttleState(deps.db, deps.clock, source);
-  if (state.retryAfterSeconds > 0) throw errors.throttled(state.retryAfterSeconds);
-  await recordFailure(deps.db, deps.clock, source, FIND_SOURCE_POLICY);
+  const identifier = requireIdentifier(input, deps.config.defaultPhoneRegion);
+  await spendSourceAllowance(deps.db, deps.clock, 'find-account', info.ip, FIND_SOURCE_POLICY);
 
   const account = await findAccountByIdentifier(deps.db, identifier);
   if (!account) return;

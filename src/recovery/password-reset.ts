@@ -3,11 +3,11 @@ import { HOUR, MINUTE } from '../platform/clock.js';
 import { errors } from '../platform/errors.js';
 import { advanceFlow, createFlow, loadFlow, requireState, type Flow } from '../platform/flows.js';
 import { enqueueMessage } from '../platform/outbox.js';
-import { accountKey, recordFailure, resetFailures, sourceKey, throttleState, type ThrottlePolicy } from '../platform/throttle.js';
+import { accountKey, resetFailures, spendSourceAllowance, type ThrottlePolicy } from '../platform/throttle.js';
 import { hashPassword } from '../passwords/hashing.js';
 import { checkPassword, normalizePassword } from '../passwords/policy.js';
 import { recordEvent } from '../activity/audit.js';
-import { identifierMessages, isProblem, parseIdentifier } from '../accounts/identifiers.js';
+import { requireIdentifier } from '../accounts/identifiers.js';
 import { findAccountByIdentifier, getAccount, listIdentifiers, updatePasswordHash } from '../accounts/store.js';
 import { sendSecurityNotice } from '../accounts/notices.js';
 import { endOtherSessions } from '../sessions/store.js';
@@ -33,15 +33,8 @@ interface ResetData {
 }
 
 export async function startPasswordReset(deps: Deps, input: string, info: RequestInfo): Promise<{ flowId: string; channel: 'email' | 'sms' }> {
-  const identifier = parseIdentifier(input, deps.config.defaultPhoneRegion);
-  if (isProblem(identifier)) {
-    const problem = identifier === 'too_long' ? 'too_long' : input.includes('@') ? 'email_invalid' : 'phone_invalid';
-    throw errors.invalidInput({ identifier: identifierMessages[problem] });
-  }
-  const source = sourceKey('reset', info.ip);
-  const state = await throttleState(deps.db, deps.clock, source);
-  if (state.retryAfterSeconds > 0) throw errors.throttled(state.retryAfterSeconds);
-  await recordFailure(deps.db, deps.clock, source, RESET_SOURCE_POLICY);
+  const identifier = requireIdentifier(input, deps.config.defaultPhoneRegion);
+  await spendSourceAllowance(deps.db, deps.clock, 'reset', info.ip, RESET_SOURCE_POLICY);
 
   const account = await findAccountByIdentifier(deps.db, identifier);
   const channel = identifier.kind === 'email' ? 'email' : 'sms';

@@ -1,9 +1,8 @@
 import type { Deps, RequestInfo } from '../platform/context.js';
 import { MINUTE } from '../platform/clock.js';
 import { sha256 } from '../platform/crypto.js';
-import { errors } from '../platform/errors.js';
 import { advanceFlow, createFlow, loadFlow, requireState, type Flow } from '../platform/flows.js';
-import { identifierMessages, isProblem, parseIdentifier } from '../accounts/identifiers.js';
+import { requireIdentifier } from '../accounts/identifiers.js';
 import { findAccountByIdentifier } from '../accounts/store.js';
 import { recordEvent } from '../activity/audit.js';
 import { checkPasswordFactor } from './password-factor.js';
@@ -39,11 +38,7 @@ export async function loadSignin(deps: Deps, flowId: string): Promise<SigninFlow
 export async function submitIdentifier(deps: Deps, flowId: string, input: string): Promise<SigninFlow> {
   const flow = await loadSignin(deps, flowId);
   requireState(flow, 'identify');
-  const identifier = parseIdentifier(input, deps.config.defaultPhoneRegion);
-  if (isProblem(identifier)) {
-    const field = identifier === 'too_long' ? 'too_long' : input.includes('@') ? 'email_invalid' : 'phone_invalid';
-    throw errors.invalidInput({ identifier: identifierMessages[field] });
-  }
+  const identifier = requireIdentifier(input, deps.config.defaultPhoneRegion);
   const account = await findAccountByIdentifier(deps.db, identifier);
   return advanceFlow(deps.db, deps.clock, flow, 'identify', {
     state: 'password',
