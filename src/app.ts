@@ -21,6 +21,7 @@ import { registerSessionApi } from './sessions/api.js';
 import { registerActivityApi } from './activity/api.js';
 import { registerFactorApi } from './factors/api.js';
 import { registerRecoveryApi } from './recovery/api.js';
+import { registerPasskeyApi } from './factors/passkey-api.js';
 import { registerPages } from './pages/routes.js';
 
 export interface App {
@@ -88,6 +89,7 @@ export async function buildApp(options: { config: Config; db: Db; clock: Clock }
   registerActivityApi(api, deps);
   registerFactorApi(api, deps);
   registerRecoveryApi(api, deps);
+  registerPasskeyApi(api, deps);
   fastify.get('/api/openapi.json', async () => api.openApiDocument());
 
   registerPages(fastify, deps);

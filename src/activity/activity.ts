@@ -72,6 +72,8 @@ function decodeCursor(cursor: string): { at: number; id: string } {
 
 const REASONS: Record<string, string> = {
   wrong_password: 'wrong password',
+  wrong_second_factor: 'wrong second-step code',
+  wrong_code: 'wrong code',
   unknown_account: 'unknown account',
   account_locked: 'account locked',
   account_closed: 'account closed',
@@ -116,9 +118,36 @@ function describeEvent(type: string, detail: Record<string, unknown>): Pick<Acti
       return { description: 'Phone number confirmed', outcome: 'success' };
     case 'phone.removed':
       return { description: 'Phone number removed', outcome: 'info' };
+    case 'signin.second_factor_required':
+      return { description: 'Password accepted; second step asked', outcome: 'info' };
+    case 'factor.added':
+      return { description: `Two-step method added${factorName(detail)}`, outcome: 'info' };
+    case 'factor.removed':
+      return { description: `Two-step method removed${factorName(detail)}`, outcome: 'info' };
+    case 'backup_codes.created':
+      return { description: 'New backup codes created', outcome: 'info' };
+    case 'remembered_devices.forgotten':
+      return { description: 'Remembered devices forgotten', outcome: 'info' };
+    case 'password.reset_requested':
+      return { description: 'Password reset requested', outcome: 'info' };
+    case 'password.reset':
+      return { description: 'Password reset', outcome: 'info' };
+    case 'second_factors.reset':
+      return { description: 'Two-step verification turned off (lost second factor)', outcome: 'info' };
+    case 'account.secured':
+      return { description: 'Account secured ("This wasn\'t me")', outcome: 'info' };
+    case 'find_account.requested':
+      return { description: 'Account hint requested', outcome: 'info' };
     case 'code.failed':
       return { description: 'Wrong confirmation code entered', outcome: 'failure' };
     default:
       return { description: type, outcome: 'info' };
   }
+}
+
+const FACTOR_NAMES: Record<string, string> = { totp: 'authenticator app', sms: 'text messages', passkey: 'passkey' };
+
+function factorName(detail: Record<string, unknown>): string {
+  const name = typeof detail.kind === 'string' ? FACTOR_NAMES[detail.kind] : undefined;
+  return name ? `: ${name}` : '';
 }

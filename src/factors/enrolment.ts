@@ -87,7 +87,8 @@ export async function enableSmsFactor(deps: Deps, input: { accountId: string; in
 export async function removeFactor(deps: Deps, input: { accountId: string; factorId: string; info: RequestInfo }): Promise<void> {
   const removed = await deleteFactor(deps.db, input.accountId, input.factorId);
   if (!removed) throw errors.notFound('sign-in method');
-  const change: SecurityChange = removed.kind === 'totp' ? 'totp_removed' : removed.kind === 'sms' ? 'sms_factor_removed' : 'totp_removed';
+  const removedNotice: Record<FactorSummary['kind'], SecurityChange> = { totp: 'totp_removed', sms: 'sms_factor_removed', passkey: 'passkey_removed' };
+  const change = removedNotice[removed.kind];
   await afterChange(deps, input.accountId, input.info, change, 'factor.removed', { kind: removed.kind });
 }
 

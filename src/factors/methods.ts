@@ -15,7 +15,8 @@ export async function availableMethods(db: Kysely<Database>, accountId: string, 
   if (factors.some((f) => f.kind === 'totp')) methods.push('totp');
   // SMS only to a phone the customer has proven (ASVS 6.6.1).
   if (factors.some((f) => f.kind === 'sms') && (await verifiedPhone(db, accountId))) methods.push('sms');
-  if ((await countUnusedBackupCodes(db, accountId)) > 0) methods.push('backup_code');
+  // Backup codes stand in for a lost factor; with no factor left they are not two-step verification.
+  if (factors.length > 0 && (await countUnusedBackupCodes(db, accountId)) > 0) methods.push('backup_code');
   return methods.filter((method) => !alreadyPassed.includes(method));
 }
 

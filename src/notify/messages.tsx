@@ -171,9 +171,13 @@ export function securityNoticeEmail(m: {
       ['Device', m.device?.trim()],
       ['Place', m.place?.trim()],
     ]),
-    text("If this was you, you don't need to do anything."),
-    text("If this wasn't you, change your password right away, then review your security settings, where you can see every device signed in to your account and sign them out."),
-    button('Review security settings', `${m.publicUrl}${SECURITY_PATH}`),
+    ...(m.change === 'account_secured'
+      ? [text('To use your account again, choose a new password:'), button('Reset password', `${m.publicUrl}${PASSWORD_RESET_PATH}`)]
+      : [
+          text("If this was you, you don't need to do anything."),
+          text("If this wasn't you, change your password right away, then review your security settings, where you can see every device signed in to your account and sign them out."),
+          button('Review security settings', `${m.publicUrl}${SECURITY_PATH}`),
+        ]),
     ...(m.secureLink ? [text("Wasn't you? One click signs out every device and locks your password until you reset it:"), button("This wasn't me", m.secureLink)] : []),
     text(`If you can't sign in, reset your password: ${m.publicUrl}${PASSWORD_RESET_PATH}`),
   ], m.publicUrl, m.accountId);

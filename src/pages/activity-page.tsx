@@ -26,9 +26,20 @@ const METHODS: Record<string, string> = {
   'password+totp': 'Password and authenticator app',
   'password+sms': 'Password and text message code',
   'password+backup_code': 'Password and backup code',
+  'password+remembered_device': 'Password on a remembered device',
   totp: 'Authenticator app',
   sms: 'Text message code',
   backup_code: 'Backup code',
+  passkey: 'Passkey',
+  'password+passkey': 'Password and passkey',
+  'sms+totp': 'Text message code and authenticator app',
+  'sms+passkey': 'Text message code and passkey',
+  'sms+backup_code': 'Text message code and backup code',
+  'passkey+totp': 'Passkey and authenticator app',
+  'passkey+sms': 'Passkey and text message code',
+  'passkey+backup_code': 'Passkey and backup code',
+  'password+email_code+sms_code': 'Password, email code and text message code',
+  lost_factor: 'Email and text message codes',
 };
 
 export function registerActivityPage(routes: PageRoutes): void {
@@ -50,7 +61,7 @@ export function registerActivityPage(routes: PageRoutes): void {
       <>
         <BackLink href="/account/security">Login &amp; Security</BackLink>
         <h1 class="page-title">Login activity</h1>
-        <p class="lead">Every sign-in attempt and security change on your account. If something here wasn't you, change your password.</p>
+        <p class="lead">Every sign-in attempt and security change on your account. If something here wasn't you, choose “This wasn't me” to lock your account down.</p>
         <section class="card activity-card">
           {activity.entries.length > 0 ? (
             <ActivityTable entries={activity.entries} currentSession={page.session.sessionId} firstPage={firstPage} />
@@ -102,6 +113,10 @@ function ActivityRow({ entry, current }: { entry: ActivityEntry; current: boolea
       <th scope="row" data-label="What happened">
         {entry.description}
         {current ? <span class="badge current">This session</span> : null}
+        {/* Beside what happened, where it is seen at any width; it leads to an explanation (secure-account-pages.tsx), not an action. */}
+        <a class="not-me" href="/account/secure">
+          This wasn't me<span class="visually-hidden">: {entry.description}, {formatTime(entry.at)}</span>
+        </a>
       </th>
       <td data-label="Outcome">
         <span class={`outcome outcome-${entry.outcome}`}>{OUTCOMES[entry.outcome]}</span>

@@ -5,7 +5,7 @@ import { AppError, errors } from '../platform/errors.js';
 import { csrfToken, verifyCsrf } from '../platform/http/csrf.js';
 import type { FieldErrors } from '../platform/http/forms.js';
 import { renderPage, type PageOptions } from '../platform/http/layout.js';
-import { requestInfo, setDeviceCookie } from '../platform/http/request-info.js';
+import { requestInfo, setDeviceCookie, setRememberCookie } from '../platform/http/request-info.js';
 import { readSessionToken, setSessionCookie } from '../platform/http/session-cookie.js';
 import { authenticateToken, type AuthenticatedSession } from '../sessions/store.js';
 import { hasRecentStepUp } from '../signin/step-up.js';
@@ -73,10 +73,14 @@ export class Page {
       .send(renderPage({ ...options, ...personal }, content));
   }
 
-  /** A completed sign-in: the session cookie, and the device cookie so this browser is recognised next time. */
-  signIn(session: { token: string; expiresAt: number }): void {
+  /**
+   * A completed sign-in: the session cookie, the device cookie so this browser is recognised next time, and —
+   * when the customer asked at the second step — the cookie that lets this browser skip that step for 30 days.
+   */
+  signIn(session: { token: string; expiresAt: number; remember?: { token: string; expiresAt: number } }): void {
     setSessionCookie(this.reply, this.deps.config, session.token, session.expiresAt);
     setDeviceCookie(this.reply, this.deps.config, this.info);
+    setRememberCookie(this.reply, this.deps.config, session.remember);
   }
 
   /** 303 so the browser follows with a GET and a reload never re-posts the form. */

@@ -3,7 +3,17 @@
  * this list, never parsed or prefix-checked, so `//evil.example`, `/\evil`, `https://evil.example` and look-alike
  * paths all fall back to the default (SECURITY.md "Recovery": redirect targets by exact allow-list).
  */
-export const RETURN_PATHS = ['/account/security', '/account/name', '/account/email', '/account/phone', '/account/password'] as const;
+export const RETURN_PATHS = [
+  '/account/security',
+  '/account/name',
+  '/account/email',
+  '/account/phone',
+  '/account/password',
+  '/account/two-step',
+  '/account/two-step/authenticator',
+  '/account/two-step/sms',
+  '/account/passkeys',
+] as const;
 
 export type ReturnPath = (typeof RETURN_PATHS)[number];
 

@@ -4,14 +4,22 @@ import { registerAccountPages } from './account-pages.js';
 import { registerActivityPage } from './activity-page.js';
 import { registerContactPages } from './contact-pages.js';
 import { registerHomePage } from './home-page.js';
+import { registerLostFactorPage } from './lost-factor-page.js';
 import { registerNamePage } from './name-page.js';
 import { registerPasswordPage } from './password-page.js';
 import { PageRoutes } from './page-session.js';
+import { registerPasskeyPages } from './passkey-pages.js';
+import { registerRecoveryPages } from './recovery-pages.js';
+import { registerResetPasswordPages } from './reset-password-pages.js';
+import { registerSecureAccountPages } from './secure-account-pages.js';
 import { registerSecurityPages } from './security-pages.js';
 import { registerSigninPages } from './signin-pages.js';
 import { registerSignupLinkPages } from './signup-link-pages.js';
 import { registerSignupPages } from './signup-pages.js';
+import { registerSmsSigninPage } from './sms-signin-page.js';
 import { registerStepUpPage } from './step-up-page.js';
+import { registerTwoStepPages } from './two-step-pages.js';
+import { registerVerifyPages } from './verify-pages.js';
 
 /**
  * The customer's pages, server-rendered and working without JavaScript. Each file registers one journey;
@@ -23,6 +31,12 @@ export function registerPages(app: FastifyInstance, deps: Deps): void {
   registerSignupPages(routes);
   registerSignupLinkPages(routes);
   registerSigninPages(routes);
+  registerVerifyPages(routes);
+  registerSmsSigninPage(routes);
+  registerLostFactorPage(routes);
+  registerRecoveryPages(routes);
+  registerResetPasswordPages(routes);
+  registerSecureAccountPages(routes);
   registerAccountPages(routes);
   registerSecurityPages(routes);
   registerActivityPage(routes);
@@ -30,4 +44,6 @@ export function registerPages(app: FastifyInstance, deps: Deps): void {
   registerContactPages(routes);
   registerPasswordPage(routes);
   registerStepUpPage(routes);
+  registerPasskeyPages(routes);
+  registerTwoStepPages(routes);
 }

@@ -5,8 +5,10 @@ import { errors } from '../platform/errors.js';
 import { clearSessionCookie } from '../platform/http/session-cookie.js';
 import { endAllOtherSessions, endOneSession, signOut } from '../sessions/ending.js';
 import { listSessions, type SessionListing } from '../sessions/store.js';
+import { listConfirmedFactors } from '../factors/store.js';
 import { BackLink, PostForm } from './page-parts.js';
 import type { PageRoutes } from './page-session.js';
+import { twoStepSummary } from './two-step-parts.js';
 
 /**
  * Login & Security: the sign-in details with a way to change each, and every session with a way to end it
@@ -24,14 +26,19 @@ const NOTICES: Record<string, string> = {
 
 export function registerSecurityPages(routes: PageRoutes): void {
   routes.get('/account/security', 'signed-in', async (page) => {
-    const [profile, sessions] = await Promise.all([getProfile(page.deps, page.session.accountId), listSessions(page.deps, page.session.accountId)]);
+    const [profile, sessions, factors] = await Promise.all([
+      getProfile(page.deps, page.session.accountId),
+      listSessions(page.deps, page.session.accountId),
+      listConfirmedFactors(page.deps.db, page.session.accountId),
+    ]);
+    const twoStep = twoStepSummary(factors.map((f) => f.kind));
     const notice = NOTICES[page.query('notice') ?? ''];
     return page.render(
       { title: 'Login & Security', notice },
       <>
         <BackLink href="/account">Your Account</BackLink>
         <h1 class="page-title">Login &amp; Security</h1>
-        <SignInDetails profile={profile} />
+        <SignInDetails profile={profile} twoStep={twoStep} />
         <section class="card" aria-labelledby="sessions-title">
           <h2 id="sessions-title">Where you're signed in</h2>
           <p class="hint">If you don't recognise a device, sign it out and change your password.</p>
@@ -79,7 +86,7 @@ export function registerSecurityPages(routes: PageRoutes): void {
   });
 }
 
-function SignInDetails({ profile }: { profile: Profile }) {
+function SignInDetails({ profile, twoStep }: { profile: Profile; twoStep: string }) {
   return (
     <section class="card" aria-labelledby="details-title">
       <h2 id="details-title" class="visually-hidden">Your sign-in details</h2>
@@ -110,6 +117,12 @@ function SignInDetails({ profile }: { profile: Profile }) {
             <span aria-hidden="true">••••••••</span>
             <span class="visually-hidden">Not shown</span>
           </p>
+        </SettingRow>
+        <SettingRow label="Two-step verification" href="/account/two-step" action={twoStep === 'Off' ? 'Turn on' : 'Manage'}>
+          <p class={twoStep === 'Off' ? 'muted' : undefined}>{twoStep}</p>
+        </SettingRow>
+        <SettingRow label="Passkeys" href="/account/passkeys" action="Manage">
+          <p class="muted">Sign in with your fingerprint, face or screen lock.</p>
         </SettingRow>
       </ul>
     </section>

@@ -1,6 +1,8 @@
+import { isProblem, parseIdentifier } from '../accounts/identifiers.js';
 import { Field } from '../platform/http/forms.js';
 import { loadSignin, startSignin, submitIdentifier, submitPassword } from '../signin/password-signin.js';
 import { PostForm, Problem, UsernameHint } from './page-parts.js';
+import { PASSKEY_SCRIPTS, PasskeySignin } from './passkey-pages.js';
 import { NO_PROBLEM, type FormProblem, type Page, type PageRoutes } from './page-session.js';
 
 /**
@@ -40,25 +42,11 @@ export function registerSigninPages(routes: PageRoutes): void {
       return renderPassword(page, flowId, page.problem(error));
     }
   });
-
-  routes.get('/recovery', 'anyone', async (page) =>
-    page.render(
-      { title: 'Forgot your password?' },
-      <section class="card narrow">
-        <h1>Forgot your password?</h1>
-        <p>Resetting your password here is coming soon. Until then, please contact the store's customer service and they will help you get back into your account.</p>
-        <p>We will never ask you for your password.</p>
-        <p class="actions">
-          <a class="button secondary" href="/signin">Back to sign in</a>
-        </p>
-      </section>,
-    ),
-  );
 }
 
 function renderIdentifier(page: Page, problem: FormProblem, identifier?: string) {
   return page.render(
-    { title: 'Sign in' },
+    { title: 'Sign in', scripts: PASSKEY_SCRIPTS },
     <section class="card narrow">
       <h1>Sign in</h1>
       <Problem problem={problem} />
@@ -76,6 +64,8 @@ function renderIdentifier(page: Page, problem: FormProblem, identifier?: string)
         />
         <button type="submit" class="button">Continue</button>
       </PostForm>
+      {/* Or sign in with a passkey alone (passkey-pages.tsx, public/passkeys.js). */}
+      <PasskeySignin />
       <p class="aside">
         New here? <a href="/signup">Create your account</a>
       </p>
@@ -108,11 +98,23 @@ async function renderPassword(page: Page, flowId: string, problem: FormProblem) 
         <UsernameHint value={identifier} />
         <Field name="password" label="Password" type="password" autocomplete="current-password" error={problem.fields.password} spellcheck={false} required autofocus />
         <p class="field-link">
-          <a href="/recovery">Forgot your password?</a>
+          <a href="/recovery/password">Forgot your password?</a>
         </p>
         <button type="submit" class="button">Sign in</button>
       </PostForm>
+      {isPhone(page, identifier) ? (
+        // Passwordless with a phone number (sms-signin-page.tsx): a post, since it sends a text message.
+        <PostForm action="/signin/sms" csrf={page.csrf} class="alternative-signin">
+          <input type="hidden" name="flow" value={flowId} />
+          <button type="submit" class="link-button">Text me a code instead</button>
+        </PostForm>
+      ) : null}
     </section>,
     problem.status,
   );
+}
+
+function isPhone(page: Page, identifier: string): boolean {
+  const parsed = parseIdentifier(identifier, page.deps.config.defaultPhoneRegion);
+  return !isProblem(parsed) && parsed.kind === 'phone';
 }

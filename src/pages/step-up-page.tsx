@@ -51,7 +51,7 @@ function renderConfirmPassword(page: SignedInPage, problem: FormProblem, returnT
           <button type="submit" class="button">Continue</button>
         </PostForm>
         <p class="aside">
-          <a href="/recovery">Forgot your password?</a>
+          <a href="/recovery/password">Forgot your password?</a>
         </p>
       </section>
     </>,

@@ -40,23 +40,22 @@ export function registerRecoveryApi(api: ApiRegistry, deps: Deps): void {
 
   api.add({
     method: 'POST', path: '/api/v1/recovery/password/:flowId/confirm', tag: 'Recovery', guards: [],
-    summary: 'Prove the reset with the code, or with the token from the emailed link.',
+    summary: 'Prove the reset with the code, or with the token from the emailed link. Returns the reset_token the next step needs.',
     body: z.object({ code: text(12).optional(), token: text(100).optional() }).strict(),
     responses: { 200: 'Next: choose a new password', 400: 'Wrong code', 410: 'Expired or used', 429: 'Too many wrong codes' },
     handler: async ({ body, params }) => {
-      if (body.token) await confirmResetLink(deps, params.flowId!, body.token);
-      else await confirmResetCode(deps, params.flowId!, body.code ?? '');
-      return { flow: { id: params.flowId, state: 'new_password' } };
+      const proof = body.token ? await confirmResetLink(deps, params.flowId!, body.token) : await confirmResetCode(deps, params.flowId!, body.code ?? '');
+      return { flow: { id: params.flowId, state: 'new_password' }, reset_token: proof };
     },
   });
 
   api.add({
     method: 'POST', path: '/api/v1/recovery/password/:flowId/new-password', tag: 'Recovery', guards: [],
-    summary: 'Set the new password. Every session ends; sign in afterwards (the second step is still asked).',
-    body: z.object({ password: text(1000) }).strict(),
-    responses: { 200: 'Changed', 400: 'Password refused', 409: 'Wrong step' },
+    summary: 'Set the new password (with the reset_token from the proof). Every session ends; sign in afterwards (the second step is still asked).',
+    body: z.object({ reset_token: text(100), password: text(1000) }).strict(),
+    responses: { 200: 'Changed', 400: 'Password refused', 403: 'reset_token missing or not the one the proof returned', 409: 'Wrong step' },
     handler: async ({ body, params, info, reply }) => {
-      await setNewPassword(deps, params.flowId!, body.password, info);
+      await setNewPassword(deps, params.flowId!, body.reset_token, body.password, info);
       clearSessionCookie(reply, deps.config);
       return { flow: { id: params.flowId, state: 'done' }, message: 'Your password was changed. Sign in with it.' };
     },

@@ -1,6 +1,7 @@
 import type { Deps, RequestInfo } from '../platform/context.js';
 import { MINUTE } from '../platform/clock.js';
-import { AppError } from '../platform/errors.js';
+import { AppError, errors } from '../platform/errors.js';
+import { claimPeriodicSlot } from '../platform/throttle.js';
 import { requireState } from '../platform/flows.js';
 import { enqueueMessage } from '../platform/outbox.js';
 import { recordEvent } from '../activity/audit.js';
@@ -10,7 +11,7 @@ import { forgetRememberedDevices } from '../factors/remembered-devices.js';
 import { loadSignin } from '../signin/password-signin.js';
 import { completeSignin, type SignedIn } from '../signin/complete.js';
 import { attemptKeys, clearFailures, countFailure, guardAttempt } from '../signin/attempts.js';
-import { codeDeps, consumeCode, findPending, issueCode } from '../verification/codes.js';
+import { claimCode, checkCode, codeDeps, findPending, issueCode, type VerificationRecord } from '../verification/codes.js';
 import { lostFactorEmail, lostFactorSms } from './messages.js';
 
 /**
@@ -30,6 +31,8 @@ export async function startLostFactor(deps: Deps, flowId: string): Promise<{ ema
   const accountId = flow.accountId!;
   const contacts = await verifiedContacts(deps, accountId);
   if (!contacts) throw new AppError(409, 'recovery.needs_support', NEEDS_SUPPORT_MESSAGE);
+  // Each request sends an email and a text: at most one pair a minute.
+  if (!(await claimPeriodicSlot(deps.db, deps.clock, `lost-factor:${accountId}`, MINUTE))) throw errors.resendTooSoon(60);
   const account = await getAccount(deps.db, accountId);
   await deps.db.transaction().execute(async (trx) => {
     const tx = codeDeps({ ...deps, db: trx });
@@ -50,13 +53,15 @@ export async function finishLostFactor(deps: Deps, flowId: string, codes: { emai
   await guardAttempt(deps, keys, { accountId, info, method: 'lost_factor' });
   const cd = codeDeps(deps);
   try {
-    // Both are checked (and both spend an attempt) so neither answer tells which one was wrong.
+    // Both are checked (and both spend an attempt); neither is used up unless both match, so one typo
+    // doesn't cost the customer the other code.
     const results = await Promise.allSettled([
-      consumeCode(cd, await findPending(cd, { flowId }, 'lost_factor_email'), codes.emailCode),
-      consumeCode(cd, await findPending(cd, { flowId }, 'lost_factor_sms'), codes.smsCode),
+      checkCode(cd, await findPending(cd, { flowId }, 'lost_factor_email'), codes.emailCode),
+      checkCode(cd, await findPending(cd, { flowId }, 'lost_factor_sms'), codes.smsCode),
     ]);
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
+    for (const result of results) await claimCode(cd, (result as PromiseFulfilledResult<VerificationRecord>).value);
   } catch (error) {
     await countFailure(deps, keys);
     await recordEvent(deps.db, deps.clock, { accountId, type: 'signin.failed', info, detail: { method: 'lost_factor', reason: 'wrong_code' } });

@@ -1,6 +1,7 @@
 import type { Deps, RequestInfo } from '../platform/context.js';
 import { HOUR, MINUTE } from '../platform/clock.js';
-import { errors } from '../platform/errors.js';
+import { AppError, errors } from '../platform/errors.js';
+import { constantTimeEqual, randomToken, sha256 } from '../platform/crypto.js';
 import { advanceFlow, createFlow, loadFlow, requireState, type Flow } from '../platform/flows.js';
 import { enqueueMessage } from '../platform/outbox.js';
 import { accountKey, resetFailures, spendSourceAllowance, type ThrottlePolicy } from '../platform/throttle.js';
@@ -30,6 +31,8 @@ const RESET_SOURCE_POLICY: ThrottlePolicy = { freeFailures: 10, firstWaitMs: MIN
 interface ResetData {
   channel: 'email' | 'sms';
   destination: string;
+  /** Hash of the secret handed to whoever gave the proof; only they may choose the new password. */
+  proofHash?: string;
 }
 
 export async function startPasswordReset(deps: Deps, input: string, info: RequestInfo): Promise<{ flowId: string; channel: 'email' | 'sms' }> {
@@ -78,30 +81,41 @@ export async function loadResetFlow(deps: Deps, flowId: string): Promise<Flow<Re
   return loadFlow<ResetData>(deps.db, deps.clock, flowId, 'recovery');
 }
 
-export async function confirmResetCode(deps: Deps, flowId: string, code: string): Promise<void> {
+/** Returns the proof secret that the new-password step requires. */
+export async function confirmResetCode(deps: Deps, flowId: string, code: string): Promise<string> {
   const flow = await loadResetFlow(deps, flowId);
   requireState(flow, 'confirm');
   await consumeCode(codeDeps(deps), await findPending(codeDeps(deps), { flowId }, 'password_reset'), code);
-  await afterProof(deps, flow);
+  return afterProof(deps, flow);
 }
 
-export async function confirmResetLink(deps: Deps, flowId: string, token: string): Promise<void> {
+export async function confirmResetLink(deps: Deps, flowId: string, token: string): Promise<string> {
   const flow = await loadResetFlow(deps, flowId);
   requireState(flow, 'confirm');
   const record = await consumeLink(codeDeps(deps), token, 'password_reset');
   if (record.flow_id !== flow.id) throw errors.codeExpired();
-  await afterProof(deps, flow);
+  return afterProof(deps, flow);
 }
 
-async function afterProof(deps: Deps, flow: Flow<ResetData>): Promise<void> {
+/**
+ * Whoever started a reset knows its flow id (it is in the emailed link too). If the real owner then gives the
+ * proof, the starter must not be able to choose the password: the next step requires a secret handed only to
+ * the client that gave the proof.
+ */
+async function afterProof(deps: Deps, flow: Flow<ResetData>): Promise<string> {
   // A code for an unknown identifier is never sent, so it can't be proven; this is defence in depth.
   if (!flow.accountId) throw errors.codeExpired();
-  await advanceFlow(deps.db, deps.clock, flow, 'confirm', { state: 'new_password' });
+  const proof = randomToken();
+  await advanceFlow(deps.db, deps.clock, flow, 'confirm', { state: 'new_password', data: { ...flow.data, proofHash: sha256(proof) } });
+  return proof;
 }
 
-export async function setNewPassword(deps: Deps, flowId: string, password: string, info: RequestInfo): Promise<void> {
+export async function setNewPassword(deps: Deps, flowId: string, proof: string, password: string, info: RequestInfo): Promise<void> {
   const flow = await loadResetFlow(deps, flowId);
   requireState(flow, 'new_password');
+  if (!flow.data.proofHash || !constantTimeEqual(sha256(proof), flow.data.proofHash)) {
+    throw new AppError(403, 'recovery.proof_required', 'Please open the reset link or enter the code in this browser to choose a new password.');
+  }
   const accountId = flow.accountId!;
   const account = await getAccount(deps.db, accountId);
   if (!account) throw errors.flowExpired();

@@ -28,7 +28,7 @@ export async function sendSigninSms(deps: Deps, flowId: string): Promise<void> {
   const flow = await loadSignin(deps, flowId);
   requireState(flow, 'second_factor');
   const accountId = flow.accountId!;
-  if (!(await availableMethods(deps.db, accountId)).includes('sms')) throw new AppError(400, 'signin.method_unavailable', 'Text message codes are not set up for this account.');
+  if (!(await availableMethods(deps.db, accountId, flow.factorsPassed)).includes('sms')) throw new AppError(400, 'signin.method_unavailable', 'Text message codes are not set up for this account.');
   const phone = (await verifiedPhone(deps.db, accountId))!;
   await deps.db.transaction().execute(async (trx) => {
     const tx = codeDeps({ ...deps, db: trx });
@@ -56,12 +56,19 @@ export async function submitSecondFactor(
   // A passkey answers a challenge rather than a typed code, so it has its own route (passkey-signin.ts).
   if (input.method === 'passkey' || !methods.includes(input.method)) throw new AppError(400, 'signin.method_unavailable', 'That way of confirming is not set up for this account.');
 
-  const accepted = await checkMethod(deps, flowId, accountId, input);
-  if (!accepted) {
+  const failed = async (error: AppError) => {
     await countFailure(deps, keys);
     await recordEvent(deps.db, deps.clock, { accountId, type: 'signin.failed', info, detail: { method: input.method, reason: 'wrong_second_factor' } });
-    throw new AppError(401, 'signin.second_factor_failed', 'That code is not correct. Check it and try again, or try another way.');
+    return error;
+  };
+  let accepted: boolean;
+  try {
+    accepted = await checkMethod(deps, flowId, accountId, input);
+  } catch (error) {
+    // An expired or used-up code is a failed attempt too: it counts, and it is logged.
+    throw error instanceof AppError && error.code.startsWith('code.') ? await failed(error) : error;
   }
+  if (!accepted) throw await failed(new AppError(401, 'signin.second_factor_failed', 'That code is not correct. Check it and try again, or try another way.'));
   await clearFailures(deps, keys);
   if (input.method === 'backup_code') await noticeBackupCodeUsed(deps, accountId, info);
   return completeSignin(deps, flow, {

@@ -131,11 +131,12 @@ export async function reissueCode(deps: CodeDeps, record: VerificationRecord, tt
 }
 
 /**
- * Checks a typed code against the record and consumes it; throws a code.* error otherwise. The attempt is
+ * Checks a typed code against the record without using it up (consumeCode does both); throws a code.* error
+ * when it doesn't match. The attempt is
  * reserved by an atomic increment before comparing, so a burst of parallel guesses gets MAX_ATTEMPTS tries in
  * total, not MAX_ATTEMPTS each.
  */
-export async function consumeCode(deps: CodeDeps, record: VerificationRecord | undefined, code: string): Promise<VerificationRecord> {
+export async function checkCode(deps: CodeDeps, record: VerificationRecord | undefined, code: string): Promise<VerificationRecord> {
   const now = deps.clock.now();
   if (!record || record.consumed_at !== null || record.expires_at <= now) throw errors.codeExpired();
   const reserved = await deps.db
@@ -155,7 +156,11 @@ export async function consumeCode(deps: CodeDeps, record: VerificationRecord | u
     const after = await deps.db.selectFrom('verifications').select('attempts').where('id', '=', record.id).executeTakeFirst();
     throw (after?.attempts ?? record.max_attempts) >= record.max_attempts ? errors.codeExhausted() : errors.codeInvalid();
   }
-  return claim(deps, record);
+  return record;
+}
+
+export async function consumeCode(deps: CodeDeps, record: VerificationRecord | undefined, code: string): Promise<VerificationRecord> {
+  return claimCode(deps, await checkCode(deps, record, code));
 }
 
 /** Consumes the record a link token points at, if it is live and of the expected purpose. */
@@ -167,10 +172,11 @@ export async function consumeLink(deps: CodeDeps, linkToken: string, purpose: Co
     .where('purpose', '=', purpose)
     .executeTakeFirst();
   if (!record || record.consumed_at !== null || record.expires_at <= deps.clock.now()) throw errors.codeExpired();
-  return claim(deps, record);
+  return claimCode(deps, record);
 }
 
-async function claim(deps: CodeDeps, record: VerificationRecord): Promise<VerificationRecord> {
+/** Marks a checked code used; exactly one of any number of concurrent claims succeeds. */
+export async function claimCode(deps: CodeDeps, record: VerificationRecord): Promise<VerificationRecord> {
   const now = deps.clock.now();
   const result = await deps.db
     .updateTable('verifications')

@@ -59,12 +59,12 @@ describe('Login activity page', () => {
     expect(page.body).toContain('<th scope="col">IP address</th>');
     const table = rows(page.body).map(textOf);
     expect(table).toHaveLength(5);
-    expect(table[0]).toMatch(/^\d+ \w+ \d{4}, \d\d:\d\d UTC Signed in from a new device This session Succeeded Password Local network Mobile Safari on iOS 17 127\.0\.0\.1$/);
-    expect(table[1]).toMatch(/Sign-in failed: wrong password Failed Password Local network Mobile Safari on iOS 17/);
+    expect(table[0]).toMatch(/^\d+ \w+ \d{4}, \d\d:\d\d UTC Signed in from a new device This session This wasn't me : Signed in from a new device, \d+ \w+ \d{4}, \d\d:\d\d UTC Succeeded Password Local network Mobile Safari on iOS 17 127\.0\.0\.1$/);
+    expect(table[1]).toMatch(/Sign-in failed: wrong password This wasn't me : Sign-in failed: wrong password, \d+ \w+ \d{4}, \d\d:\d\d UTC Failed Password Local network Mobile Safari on iOS 17/);
     // Sign-up records three events in one moment; they keep the order they happened in.
-    expect(table[2]).toMatch(/Signed in Succeeded New account Local network Safari on Mac OS 10/);
-    expect(table[3]).toMatch(/Email address confirmed Succeeded — Not recorded Local network Safari on Mac OS 10 127\.0\.0\.1$/);
-    expect(table[4]).toMatch(/Account created Succeeded/);
+    expect(table[2]).toMatch(/Signed in This wasn't me : Signed in, \d+ \w+ \d{4}, \d\d:\d\d UTC Succeeded New account Local network Safari on Mac OS 10/);
+    expect(table[3]).toMatch(/Email address confirmed This wasn't me : Email address confirmed, \d+ \w+ \d{4}, \d\d:\d\d UTC Succeeded — Not recorded Local network Safari on Mac OS 10 127\.0\.0\.1$/);
+    expect(table[4]).toMatch(/Account created This wasn't me : Account created, \d+ \w+ \d{4}, \d\d:\d\d UTC Succeeded/);
     expect(page.body.match(/This session/g)).toHaveLength(1);
     expect(rows(page.body)[0]).toMatch(/^<tr class="current">/);
     expect(page.body).toContain('<span class="outcome outcome-failure">Failed</span>');
@@ -79,7 +79,7 @@ describe('Login activity page', () => {
     const laptopRows = rows(fromLaptop.body).map(textOf);
     expect(laptopRows).toHaveLength(5);
     expect(fromLaptop.body.match(/This session/g)).toHaveLength(1);
-    expect(laptopRows[2]).toMatch(/Signed in This session Succeeded New account/);
+    expect(laptopRows[2]).toMatch(/Signed in This session This wasn't me : Signed in, \d+ \w+ \d{4}, \d\d:\d\d UTC Succeeded New account/);
   });
 
   it('pages with a keyset link: 25 a page, older pages unmoved by new activity, and a way back to the newest', async () => {

@@ -47,11 +47,11 @@ describe('sign-in pages', () => {
     expect(second.status).toBe(200);
     expect(second.body).toContain('Jane@Example.com');
     expect(second.body).toContain('<a href="/signin">Change');
-    expect(second.body).toContain('<a href="/recovery">Forgot your password?</a>');
+    expect(second.body).toContain('<a href="/recovery/password">Forgot your password?</a>');
     expect(second.body).toMatch(/<input id="password" name="password" type="password" autocomplete="current-password"/);
     expectEveryInputLabelled(second.body);
 
-    expect((await browser.get('/recovery')).status).toBe(200);
+    expect((await browser.get('/recovery/password')).status).toBe(200);
   });
 
   it('a wrong password and an unknown account get the same answer, and the password is not echoed', async () => {
