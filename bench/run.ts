@@ -9,6 +9,7 @@ import { argon2VerifyRate, queriesPerSessionCheck } from './measure.js';
 import { startServer, type RunningServer } from './server.js';
 import { HASH_CONCURRENCY } from '../src/passwords/hash-limiter.js';
 import { createBenchAccount } from './account.js';
+import { bareTotpChecksPerSecond, loadSecondStep, prepareSecondStep } from './second-step.js';
 
 /**
  * `npm run bench`: one run, real server processes, real HTTP load (autocannon). Every figure is reported next to
@@ -18,6 +19,8 @@ import { createBenchAccount } from './account.js';
  */
 const quick = process.argv.includes('--quick');
 const SECONDS = quick ? { signin: 4, get: 3 } : { signin: 10, get: 6 };
+/** Waiting second-step flows: more than the run can use up, since each is good for one request. */
+const SECOND_STEP_FLOWS = quick ? 3_000 : 12_000;
 const SCALE = quick ? { accounts: 20_000, activity: 100_000 } : { accounts: 1_000_000, activity: 5_000_000 };
 const CONNECTIONS = { signin: 8, get: 16, underLoad: 4 };
 
@@ -25,6 +28,8 @@ interface EngineResult {
   engine: string;
   argon2VerifyPerSecond: number;
   signin: LoadResult;
+  bareTotpPerSecond: number;
+  secondStep: LoadResult;
   hello: LoadResult;
   session: LoadResult;
   sessionUnderSignins: LoadResult;
@@ -68,6 +73,10 @@ async function benchEngine(engine: 'SQLite' | 'PostgreSQL', adminUrl?: string): 
     const url = server.url;
     const signinLoad = () => loadSignins(url, { ...account, connections: CONNECTIONS.signin, seconds: SECONDS.signin });
     const signin = await signinLoad();
+    log(`${engine}: the second step (authenticator code) through HTTP`);
+    const fixture = await prepareSecondStep(db, SECOND_STEP_FLOWS, account.deviceCookie);
+    const bareTotpPerSecond = bareTotpChecksPerSecond(3);
+    const secondStep = await loadSecondStep(url, fixture, { connections: CONNECTIONS.signin, seconds: SECONDS.get, deviceCookie: account.deviceCookie });
     const auth = { authorization: `Bearer ${account.token}` };
     log(`${engine}: hello-world and session check`);
     const hello = await loadGet(server.url, { path: '/livez', connections: CONNECTIONS.get, seconds: SECONDS.get });
@@ -97,6 +106,8 @@ async function benchEngine(engine: 'SQLite' | 'PostgreSQL', adminUrl?: string): 
       engine,
       argon2VerifyPerSecond,
       signin,
+      bareTotpPerSecond,
+      secondStep,
       hello,
       session,
       sessionUnderSignins,
@@ -145,6 +156,10 @@ function table(results: EngineResult[]): string {
   add('password sign-ins/s through HTTP', '', (r) => f0(r.signin.perSecond));
   add('**sign-in ratio** (sign-ins ÷ bare verifies)', '≥ 0.90', (r) => `**${f2(ratio(r.signin.perSecond, r.argon2VerifyPerSecond))}**`);
   add('sign-in step p50 / p99 ms', '', (r) => `${r.signin.p50} / ${r.signin.p99}`);
+  add('bare TOTP code checks/s, one core (baseline)', '', (r) => f0(r.bareTotpPerSecond));
+  add('second steps (TOTP) completed/s through HTTP', '', (r) => f0(r.secondStep.perSecond));
+  add('**second-step ratio** (÷ bare code check)', 'reported', (r) => `**${ratio(r.secondStep.perSecond, r.bareTotpPerSecond).toFixed(4)}**`);
+  add('second step p50 / p99 ms', '', (r) => `${r.secondStep.p50} / ${r.secondStep.p99}`);
   add('hello-world req/s (baseline)', '', (r) => f0(r.hello.perSecond));
   add('session check req/s', '', (r) => f0(r.session.perSecond));
   add('**session-check ratio** (÷ hello-world)', '≥ 0.60 (SQLite)', (r) => `**${f2(ratio(r.session.perSecond, r.hello.perSecond))}**`);
@@ -158,7 +173,7 @@ function table(results: EngineResult[]): string {
   add('database size after seeding, MB', '', (r) => f0(r.scale.databaseMb));
   add('session check req/s at scale (÷ idle)', 'within 20%', (r) => `${f0(r.scale.session.perSecond)} (${f2(ratio(r.scale.session.perSecond, r.session.perSecond))})`);
   add('activity page req/s at scale (÷ idle)', 'within 20%', (r) => `${f0(r.scale.activity.perSecond)} (${f2(ratio(r.scale.activity.perSecond, r.activity.perSecond))})`);
-  add('errors (non-2xx, timeouts)', '0', (r) => f0(r.signin.errors + r.hello.errors + r.session.errors + r.activity.errors + r.scale.session.errors + r.scale.activity.errors));
+  add('errors (non-2xx, timeouts)', '0', (r) => f0(r.signin.errors + r.secondStep.errors + r.hello.errors + r.session.errors + r.activity.errors + r.scale.session.errors + r.scale.activity.errors));
   return rows.join('\n');
 }
 
