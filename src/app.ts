@@ -6,6 +6,7 @@ import type { Clock } from './platform/clock.js';
 import type { Deps } from './platform/context.js';
 import type { Db } from './platform/db/connect.js';
 import { ApiRegistry } from './platform/http/api.js';
+import { trackHandlers } from './platform/http/in-flight.js';
 import { installErrorHandler, sendError } from './platform/http/error-handler.js';
 import { AppError } from './platform/errors.js';
 import { applySecurityHeaders, installSecurityHeaders } from './platform/http/security-headers.js';
@@ -48,6 +49,8 @@ export async function buildApp(options: { config: Config; db: Db; clock: Clock }
       sendError(request, reply, new AppError(tooLong ? 414 : 400, tooLong ? 'request.url_too_long' : 'request.malformed_url', tooLong ? 'The address is too long.' : 'The address is malformed.'));
     },
   });
+
+  const inFlight = trackHandlers(fastify);
 
   const email = config.smtpUrl ? createSmtpTransport(config.smtpUrl, config.mailFrom) : undefined;
   const sms = config.smsWebhookUrl ? createWebhookSmsTransport(config.smsWebhookUrl) : undefined;
@@ -101,6 +104,7 @@ export async function buildApp(options: { config: Config; db: Db; clock: Clock }
     worker,
     close: async () => {
       await fastify.close();
+      await inFlight.drain(15_000);
       await worker.stop();
       email?.close();
     },

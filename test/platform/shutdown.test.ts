@@ -55,4 +55,38 @@ describe('operations', () => {
     await expect(get(port, '/healthz')).rejects.toThrow();
     await t.database.close();
   });
+
+  it('graceful shutdown also waits for a handler whose client hung up, so no work is cut off half-way', async () => {
+    const t = await createTestApp();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inHandler = new Promise<void>((resolve) => (entered = resolve));
+    let finished = false;
+    t.app.fastify.get('/__abandoned', async () => {
+      entered();
+      await held;
+      // The database is still open here: the handler's own work completes.
+      await t.app.deps.db.selectFrom('accounts').select('id').limit(1).execute();
+      finished = true;
+      return { finished };
+    });
+    await t.app.fastify.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = t.app.fastify.server.address() as AddressInfo;
+    const abandoned = request({ host: '127.0.0.1', port, path: '/__abandoned', agent: false });
+    abandoned.on('error', () => undefined);
+    abandoned.end();
+    await inHandler;
+    abandoned.destroy();
+    let closed = false;
+    const closing = t.app.close().then(() => (closed = true));
+    // Let the server finish closing its (now empty) sockets; the app must still be waiting for the handler.
+    for (let turn = 0; turn < 50; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(t.app.fastify.server.listening).toBe(false);
+    expect(closed).toBe(false);
+    release();
+    await closing;
+    expect(finished).toBe(true);
+    await t.database.close();
+  });
 });
