@@ -1,14 +1,10 @@
-import type { FastifyReply } from 'fastify';
+import { signinAnswer } from '../signin/api-answer.js';
 import { z } from 'zod';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
-import type { Deps, RequestInfo } from '../platform/context.js';
-import { ApiAnswer, type ApiRegistry } from '../platform/http/api.js';
-import { setDeviceCookie, setRememberCookie } from '../platform/http/request-info.js';
-import { setSessionCookie } from '../platform/http/session-cookie.js';
+import type { Deps } from '../platform/context.js';
+import type { ApiRegistry } from '../platform/http/api.js';
 import { text } from '../platform/http/validation.js';
 import { iso } from '../accounts/api.js';
-import type { SignedIn } from '../signin/complete.js';
-import type { SecondStepNeeded } from '../signin/password-signin.js';
 import { finishPasskeySignin, passkeySecondFactorOptions, startPasskeySignin, submitPasskeySecondFactor } from '../signin/passkey-signin.js';
 import { beginPasskeyRegistration, finishPasskeyRegistration, listPasskeys, removePasskey, renamePasskey } from './passkeys.js';
 
@@ -55,15 +51,6 @@ const asRegistration = (value: z.infer<typeof registrationResponse>) => value as
 const asAuthentication = (value: z.infer<typeof authenticationResponse>) => value as unknown as AuthenticationResponseJSON;
 
 export function registerPasskeyApi(api: ApiRegistry, deps: Deps): void {
-  const signedIn = (reply: FastifyReply, result: SignedIn | SecondStepNeeded, info: RequestInfo) => {
-    if (result.state === 'second_factor') {
-      return new ApiAnswer(200, { flow: { id: result.flowId, state: result.state, methods: result.methods }, next: `/signin/verify?flow=${encodeURIComponent(result.flowId)}` });
-    }
-    setSessionCookie(reply, deps.config, result.token, result.expiresAt);
-    setDeviceCookie(reply, deps.config, info);
-    setRememberCookie(reply, deps.config, result.remember);
-    return new ApiAnswer(201, { flow: { state: 'done' }, session: { token: result.token, expires_at: iso(result.expiresAt) }, next: '/account' });
-  };
 
   api.add({
     method: 'POST', path: '/api/v1/passkeys/registration/options', tag: 'Passkeys', guards: ['session', 'step-up'],
@@ -137,7 +124,7 @@ export function registerPasskeyApi(api: ApiRegistry, deps: Deps): void {
     summary: 'Finish signing in with a passkey. A passkey that did not verify the user counts as one factor: an account with two-step verification then answers 200 with the methods left.',
     body: z.object({ flow_id: text(200), response: authenticationResponse }).strict(),
     responses: { 201: 'Signed in; session returned', 200: 'Second step needed', 401: 'Sign-in failed', 409: 'Options already used', 410: 'Options expired', 429: 'Too many attempts' },
-    handler: async ({ body, info, reply }) => signedIn(reply, await finishPasskeySignin(deps, body.flow_id, asAuthentication(body.response), info), info),
+    handler: async ({ body, info, reply }) => signinAnswer(reply, deps.config, await finishPasskeySignin(deps, body.flow_id, asAuthentication(body.response), info), info),
   });
 
   api.add({
@@ -155,7 +142,7 @@ export function registerPasskeyApi(api: ApiRegistry, deps: Deps): void {
     responses: { 201: 'Signed in; session returned', 400: 'No passkey on this account', 401: 'Passkey not accepted', 409: 'Wrong step or options already used', 410: 'Options expired', 429: 'Too many attempts' },
     handler: async ({ body, params, info, reply }) => {
       const result = await submitPasskeySecondFactor(deps, params.flowId!, { response: asAuthentication(body.response), rememberDevice: body.remember_device }, info);
-      return signedIn(reply, result, info);
+      return signinAnswer(reply, deps.config, result, info);
     },
   });
 }

@@ -1,14 +1,11 @@
+import { signinAnswer } from '../signin/api-answer.js';
 import { z } from 'zod';
-import type { FastifyReply } from 'fastify';
-import type { Deps, RequestInfo } from '../platform/context.js';
+import type { Deps } from '../platform/context.js';
 import { ApiAnswer, type ApiRegistry } from '../platform/http/api.js';
-import { setSessionCookie, clearSessionCookie } from '../platform/http/session-cookie.js';
-import { setDeviceCookie, setRememberCookie } from '../platform/http/request-info.js';
+import { clearSessionCookie } from '../platform/http/session-cookie.js';
 import { text } from '../platform/http/validation.js';
 import { iso } from '../accounts/api.js';
 import { maskEmail, maskPhone } from '../notify/mask.js';
-import type { SignedIn } from '../signin/complete.js';
-import type { SecondStepNeeded } from '../signin/password-signin.js';
 import { requestSmsSignin, verifySmsSignin } from '../signin/sms-signin.js';
 import type { ActivityEntry } from '../activity/activity.js';
 import { confirmResetCode, confirmResetLink, setNewPassword, startPasswordReset } from './password-reset.js';
@@ -19,13 +16,6 @@ import { secureAccount, secureAccountByLink } from './secure-account.js';
 const SAME_EITHER_WAY = 'If that belongs to an account, we have sent a message to it.';
 
 export function registerRecoveryApi(api: ApiRegistry, deps: Deps): void {
-  const answer = (reply: FastifyReply, result: SignedIn | SecondStepNeeded, info: RequestInfo) => {
-    if (result.state === 'second_factor') return new ApiAnswer(200, { flow: { id: result.flowId, state: result.state, methods: result.methods } });
-    setSessionCookie(reply, deps.config, result.token, result.expiresAt);
-    setDeviceCookie(reply, deps.config, info);
-    setRememberCookie(reply, deps.config, result.remember);
-    return new ApiAnswer(201, { flow: { state: 'done' }, session: { token: result.token, expires_at: iso(result.expiresAt) } });
-  };
 
   api.add({
     method: 'POST', path: '/api/v1/recovery/password', tag: 'Recovery', guards: [],
@@ -87,7 +77,7 @@ export function registerRecoveryApi(api: ApiRegistry, deps: Deps): void {
     summary: 'Passwordless: sign in with the texted code. An account with two-step verification then needs a second, non-SMS factor.',
     body: z.object({ code: text(12) }).strict(),
     responses: { 201: 'Signed in', 200: 'Second step needed', 400: 'Wrong code', 403: 'Password required', 429: 'Too many attempts' },
-    handler: async ({ body, params, info, reply }) => answer(reply, await verifySmsSignin(deps, params.flowId!, body.code, info), info),
+    handler: async ({ body, params, info, reply }) => signinAnswer(reply, deps.config, await verifySmsSignin(deps, params.flowId!, body.code, info), info),
   });
 
   api.add({
@@ -106,7 +96,7 @@ export function registerRecoveryApi(api: ApiRegistry, deps: Deps): void {
     summary: 'Both codes together: signs in and removes the second factors so you can set them up again.',
     body: z.object({ email_code: text(12), sms_code: text(12) }).strict(),
     responses: { 201: 'Signed in; set up two-step verification again', 400: 'A code is wrong', 429: 'Too many attempts' },
-    handler: async ({ body, params, info, reply }) => answer(reply, await finishLostFactor(deps, params.flowId!, { emailCode: body.email_code, smsCode: body.sms_code }, info), info),
+    handler: async ({ body, params, info, reply }) => signinAnswer(reply, deps.config, await finishLostFactor(deps, params.flowId!, { emailCode: body.email_code, smsCode: body.sms_code }, info), info),
   });
 
   api.add({

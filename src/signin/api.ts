@@ -1,24 +1,15 @@
+import { signinAnswer } from './api-answer.js';
 import { z } from 'zod';
 import type { Deps } from '../platform/context.js';
-import type { FastifyReply } from 'fastify';
-import type { RequestInfo } from '../platform/context.js';
-import { ApiAnswer, type ApiRegistry } from '../platform/http/api.js';
+import type { ApiRegistry } from '../platform/http/api.js';
 import { setSessionCookie } from '../platform/http/session-cookie.js';
-import { setDeviceCookie, setRememberCookie } from '../platform/http/request-info.js';
 import { text } from '../platform/http/validation.js';
 import { iso } from '../accounts/api.js';
 import { startSignin, submitIdentifier, submitPassword } from './password-signin.js';
 import { stepUp } from './step-up.js';
 import { sendSigninSms, submitSecondFactor } from './second-factor.js';
-import type { SignedIn } from './complete.js';
 
 export function registerSigninApi(api: ApiRegistry, deps: Deps): void {
-  const signedIn = (reply: FastifyReply, result: SignedIn, info: RequestInfo) => {
-    setSessionCookie(reply, deps.config, result.token, result.expiresAt);
-    setDeviceCookie(reply, deps.config, info);
-    setRememberCookie(reply, deps.config, result.remember);
-    return new ApiAnswer(201, { flow: { state: 'done' }, session: { token: result.token, expires_at: iso(result.expiresAt) } });
-  };
 
   api.add({
     method: 'POST', path: '/api/v1/signin/flows', tag: 'Sign-in', guards: [],
@@ -49,10 +40,7 @@ export function registerSigninApi(api: ApiRegistry, deps: Deps): void {
     responses: { 201: 'Signed in; session returned', 200: 'Second step needed', 401: 'Sign-in failed', 409: 'Wrong step', 410: 'Flow expired', 429: 'Too many attempts' },
     handler: async ({ body, params, info, reply }) => {
       const result = await submitPassword(deps, params.flowId!, body.password, info);
-      if (result.state === 'second_factor') {
-        return new ApiAnswer(200, { flow: { id: result.flowId, state: result.state, methods: result.methods } });
-      }
-      return signedIn(reply, result, info);
+      return signinAnswer(reply, deps.config, result, info);
     },
   });
 
@@ -73,7 +61,7 @@ export function registerSigninApi(api: ApiRegistry, deps: Deps): void {
     responses: { 201: 'Signed in; session returned', 400: 'Method not set up', 401: 'Wrong code', 409: 'Wrong step', 429: 'Too many attempts' },
     handler: async ({ body, params, info, reply }) => {
       const result = await submitSecondFactor(deps, params.flowId!, { method: body.method, code: body.code, rememberDevice: body.remember_device }, info);
-      return signedIn(reply, result, info);
+      return signinAnswer(reply, deps.config, result, info);
     },
   });
 

@@ -1,0 +1,29 @@
+import type { FastifyReply } from 'fastify';
+import type { Config } from '../config.js';
+import type { RequestInfo } from '../platform/context.js';
+import { ApiAnswer } from '../platform/http/api.js';
+import { setDeviceCookie, setRememberCookie } from '../platform/http/request-info.js';
+import { setSessionCookie } from '../platform/http/session-cookie.js';
+import type { SignedIn } from './complete.js';
+import type { SecondStepNeeded } from './password-signin.js';
+
+/**
+ * How every JSON sign-in route answers: 201 with the session (and its cookies: session, device, remember) when
+ * the flow is done, or 200 naming the second-step methods when it isn't. `next` is where a browser goes now.
+ */
+export function signinAnswer(reply: FastifyReply, config: Config, result: SignedIn | SecondStepNeeded, info: RequestInfo): ApiAnswer {
+  if (result.state === 'second_factor') {
+    return new ApiAnswer(200, {
+      flow: { id: result.flowId, state: result.state, methods: result.methods },
+      next: `/signin/verify?flow=${encodeURIComponent(result.flowId)}`,
+    });
+  }
+  setSessionCookie(reply, config, result.token, result.expiresAt);
+  setDeviceCookie(reply, config, info);
+  setRememberCookie(reply, config, result.remember);
+  return new ApiAnswer(201, {
+    flow: { state: 'done' },
+    session: { token: result.token, expires_at: new Date(result.expiresAt).toISOString() },
+    next: '/account',
+  });
+}
