@@ -7,6 +7,7 @@ import { checkPasswordFactor } from '../signin/password-factor.js';
 import { endOtherSessions, reauthenticateSession, type AuthenticatedSession } from '../sessions/store.js';
 import { getAccount, listIdentifiers, updatePasswordHash } from './store.js';
 import { sendSecurityNotice } from './notices.js';
+import { hasSecondFactor } from '../factors/store.js';
 
 /**
  * Changing the password needs the current one (ASVS 6.2.3), checked through the shared password factor and its
@@ -25,6 +26,7 @@ export async function changePassword(
     name: account.name,
     email: identifiers.find((i) => i.kind === 'email')?.normalized,
     phone: identifiers.find((i) => i.kind === 'phone')?.normalized,
+    hasSecondFactor: await hasSecondFactor(deps.db, accountId),
   });
   if (!verdict.ok) throw errors.invalidInput({ newPassword: verdict.message! });
   try {
