@@ -7,6 +7,7 @@ import type { Database } from './schema.js';
 import * as foundation from './migrations/001_foundation.js';
 import * as activity from './migrations/002_activity.js';
 import * as secondFactors from './migrations/003_second_factors.js';
+import * as walletOrders from './migrations/004_wallet_orders.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '001_foundation': foundation,
   '002_activity': activity,
   '003_second_factors': secondFactors,
+  '004_wallet_orders': walletOrders,
 };
 
 export function openDatabase(options: { databaseUrl?: string; dataDir: string; poolSize?: number; onQuery?: (sql: string) => void }): Db {

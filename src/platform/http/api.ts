@@ -4,6 +4,7 @@ import type { Deps, RequestInfo } from '../context.js';
 import { AppError, errors } from '../errors.js';
 import { isOpaqueId } from '../crypto.js';
 import { authenticateToken, type AuthenticatedSession } from '../../sessions/store.js';
+import { authenticateStoreKey, type StoreKey } from '../../orders/store-keys.js';
 import { requireRecentStepUp } from '../../signin/step-up.js';
 import { readSessionToken } from './session-cookie.js';
 import { requestInfo } from './request-info.js';
@@ -13,7 +14,7 @@ import { parseBody } from './validation.js';
  * JSON API routes are declared with this helper so each route lists its checks where it is declared
  * (`guards`), its body schema is both the validator and the OpenAPI description, and the error shape is one.
  */
-export type Guard = 'session' | 'step-up';
+export type Guard = 'session' | 'step-up' | 'store-key';
 
 export interface ApiRequest<B> {
   request: FastifyRequest;
@@ -24,6 +25,8 @@ export interface ApiRequest<B> {
   info: RequestInfo;
   /** Present whenever the route has the 'session' guard. */
   session: AuthenticatedSession;
+  /** Present whenever the route has the 'store-key' guard: the shop's back end, not a customer. */
+  store: StoreKey;
 }
 
 export interface ApiRoute<B> {
@@ -65,7 +68,8 @@ export class ApiRegistry {
         if (route.method === 'POST' || route.method === 'PATCH') requireJson(request);
         const params = request.params as Record<string, string>;
         if (Object.values(params).some((value) => !isOpaqueId(value))) throw errors.notFound();
-        const session = await this.runGuards(route.guards, request);
+        const store = route.guards.includes('store-key') ? await this.authenticateStore(request) : null;
+        const session = store ? null : await this.runGuards(route.guards, request);
         const body = route.body ? parseBody(route.body, request.body) : (undefined as B);
         const result = await route.handler({
           request,
@@ -75,6 +79,7 @@ export class ApiRegistry {
           query: request.query as Record<string, string>,
           info: requestInfo(request),
           session: session as AuthenticatedSession,
+          store: store as StoreKey,
         });
         reply.header('cache-control', 'no-store');
         if (result === undefined) return reply.code(204).send();
@@ -93,6 +98,15 @@ export class ApiRegistry {
     return session;
   }
 
+  /** Store routes take only a store key: a customer's session token is never one, and vice versa. */
+  private async authenticateStore(request: FastifyRequest): Promise<StoreKey> {
+    const header = request.headers.authorization;
+    const presented = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    const store = presented ? await authenticateStoreKey(this.deps, presented) : null;
+    if (!store) throw new AppError(401, 'store.key_invalid', 'Send a valid store API key as Authorization: Bearer csk_….');
+    return store;
+  }
+
   openApiDocument(): Record<string, unknown> {
     const paths: Record<string, Record<string, unknown>> = {};
     for (const route of this.routes) {
@@ -102,7 +116,7 @@ export class ApiRegistry {
       paths[path][route.method.toLowerCase()] = {
         summary: route.summary,
         tags: [route.tag],
-        security: route.guards.length ? [{ session: [] }, { bearer: [] }] : [],
+        security: route.guards.includes('store-key') ? [{ storeKey: [] }] : route.guards.length ? [{ session: [] }, { bearer: [] }] : [],
         parameters: params.length ? params : undefined,
         requestBody: route.body
           ? { required: true, content: { 'application/json': { schema: z.toJSONSchema(route.body, { target: 'openapi-3.0', io: 'input' }) } } }
@@ -124,6 +138,7 @@ export class ApiRegistry {
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: '__Host-custos_session' },
           bearer: { type: 'http', scheme: 'bearer' },
+          storeKey: { type: 'http', scheme: 'bearer', description: 'A store API key (csk_…), created with `npm run store-key -- create`.' },
         },
         schemas: {
           Error: {
