@@ -23,31 +23,24 @@ export function registerAccountPages(routes: PageRoutes): void {
           </div>
         ) : null}
         <ul class="tiles">
-          <li>
-            <a class="tile" href="/account/security">
-              <Icon name="lock" />
-              <span class="tile-title">Login &amp; Security</span>
-              <span class="tile-text">Edit your name, email, mobile number and password, and see where you're signed in.</span>
-            </a>
-          </li>
-          <ComingSoon icon="box" title="Your Orders" text="Track, return or buy things again." />
-          <ComingSoon icon="home" title="Your Addresses" text="Edit addresses for orders and gifts." />
-          <ComingSoon icon="card" title="Payment methods" text="Manage the cards you pay with." />
+          <Tile href="/orders" icon="box" title="Your Orders" text="Track, return or report orders, and see what you spend." />
+          <Tile href="/account/security" icon="lock" title="Login & Security" text="Edit your name, email, mobile number and password, and see where you're signed in." />
+          <Tile href="/account/addresses" icon="home" title="Your Addresses" text="Edit addresses for orders and gifts." />
+          <Tile href="/account/cards" icon="card" title="Payment methods" text="Manage the cards you pay with." />
         </ul>
       </>,
     );
   });
 }
 
-function ComingSoon(props: { icon: IconName; title: string; text: string }) {
+function Tile(props: { href: string; icon: IconName; title: string; text: string }) {
   return (
     <li>
-      <div class="tile tile-soon">
+      <a class="tile" href={props.href}>
         <Icon name={props.icon} />
         <span class="tile-title">{props.title}</span>
         <span class="tile-text">{props.text}</span>
-        <span class="badge">Coming soon</span>
-      </div>
+      </a>
     </li>
   );
 }
