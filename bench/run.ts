@@ -10,22 +10,25 @@ import { startServer, type RunningServer } from './server.js';
 import { HASH_CONCURRENCY } from '../src/passwords/hash-limiter.js';
 import { createBenchAccount } from './account.js';
 import { bareTotpChecksPerSecond, loadSecondStep, prepareSecondStep } from './second-step.js';
+import { loadOrderPages, prepareOrderBench, type OrderPagesResult } from './orders.js';
 
 /**
  * `npm run bench`: one run, real server processes, real HTTP load (autocannon). Every figure is reported next to
  * a baseline measured in the same run, because this machine is shared and noisy. `--quick` shrinks durations
- * and the seeded scale for a smoke run. With DATABASE_URL set, PostgreSQL is measured too (in a fresh
- * database created from that URL and dropped afterwards).
+ * and the seeded scale for a smoke run; `--orders-only` measures just the order pages at both sizes. With
+ * DATABASE_URL set, PostgreSQL is measured too (in a fresh database created from that URL and dropped afterwards).
  */
 const quick = process.argv.includes('--quick');
+const ordersOnly = process.argv.includes('--orders-only');
 const SECONDS = quick ? { signin: 4, get: 3 } : { signin: 10, get: 6 };
 /** Waiting second-step flows: more than the run can use up, since each is good for one request. */
 const SECOND_STEP_FLOWS = quick ? 3_000 : 12_000;
-const SCALE = quick ? { accounts: 20_000, activity: 100_000 } : { accounts: 1_000_000, activity: 5_000_000 };
+const SCALE = quick
+  ? { accounts: 20_000, activity: ordersOnly ? 0 : 100_000, orders: 200_000 }
+  : { accounts: 1_000_000, activity: ordersOnly ? 0 : 5_000_000, orders: 10_000_000 };
 const CONNECTIONS = { signin: 8, get: 16, underLoad: 4 };
 
-interface EngineResult {
-  engine: string;
+interface IdleResult {
   argon2VerifyPerSecond: number;
   signin: LoadResult;
   bareTotpPerSecond: number;
@@ -36,7 +39,24 @@ interface EngineResult {
   activity: LoadResult;
   queriesPerSessionCheck: number;
   peakRssMb: number;
-  scale: { accounts: number; activityRows: number; seedRowsPerSecond: number; databaseMb: number; session: LoadResult; activity: LoadResult };
+}
+
+interface EngineResult {
+  engine: string;
+  /** Absent with --orders-only. */
+  idle?: IdleResult;
+  orders: OrderPagesResult;
+  scale: {
+    accounts: number;
+    activityRows: number;
+    orderRows: number;
+    seedRowsPerSecond: number;
+    seedSeconds: number;
+    databaseMb: number;
+    session: LoadResult;
+    activity: LoadResult;
+    orderPages: OrderPagesResult;
+  };
 }
 
 async function benchEngine(engine: 'SQLite' | 'PostgreSQL', adminUrl?: string): Promise<EngineResult> {
@@ -67,64 +87,53 @@ async function benchEngine(engine: 'SQLite' | 'PostgreSQL', adminUrl?: string): 
   try {
     log(`${engine}: starting the server`);
     server = await startServer(env);
-    const account = await createBenchAccount(server.url, db);
-    log(`${engine}: bare argon2id verify rate`);
-    const argon2VerifyPerSecond = await argon2VerifyRate(HASH_CONCURRENCY, SECONDS.signin);
-    log(`${engine}: sign-ins through HTTP`);
     const url = server.url;
-    const signinLoad = () => loadSignins(url, { ...account, connections: CONNECTIONS.signin, seconds: SECONDS.signin });
-    const signin = await signinLoad();
-    log(`${engine}: the second step (authenticator code) through HTTP`);
-    const fixture = await prepareSecondStep(db, SECOND_STEP_FLOWS, account.deviceCookie);
-    const bareTotpPerSecond = bareTotpChecksPerSecond(3);
-    const secondStep = await loadSecondStep(url, fixture, { connections: CONNECTIONS.signin, seconds: SECONDS.get, deviceCookie: account.deviceCookie });
+    const account = await createBenchAccount(url, db);
     const auth = { authorization: `Bearer ${account.token}` };
-    log(`${engine}: hello-world and session check`);
-    const hello = await loadGet(server.url, { path: '/livez', connections: CONNECTIONS.get, seconds: SECONDS.get });
-    const session = await loadGet(server.url, { path: '/api/v1/session', connections: CONNECTIONS.get, seconds: SECONDS.get, headers: auth });
-    const activity = await loadGet(server.url, { path: '/api/v1/activity', connections: CONNECTIONS.get, seconds: SECONDS.get, headers: auth });
-    log(`${engine}: session check while sign-ins saturate the CPU`);
-    const [, sessionUnderSignins] = await Promise.all([
-      signinLoad(),
-      loadGet(server.url, { path: '/api/v1/session', connections: CONNECTIONS.underLoad, seconds: SECONDS.signin, headers: auth }),
-    ]);
-    const peakRssMb = server.peakRssMb();
+    const orderId = await prepareOrderBench(db, account.identifier, Date.now());
+    const orderPages = (at: string) => loadOrderPages(at, { orderId, headers: auth, connections: CONNECTIONS.get, seconds: SECONDS.get });
+    log(`${engine}: order history and order detail, ten orders in the database`);
+    await orderPages(url); // warm-up (JIT, caches), as every figure gets
+    const orders = await orderPages(url);
+    const idle = ordersOnly ? undefined : await measureIdle(engine, server, db, account);
     await server.stop();
-    const queries = await queriesPerSessionCheck({ dataDir, databaseUrl }, account.token);
+    const queries = idle ? await queriesPerSessionCheck({ dataDir, databaseUrl }, account.token) : 0;
+    if (idle) idle.queriesPerSessionCheck = queries;
 
-    log(`${engine}: seeding ${SCALE.accounts.toLocaleString('en')} accounts and ${SCALE.activity.toLocaleString('en')} activity rows`);
-    const seeded = await seed(db, { accounts: SCALE.accounts, activity: SCALE.activity, now: Date.now(), onProgress: (p) => process.stderr.write(progressBar(p)) });
+    log(`${engine}: seeding ${f0(SCALE.accounts)} accounts, ${f0(SCALE.orders)} orders and ${f0(SCALE.activity)} activity rows`);
+    const seeded = await seed(db, { ...SCALE, now: Date.now(), onProgress: (p) => process.stderr.write(progressBar(p)) });
     process.stderr.write('\n');
-    if ('pool' in db.raw) await db.raw.pool.query('ANALYZE');
-    else db.raw.sqlite.exec('ANALYZE');
+    if ('pool' in db.raw) await db.raw.pool.query('VACUUM ANALYZE');
+    else db.raw.sqlite.exec('ANALYZE; PRAGMA wal_checkpoint(TRUNCATE);');
     const databaseMb = await databaseSize(db, dataDir);
     server = await startServer(env);
-    log(`${engine}: session check and activity page at scale`);
+    log(`${engine}: order pages, session check and activity page at scale`);
     // A fresh process: warm it up (JIT, caches) the way the idle figures were warmed by the earlier load.
-    await loadGet(server.url, { path: '/api/v1/session', connections: CONNECTIONS.get, seconds: 3, headers: auth });
-    await loadGet(server.url, { path: '/api/v1/activity', connections: CONNECTIONS.get, seconds: 3, headers: auth });
-    const sessionScale = await loadGet(server.url, { path: '/api/v1/session', connections: CONNECTIONS.get, seconds: SECONDS.get, headers: auth });
-    const activityScale = await loadGet(server.url, { path: '/api/v1/activity', connections: CONNECTIONS.get, seconds: SECONDS.get, headers: auth });
+    await orderPages(server.url);
+    const ordersScale = await orderPages(server.url);
+    let sessionScale: LoadResult = NOT_MEASURED;
+    let activityScale: LoadResult = NOT_MEASURED;
+    if (!ordersOnly) {
+      await loadGet(server.url, { path: '/api/v1/session', connections: CONNECTIONS.get, seconds: 3, headers: auth });
+      await loadGet(server.url, { path: '/api/v1/activity', connections: CONNECTIONS.get, seconds: 3, headers: auth });
+      sessionScale = await loadGet(server.url, { path: '/api/v1/session', connections: CONNECTIONS.get, seconds: SECONDS.get, headers: auth });
+      activityScale = await loadGet(server.url, { path: '/api/v1/activity', connections: CONNECTIONS.get, seconds: SECONDS.get, headers: auth });
+    }
     await server.stop();
     return {
       engine,
-      argon2VerifyPerSecond,
-      signin,
-      bareTotpPerSecond,
-      secondStep,
-      hello,
-      session,
-      sessionUnderSignins,
-      activity,
-      queriesPerSessionCheck: queries,
-      peakRssMb,
+      idle,
+      orders,
       scale: {
         accounts: SCALE.accounts,
         activityRows: SCALE.activity,
+        orderRows: SCALE.orders,
         seedRowsPerSecond: seeded.rows / seeded.seconds,
+        seedSeconds: seeded.seconds,
         databaseMb,
         session: sessionScale,
         activity: activityScale,
+        orderPages: ordersScale,
       },
     };
   } finally {
@@ -133,6 +142,44 @@ async function benchEngine(engine: 'SQLite' | 'PostgreSQL', adminUrl?: string): 
     await dropDatabase();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+const NOT_MEASURED: LoadResult = { perSecond: 0, p50: 0, p99: 0, errors: 0 };
+
+/** Sign-in, second step, session check and activity page on a small database, each beside its baseline. */
+async function measureIdle(engine: string, server: RunningServer, db: Db, account: Awaited<ReturnType<typeof createBenchAccount>>): Promise<IdleResult> {
+  const url = server.url;
+  const auth = { authorization: `Bearer ${account.token}` };
+  log(`${engine}: bare argon2id verify rate`);
+  const argon2VerifyPerSecond = await argon2VerifyRate(HASH_CONCURRENCY, SECONDS.signin);
+  log(`${engine}: sign-ins through HTTP`);
+  const signinLoad = () => loadSignins(url, { ...account, connections: CONNECTIONS.signin, seconds: SECONDS.signin });
+  const signin = await signinLoad();
+  log(`${engine}: the second step (authenticator code) through HTTP`);
+  const fixture = await prepareSecondStep(db, SECOND_STEP_FLOWS, account.deviceCookie);
+  const bareTotpPerSecond = bareTotpChecksPerSecond(3);
+  const secondStep = await loadSecondStep(url, fixture, { connections: CONNECTIONS.signin, seconds: SECONDS.get, deviceCookie: account.deviceCookie });
+  log(`${engine}: hello-world and session check`);
+  const hello = await loadGet(url, { path: '/livez', connections: CONNECTIONS.get, seconds: SECONDS.get });
+  const session = await loadGet(url, { path: '/api/v1/session', connections: CONNECTIONS.get, seconds: SECONDS.get, headers: auth });
+  const activity = await loadGet(url, { path: '/api/v1/activity', connections: CONNECTIONS.get, seconds: SECONDS.get, headers: auth });
+  log(`${engine}: session check while sign-ins saturate the CPU`);
+  const [, sessionUnderSignins] = await Promise.all([
+    signinLoad(),
+    loadGet(url, { path: '/api/v1/session', connections: CONNECTIONS.underLoad, seconds: SECONDS.signin, headers: auth }),
+  ]);
+  return {
+    argon2VerifyPerSecond,
+    signin,
+    bareTotpPerSecond,
+    secondStep,
+    hello,
+    session,
+    sessionUnderSignins,
+    activity,
+    queriesPerSessionCheck: 0,
+    peakRssMb: server.peakRssMb(),
+  };
 }
 
 async function databaseSize(db: Db, dataDir: string): Promise<number> {
@@ -156,28 +203,44 @@ const f2 = (n: number) => n.toFixed(2);
 function table(results: EngineResult[]): string {
   const rows: string[] = ['| measure | ' + results.map((r) => r.engine).join(' | ') + ' | goal |', '|---|' + results.map(() => '---|').join('') + '---|'];
   const add = (name: string, goal: string, cell: (r: EngineResult) => string) => rows.push(`| ${name} | ${results.map(cell).join(' | ')} | ${goal} |`);
-  add(`bare argon2id verifies/s, ${HASH_CONCURRENCY} at a time like the service (baseline)`, '', (r) => f0(r.argon2VerifyPerSecond));
-  add('password sign-ins/s through HTTP', '', (r) => f0(r.signin.perSecond));
-  add('**sign-in ratio** (sign-ins ÷ bare verifies)', '≥ 0.90', (r) => `**${f2(ratio(r.signin.perSecond, r.argon2VerifyPerSecond))}**`);
-  add('sign-in step p50 / p99 ms', '', (r) => `${r.signin.p50} / ${r.signin.p99}`);
-  add('bare TOTP code checks/s, one core (baseline)', '', (r) => f0(r.bareTotpPerSecond));
-  add('second steps (TOTP) completed/s through HTTP', '', (r) => f0(r.secondStep.perSecond));
-  add('**second-step ratio** (÷ bare code check)', 'reported', (r) => `**${ratio(r.secondStep.perSecond, r.bareTotpPerSecond).toFixed(4)}**`);
-  add('second step p50 / p99 ms', '', (r) => `${r.secondStep.p50} / ${r.secondStep.p99}`);
-  add('hello-world req/s (baseline)', '', (r) => f0(r.hello.perSecond));
-  add('session check req/s', '', (r) => f0(r.session.perSecond));
-  add('**session-check ratio** (÷ hello-world)', '≥ 0.60 (SQLite)', (r) => `**${f2(ratio(r.session.perSecond, r.hello.perSecond))}**`);
-  add('session check p50 / p99 ms, idle', '', (r) => `${r.session.p50} / ${r.session.p99}`);
-  add('session check p99 ms while sign-ins saturate', '≤ 2× idle', (r) => `${r.sessionUnderSignins.p99} (${f2(ratio(r.sessionUnderSignins.p99, r.session.p99))}×)`);
-  add('database queries per session check', '1', (r) => f2(r.queriesPerSessionCheck));
-  add('activity page req/s, p99 ms', '', (r) => `${f0(r.activity.perSecond)}, ${r.activity.p99}`);
-  add('peak RSS of the server, MB', '', (r) => f0(r.peakRssMb));
-  add('seeded accounts / activity rows', '', (r) => `${f0(r.scale.accounts)} / ${f0(r.scale.activityRows)}`);
-  add('seeding rows/s', '', (r) => f0(r.scale.seedRowsPerSecond));
+  const idle = (cell: (r: IdleResult) => string) => (r: EngineResult) => (r.idle ? cell(r.idle) : '–');
+  if (results.some((r) => r.idle)) {
+    add(`bare argon2id verifies/s, ${HASH_CONCURRENCY} at a time like the service (baseline)`, '', idle((r) => f0(r.argon2VerifyPerSecond)));
+    add('password sign-ins/s through HTTP', '', idle((r) => f0(r.signin.perSecond)));
+    add('**sign-in ratio** (sign-ins ÷ bare verifies)', '≥ 0.90', idle((r) => `**${f2(ratio(r.signin.perSecond, r.argon2VerifyPerSecond))}**`));
+    add('sign-in step p50 / p99 ms', '', idle((r) => `${r.signin.p50} / ${r.signin.p99}`));
+    add('bare TOTP code checks/s, one core (baseline)', '', idle((r) => f0(r.bareTotpPerSecond)));
+    add('second steps (TOTP) completed/s through HTTP', '', idle((r) => f0(r.secondStep.perSecond)));
+    add('**second-step ratio** (÷ bare code check)', 'reported', idle((r) => `**${ratio(r.secondStep.perSecond, r.bareTotpPerSecond).toFixed(4)}**`));
+    add('second step p50 / p99 ms', '', idle((r) => `${r.secondStep.p50} / ${r.secondStep.p99}`));
+    add('hello-world req/s (baseline)', '', idle((r) => f0(r.hello.perSecond)));
+    add('session check req/s', '', idle((r) => f0(r.session.perSecond)));
+    add('**session-check ratio** (÷ hello-world)', '≥ 0.60 (SQLite)', idle((r) => `**${f2(ratio(r.session.perSecond, r.hello.perSecond))}**`));
+    add('session check p50 / p99 ms, idle', '', idle((r) => `${r.session.p50} / ${r.session.p99}`));
+    add('session check p99 ms while sign-ins saturate', '≤ 2× idle', idle((r) => `${r.sessionUnderSignins.p99} (${f2(ratio(r.sessionUnderSignins.p99, r.session.p99))}×)`));
+    add('database queries per session check', '1', idle((r) => f2(r.queriesPerSessionCheck)));
+    add('activity page req/s, p99 ms', '', idle((r) => `${f0(r.activity.perSecond)}, ${r.activity.p99}`));
+    add('peak RSS of the server, MB', '', idle((r) => f0(r.peakRssMb)));
+  }
+  add('order history page req/s, p99 ms — 10 orders in the database', '', (r) => `${f0(r.orders.history.perSecond)}, ${r.orders.history.p99}`);
+  add('order detail page req/s, p99 ms — 10 orders in the database', '', (r) => `${f0(r.orders.detail.perSecond)}, ${r.orders.detail.p99}`);
+  add('seeded accounts / orders / activity rows', '', (r) => `${f0(r.scale.accounts)} / ${f0(r.scale.orderRows)} / ${f0(r.scale.activityRows)}`);
+  add('seeding rows/s (minutes)', '', (r) => `${f0(r.scale.seedRowsPerSecond)} (${(r.scale.seedSeconds / 60).toFixed(1)})`);
   add('database size after seeding, MB', '', (r) => f0(r.scale.databaseMb));
-  add('session check req/s at scale (÷ idle)', 'within 20%', (r) => `${f0(r.scale.session.perSecond)} (${f2(ratio(r.scale.session.perSecond, r.session.perSecond))})`);
-  add('activity page req/s at scale (÷ idle)', 'within 20%', (r) => `${f0(r.scale.activity.perSecond)} (${f2(ratio(r.scale.activity.perSecond, r.activity.perSecond))})`);
-  add('errors (non-2xx, timeouts)', '0', (r) => f0(r.signin.errors + r.secondStep.errors + r.hello.errors + r.session.errors + r.activity.errors + r.scale.session.errors + r.scale.activity.errors));
+  add(`order history page req/s, p99 ms — ${f0(SCALE.orders)} orders`, '', (r) => `${f0(r.scale.orderPages.history.perSecond)}, ${r.scale.orderPages.history.p99}`);
+  add(`order detail page req/s, p99 ms — ${f0(SCALE.orders)} orders`, '', (r) => `${f0(r.scale.orderPages.detail.perSecond)}, ${r.scale.orderPages.detail.p99}`);
+  const scaleRatio = (pick: (o: OrderPagesResult) => LoadResult) => (r: EngineResult) => `**${f2(ratio(pick(r.scale.orderPages).perSecond, pick(r.orders).perSecond))}**`;
+  add('**order history ratio** (at scale ÷ 10 orders)', '≥ 0.90', scaleRatio((o) => o.history));
+  add('**order detail ratio** (at scale ÷ 10 orders)', '≥ 0.90', scaleRatio((o) => o.detail));
+  if (results.some((r) => r.idle)) {
+    add('session check req/s at scale (÷ idle)', 'within 20%', (r) => (r.idle ? `${f0(r.scale.session.perSecond)} (${f2(ratio(r.scale.session.perSecond, r.idle.session.perSecond))})` : '–'));
+    add('activity page req/s at scale (÷ idle)', 'within 20%', (r) => (r.idle ? `${f0(r.scale.activity.perSecond)} (${f2(ratio(r.scale.activity.perSecond, r.idle.activity.perSecond))})` : '–'));
+  }
+  const loads = (r: EngineResult) => [
+    r.orders.history, r.orders.detail, r.scale.orderPages.history, r.scale.orderPages.detail, r.scale.session, r.scale.activity,
+    ...(r.idle ? [r.idle.signin, r.idle.secondStep, r.idle.hello, r.idle.session, r.idle.activity] : []),
+  ];
+  add('errors (non-2xx, timeouts)', '0', (r) => f0(loads(r).reduce((sum, l) => sum + l.errors, 0)));
   return rows.join('\n');
 }
 
@@ -185,7 +248,7 @@ const results: EngineResult[] = [];
 results.push(await benchEngine('SQLite'));
 if (process.env.DATABASE_URL) results.push(await benchEngine('PostgreSQL', process.env.DATABASE_URL));
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}`;
-const output = { date: new Date().toISOString(), machine, quick, results };
+const output = { date: new Date().toISOString(), machine, quick, ordersOnly, results };
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/latest.json', JSON.stringify(output, null, 2));
-process.stdout.write(`\n${machine}${quick ? ' (quick run)' : ''}\n\n${table(results)}\n\nWritten to bench/results/latest.json\n`);
+process.stdout.write(`\n${machine}${quick ? ' (quick run)' : ''}${ordersOnly ? ' (order pages only)' : ''}\n\n${table(results)}\n\nWritten to bench/results/latest.json\n`);
