@@ -1,59 +1,33 @@
 import type { ParsedMail } from 'mailparser';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumInstalled, launchChromium, MISSING_CHROMIUM, screenshot } from './helpers/chromium.js';
-import { startLiveApp, type LiveApp } from './helpers/live-app.js';
-import { codeIn, linkIn, recipients, startMailServer, type MailServer } from './helpers/mail-server.js';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { skipWithoutChromium, useBrowserRig } from './helpers/browser-rig.js';
+import { screenshot } from './helpers/chromium.js';
+import { codeIn, linkIn, recipients } from '../test/helpers/mail-server.js';
 
 /**
  * A customer's journey in a real browser: Chromium talks HTTP to the running app, the app sends its mail over
  * SMTP to a server in this test, and the test reads each email as it arrives. Elements are found by their role
  * and accessible name, as assistive technology finds them.
  */
-const skip = !chromiumInstalled && !process.env.CI;
-if (skip) console.warn(`Skipping the browser journey: ${MISSING_CHROMIUM}`);
+const skip = skipWithoutChromium('the browser journey');
 
 const PASSWORD = 'velvet harbour lantern quietly';
 
 describe.skipIf(skip)('a customer in a real browser', () => {
-  let mail: MailServer;
-  let live: LiveApp;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    if (!chromiumInstalled) throw new Error(MISSING_CHROMIUM);
-    mail = await startMailServer();
-    live = await startLiveApp({ smtpUrl: mail.url });
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await live?.close();
-    await mail?.close();
-  });
-
-  async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ baseURL: live.baseUrl, viewport: { width: 1100, height: 800 } });
-    // Every page here is served locally in milliseconds; a step still waiting after 10 s has failed.
-    context.setDefaultTimeout(10_000);
-    return { context, page: await context.newPage() };
-  }
+  const rig = useBrowserRig();
 
   function confirmationTo(email: string): Promise<ParsedMail> {
-    return mail.waitForMail(`confirmation email to ${email}`, (m) => m.subject === 'Confirm your email address' && recipients(m).includes(email));
+    return rig.mail.waitForMail(`confirmation email to ${email}`, (m) => m.subject === 'Confirm your email address' && recipients(m).includes(email));
   }
 
-  async function heading(page: Page, name: string): Promise<void> {
-    await page.getByRole('heading', { level: 1, name, exact: true }).waitFor();
-  }
 
   /** Sign-up up to "Check your email", typed with the keyboard: Tab between fields, Enter to submit. */
   async function startSignUp(page: Page, person: { name: string; email: string }, shots = false): Promise<void> {
     await page.goto('/');
     if (shots) await screenshot(page, '01-home');
     await page.getByRole('main').getByRole('link', { name: 'Create account' }).click();
-    await heading(page, 'Create account');
+    await rig.heading(page, 'Create account');
     await page.getByLabel('Your name').focus();
     await page.keyboard.type(person.name);
     await page.keyboard.press('Tab');
@@ -66,12 +40,12 @@ describe.skipIf(skip)('a customer in a real browser', () => {
     await page.keyboard.type(PASSWORD);
     if (shots) await screenshot(page, '02-create-account');
     await page.keyboard.press('Enter');
-    await heading(page, 'Check your email');
+    await rig.heading(page, 'Check your email');
   }
 
   /** Moves the app's clock on a little, so each step's activity has its own moment and lists in order. */
   function later(): void {
-    live.clock.advance(1000);
+    rig.live.clock.advance(1000);
   }
 
   async function signIn(page: Page, email: string): Promise<void> {
@@ -82,7 +56,7 @@ describe.skipIf(skip)('a customer in a real browser', () => {
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL('/account');
-    await heading(page, 'Your Account');
+    await rig.heading(page, 'Your Account');
   }
 
   function sessionsList(page: Page) {
@@ -91,7 +65,7 @@ describe.skipIf(skip)('a customer in a real browser', () => {
 
   it('signs up with the emailed code, signs in and out, and signs out another browser', async () => {
     const email = 'jane@example.com';
-    const { context: laptop, page } = await newPage();
+    const { context: laptop, page } = await rig.newPage();
     await startSignUp(page, { name: 'Jane Doe', email }, true);
     await screenshot(page, '03-check-your-email');
 
@@ -104,12 +78,12 @@ describe.skipIf(skip)('a customer in a real browser', () => {
     await page.getByLabel('Enter the 6-digit code').fill(code);
     await page.getByRole('button', { name: 'Confirm and continue' }).click();
     await page.waitForURL('/account?welcome=1');
-    await heading(page, 'Your Account');
+    await rig.heading(page, 'Your Account');
     await page.getByRole('status').filter({ hasText: 'Welcome! Your account is ready.' }).waitFor();
     await screenshot(page, '04-your-account');
 
     await page.getByRole('link', { name: /Login & Security/ }).click();
-    await heading(page, 'Login & Security');
+    await rig.heading(page, 'Login & Security');
     later();
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.waitForURL('/');
@@ -122,14 +96,14 @@ describe.skipIf(skip)('a customer in a real browser', () => {
     await screenshot(page, '05-login-and-security');
 
     await page.getByRole('link', { name: 'View login activity' }).click();
-    await heading(page, 'Login activity');
+    await rig.heading(page, 'Login activity');
     await page.getByRole('table', { name: /Your most recent activity/ }).getByRole('row').filter({ hasText: 'This session' }).waitFor();
     await screenshot(page, '06-login-activity');
     await page.setViewportSize({ width: 390, height: 844 });
     await screenshot(page, '06-login-activity-narrow');
     await page.setViewportSize({ width: 1100, height: 800 });
 
-    const { context: phone, page: phonePage } = await newPage();
+    const { context: phone, page: phonePage } = await rig.newPage();
     await signIn(phonePage, email);
 
     await page.goto('/account/security');
@@ -142,7 +116,7 @@ describe.skipIf(skip)('a customer in a real browser', () => {
 
     await phonePage.goto('/account');
     expect(new URL(phonePage.url()).pathname).toBe('/signin');
-    await heading(phonePage, 'Sign in');
+    await rig.heading(phonePage, 'Sign in');
     await screenshot(phonePage, '07-signed-out-elsewhere');
 
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
@@ -156,18 +130,18 @@ describe.skipIf(skip)('a customer in a real browser', () => {
 
   it('confirms by the emailed link in another browser without signing that browser in', async () => {
     const email = 'sam@example.com';
-    const { context: started, page: startedPage } = await newPage();
+    const { context: started, page: startedPage } = await rig.newPage();
     await startSignUp(startedPage, { name: 'Sam Roe', email });
 
     const message = await confirmationTo(email);
-    const link = linkIn(message, `${live.baseUrl}/signup/confirm/link?`);
+    const link = linkIn(message, `${rig.live.baseUrl}/signup/confirm/link?`);
     expect(message.html).toContain(`href="${link.replaceAll('&', '&amp;')}"`);
 
-    const { context: elsewhere, page } = await newPage();
+    const { context: elsewhere, page } = await rig.newPage();
     await page.goto(link);
-    await heading(page, 'Confirm your email address');
+    await rig.heading(page, 'Confirm your email address');
     await page.getByRole('button', { name: 'Confirm my email address' }).click();
-    await heading(page, 'Thank you');
+    await rig.heading(page, 'Thank you');
     await page.getByText('Your email address is confirmed. Please sign in.').waitFor();
     await screenshot(page, '08-confirmed-elsewhere');
 

@@ -1,77 +1,54 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { totpCodeAt } from '../src/factors/totp.js';
 import { MINUTE } from '../src/platform/clock.js';
-import { chromiumInstalled, launchChromium, MISSING_CHROMIUM, screenshot } from './helpers/chromium.js';
-import { startLiveApp, type LiveApp } from './helpers/live-app.js';
-import { codeIn, recipients, startMailServer, type MailServer } from './helpers/mail-server.js';
+import { skipWithoutChromium, useBrowserRig } from './helpers/browser-rig.js';
+import { screenshot } from './helpers/chromium.js';
+import { codeIn, recipients } from '../test/helpers/mail-server.js';
 
 /**
  * Two-step verification in a real browser: turn on an authenticator app from Login & Security, then sign in
  * with the password and the app's code. The test plays the authenticator app, computing each code from the key
  * the page shows at the app's own (manual) clock time.
  */
-const skip = !chromiumInstalled && !process.env.CI;
-if (skip) console.warn(`Skipping the two-step browser test: ${MISSING_CHROMIUM}`);
+const skip = skipWithoutChromium('the two-step browser test');
 
 const PASSWORD = 'velvet harbour lantern quietly';
 
 describe.skipIf(skip)('two-step verification in a real browser', () => {
-  let mail: MailServer;
-  let live: LiveApp;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    if (!chromiumInstalled) throw new Error(MISSING_CHROMIUM);
-    mail = await startMailServer();
-    live = await startLiveApp({ smtpUrl: mail.url });
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await live?.close();
-    await mail?.close();
-  });
-
-  async function heading(page: Page, name: string): Promise<void> {
-    await page.getByRole('heading', { level: 1, name, exact: true }).waitFor();
-  }
+  const rig = useBrowserRig();
 
   /** The code an authenticator app would show now, by the app's clock. */
   function appCode(key: string): string {
-    return totpCodeAt(key, live.clock.now());
+    return totpCodeAt(key, rig.live.clock.now());
   }
 
   it('turns on an authenticator app, then signs in with the password and its code', async () => {
     const email = 'alex@example.com';
-    const context = await browser.newContext({ baseURL: live.baseUrl, viewport: { width: 1100, height: 800 } });
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
+    const { context, page } = await rig.newPage();
 
     await page.goto('/signup');
     await page.getByLabel('Your name').fill('Alex Doe');
     await page.getByLabel('Email address').fill(email);
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
     await page.getByRole('button', { name: 'Create your account' }).click();
-    await heading(page, 'Check your email');
-    const message = await mail.waitForMail(`confirmation email to ${email}`, (m) => m.subject === 'Confirm your email address' && recipients(m).includes(email));
+    await rig.heading(page, 'Check your email');
+    const message = await rig.mail.waitForMail(`confirmation email to ${email}`, (m) => m.subject === 'Confirm your email address' && recipients(m).includes(email));
     await page.getByLabel('Enter the 6-digit code').fill(codeIn(message));
     await page.getByRole('button', { name: 'Confirm and continue' }).click();
-    await heading(page, 'Your Account');
+    await rig.heading(page, 'Your Account');
 
     await page.getByRole('link', { name: /Login & Security/ }).click();
-    await heading(page, 'Login & Security');
+    await rig.heading(page, 'Login & Security');
     await page.getByRole('link', { name: 'Turn on two-step verification' }).click();
-    await heading(page, 'Two-step verification');
+    await rig.heading(page, 'Two-step verification');
 
     // Long enough after signing up that adding a sign-in method asks for the password again.
-    live.clock.advance(live.app.deps.config.stepUpMinutes * MINUTE + 1000);
+    rig.live.clock.advance(rig.live.app.deps.config.stepUpMinutes * MINUTE + 1000);
     await page.getByRole('link', { name: 'Add an authenticator app' }).click();
-    await heading(page, 'Confirm your password');
+    await rig.heading(page, 'Confirm your password');
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
     await page.getByRole('button', { name: 'Continue' }).click();
-    await heading(page, 'Add an authenticator app');
+    await rig.heading(page, 'Add an authenticator app');
     await page.getByRole('img', { name: 'QR code for your authenticator app' }).waitFor();
     await screenshot(page, 'two-step-01-authenticator');
 
@@ -79,12 +56,12 @@ describe.skipIf(skip)('two-step verification in a real browser', () => {
     expect(key).toMatch(/^[A-Z2-7]{32}$/);
     await page.getByLabel('Enter the 6-digit code the app shows').fill(appCode(key));
     await page.getByRole('button', { name: 'Turn on' }).click();
-    await heading(page, 'Your backup codes');
+    await rig.heading(page, 'Your backup codes');
     await page.getByRole('status').filter({ hasText: 'Your authenticator app is set up.' }).waitFor();
     expect(await page.getByRole('list', { name: 'Backup codes' }).getByRole('listitem').count()).toBe(10);
     await screenshot(page, 'two-step-02-backup-codes');
     await page.getByRole('link', { name: "I've saved my codes" }).click();
-    await heading(page, 'Two-step verification');
+    await rig.heading(page, 'Two-step verification');
     await page.getByRole('heading', { level: 3, name: 'Authenticator app' }).waitFor();
     await screenshot(page, 'two-step-03-overview');
 
@@ -92,13 +69,13 @@ describe.skipIf(skip)('two-step verification in a real browser', () => {
     await page.waitForURL('/');
 
     // A new 30-second step, so the app shows a code not yet used.
-    live.clock.advance(MINUTE);
+    rig.live.clock.advance(MINUTE);
     await page.goto('/signin');
     await page.getByLabel('Email or mobile phone number').fill(email);
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await heading(page, 'Two-step verification');
+    await rig.heading(page, 'Two-step verification');
     expect(new URL(page.url()).pathname).toBe('/signin/verify');
     await screenshot(page, 'two-step-04-verify');
     await page.setViewportSize({ width: 390, height: 844 });
@@ -114,7 +91,7 @@ describe.skipIf(skip)('two-step verification in a real browser', () => {
     await page.getByLabel('Enter the 6-digit code from your authenticator app').fill(appCode(key));
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.waitForURL('/account');
-    await heading(page, 'Your Account');
+    await rig.heading(page, 'Your Account');
 
     await context.close();
   }, 60_000);

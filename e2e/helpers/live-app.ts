@@ -6,7 +6,9 @@ import { createTestDatabase } from '../../test/helpers/database.js';
 
 /**
  * The whole service listening on a real port, over a fresh database on the engine under test (SQLite, or
- * PostgreSQL when TEST_POSTGRES_URL is set), sending mail to the given SMTP server.
+ * PostgreSQL when TEST_POSTGRES_URL is set), sending mail to the given SMTP server. `host: 'localhost'` serves it
+ * under a name instead of an address: WebAuthn needs one (an IP address is never an RP ID), and http://localhost
+ * is a secure context.
  */
 export interface LiveApp {
   baseUrl: string;
@@ -15,10 +17,10 @@ export interface LiveApp {
   close(): Promise<void>;
 }
 
-export async function startLiveApp(options: { smtpUrl: string }): Promise<LiveApp> {
+export async function startLiveApp(options: { smtpUrl: string; host?: '127.0.0.1' | 'localhost' }): Promise<LiveApp> {
   // PUBLIC_URL must name the port before the app is built: emailed links are made from it, never from Host.
   const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const baseUrl = `http://${options.host ?? '127.0.0.1'}:${port}`;
   const database = await createTestDatabase();
   const config = loadConfig({
     NODE_ENV: 'test',

@@ -5,17 +5,18 @@ import { DeliveryWorker } from '../../src/notify/delivery-worker.js';
 import { createSmtpTransport } from '../../src/notify/email-transport.js';
 import { signupConfirmationEmail } from '../../src/notify/messages.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { fakeLogger, startSmtpServer } from './fixtures.js';
+import { fakeLogger } from './fixtures.js';
+import { startMailServer, type MailServer } from '../helpers/mail-server.js';
 
 describe('email delivery over SMTP', () => {
   let testDb: TestDatabase;
-  let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+  let smtp: MailServer;
   let transport: ReturnType<typeof createSmtpTransport>;
   const clock = new ManualClock();
 
   beforeEach(async () => {
     testDb = await createTestDatabase();
-    smtp = await startSmtpServer();
+    smtp = await startMailServer();
     transport = createSmtpTransport(smtp.url, 'Custos <no-reply@shop.example>');
   });
 
@@ -86,6 +87,6 @@ describe('email delivery over SMTP', () => {
     expect(row).toMatchObject({ status: 'pending', attempts: 1, next_attempt_at: clock.now() + 30_000, locked_until: null });
     expect(row.last_error).toBeTruthy();
     expect(row.last_error).not.toContain('482913');
-    smtp = await startSmtpServer(); // afterEach closes a running server
+    smtp = await startMailServer(); // afterEach closes a running server
   });
 });
