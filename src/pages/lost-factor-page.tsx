@@ -4,7 +4,7 @@ import { AppError } from '../platform/errors.js';
 import { Field } from '../platform/http/forms.js';
 import { finishLostFactor, NEEDS_SUPPORT_MESSAGE, startLostFactor } from '../recovery/lost-factor.js';
 import { loadSignin, type SigninFlow } from '../signin/password-signin.js';
-import { PostForm, Problem } from './page-parts.js';
+import { PostForm, Problem, ResendCode } from './page-parts.js';
 import { NO_PROBLEM, type FormProblem, type Page, type PageRoutes } from './page-session.js';
 
 /**
@@ -121,13 +121,7 @@ async function renderCodes(page: Page, flow: SigninFlow, problem: FormProblem, s
         </div>
         <button type="submit" class="button">Continue</button>
       </PostForm>
-      <div class="resend">
-        <p class="muted">Didn't get them? It can take a minute. A new pair replaces these.</p>
-        <PostForm action="/signin/verify/lost" csrf={page.csrf} class="inline-form compact-form">
-          <input type="hidden" name="flow" value={flow.id} />
-          <button type="submit" class="button secondary small">Send new codes</button>
-        </PostForm>
-      </div>
+      <ResendCode action="/signin/verify/lost" csrf={page.csrf} flowId={flow.id} note="Didn't get them? It can take a minute. A new pair replaces these." label="Send new codes" />
       <BackToVerify flowId={flow.id} />
     </section>,
     problem.status,

@@ -104,3 +104,19 @@ export function asCodeProblem(problem: FormProblem): FormProblem {
   if (!problem.code.startsWith('code.') || !problem.message) return problem;
   return { ...problem, fields: { code: problem.message }, message: undefined };
 }
+
+/** "Didn't get it?" under a code form: one small button that posts the flow back to send a fresh code. */
+export function ResendCode(props: { action: string; csrf: string; flowId: string; note: string; label: string; extra?: Record<string, string> }) {
+  return (
+    <div class="resend">
+      <p class="muted">{props.note}</p>
+      <PostForm action={props.action} csrf={props.csrf} class="inline-form compact-form">
+        <input type="hidden" name="flow" value={props.flowId} />
+        {Object.entries(props.extra ?? {}).map(([name, value]) => (
+          <input type="hidden" name={name} value={value} />
+        ))}
+        <button type="submit" class="button secondary small">{props.label}</button>
+      </PostForm>
+    </div>
+  );
+}

@@ -1,7 +1,7 @@
 import { AppError } from '../platform/errors.js';
 import { loadSignin, type SigninFlow } from '../signin/password-signin.js';
 import { requestSmsSignin, verifySmsSignin } from '../signin/sms-signin.js';
-import { asCodeProblem, CodeField, PostForm, Problem } from './page-parts.js';
+import { asCodeProblem, CodeField, PostForm, Problem, ResendCode } from './page-parts.js';
 import { NO_PROBLEM, type FormProblem, type Page, type PageRoutes } from './page-session.js';
 
 /**
@@ -80,14 +80,7 @@ async function renderSmsCode(page: Page, flowId: string, problem: FormProblem, n
         <CodeField error={problem.fields.code} hint="It expires 10 minutes after we sent it." />
         <button type="submit" class="button">Sign in</button>
       </PostForm>
-      <div class="resend">
-        <p class="muted">Didn't get it? It can take a minute to arrive.</p>
-        <PostForm action="/signin/sms" csrf={page.csrf} class="inline-form compact-form">
-          <input type="hidden" name="flow" value={flowId} />
-          <input type="hidden" name="again" value="1" />
-          <button type="submit" class="button secondary small">Send a new code</button>
-        </PostForm>
-      </div>
+      <ResendCode action="/signin/sms" csrf={page.csrf} flowId={flowId} extra={{ again: '1' }} note="Didn't get it? It can take a minute to arrive." label="Send a new code" />
       <p class="aside">
         <a href={passwordPath(flowId)}>Use your password instead</a>
       </p>

@@ -4,7 +4,7 @@ import { errors } from '../platform/errors.js';
 import { Checkbox, Field } from '../platform/http/forms.js';
 import { loadSignin, type SigninFlow } from '../signin/password-signin.js';
 import { sendSigninSms, submitSecondFactor } from '../signin/second-factor.js';
-import { PostForm, Problem } from './page-parts.js';
+import { PostForm, Problem, ResendCode } from './page-parts.js';
 import { NO_PROBLEM, type FormProblem, type Page, type PageRoutes } from './page-session.js';
 import { phoneEnding } from './two-step-parts.js';
 
@@ -136,13 +136,7 @@ function renderVerify(page: Page, waiting: Waiting, problem: FormProblem, state:
         </PostForm>
       )}
       {method === 'sms' && state.sent ? (
-        <div class="resend">
-          <p class="muted">Didn't get it? It can take a minute to arrive.</p>
-          <PostForm action="/signin/verify/sms" csrf={page.csrf} class="compact-form">
-            <input type="hidden" name="flow" value={flow.id} />
-            <button type="submit" class="button secondary small">Text me a new code</button>
-          </PostForm>
-        </div>
+        <ResendCode action="/signin/verify/sms" csrf={page.csrf} flowId={flow.id} note="Didn't get it? It can take a minute to arrive." label="Text me a new code" />
       ) : null}
       <OtherWays waiting={waiting} />
     </section>,
