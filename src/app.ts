@@ -23,6 +23,11 @@ import { registerActivityApi } from './activity/api.js';
 import { registerFactorApi } from './factors/api.js';
 import { registerRecoveryApi } from './recovery/api.js';
 import { registerPasskeyApi } from './factors/passkey-api.js';
+import { registerStoreApi } from './orders/store-api.js';
+import { registerAddressApi } from './wallet/address-api.js';
+import { registerOrderApi } from './orders/order-api.js';
+import { registerCardApi } from './wallet/card-api.js';
+import { registerSandboxGatewayPages } from './wallet/sandbox/sandbox-page.js';
 import { registerPages } from './pages/routes.js';
 
 export interface App {
@@ -93,9 +98,15 @@ export async function buildApp(options: { config: Config; db: Db; clock: Clock }
   registerFactorApi(api, deps);
   registerRecoveryApi(api, deps);
   registerPasskeyApi(api, deps);
+  registerStoreApi(api, deps);
+  registerOrderApi(api, deps);
+  registerAddressApi(api, deps);
+  registerCardApi(api, deps);
   fastify.get('/api/openapi.json', async () => api.openApiDocument());
 
   registerPages(fastify, deps);
+  // The built-in gateway's own card-entry page exists only while it is the configured gateway.
+  if (config.paymentGateway === 'sandbox') registerSandboxGatewayPages(fastify, deps);
   registerDevMailbox(fastify, { db: db.kysely, config });
 
   return {

@@ -21,6 +21,8 @@ export interface Config {
   sessionAbsoluteDays: number;
   stepUpMinutes: number;
   activityRetentionDays: number;
+  /** How long after delivery a customer may ask to return an item (orders/cases.ts). */
+  returnWindowDays: number;
   /** Only development and test may show what would be sent. */
   devMailbox: boolean;
   /** The `__Host-` prefix requires Secure, and browsers drop Secure cookies on plain http except on localhost. */
@@ -31,6 +33,8 @@ export interface Config {
    */
   trustProxy: false | number | string[];
   logLevel: string;
+  /** Which payment gateway adapter saves and charges cards; 'sandbox' is built in and accepts test cards only. */
+  paymentGateway: 'sandbox';
 }
 
 const DEV_SECRET = 'development-only-secret-not-for-production-use';
@@ -51,11 +55,13 @@ const envSchema = z.object({
   SESSION_ABSOLUTE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   STEP_UP_MINUTES: z.coerce.number().int().min(1).max(60).default(10),
   ACTIVITY_RETENTION_DAYS: z.coerce.number().int().min(30).max(3650).default(365),
+  RETURN_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   TRUST_PROXY: z
     .string()
     .regex(/^(false|true|\d{1,2}|[\d.:a-fA-F/]+(,[\d.:a-fA-F/]+)*)$/, 'must be false, a number of proxy hops, or a comma-separated list of proxy addresses')
     .default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PAYMENT_GATEWAY: z.enum(['sandbox']).default('sandbox'),
 });
 
 export class ConfigError extends Error {}
@@ -93,10 +99,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionAbsoluteDays: e.SESSION_ABSOLUTE_DAYS,
     stepUpMinutes: e.STEP_UP_MINUTES,
     activityRetentionDays: e.ACTIVITY_RETENTION_DAYS,
+    returnWindowDays: e.RETURN_WINDOW_DAYS,
     devMailbox: !production,
     secureCookies: true,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     logLevel: e.LOG_LEVEL,
+    paymentGateway: e.PAYMENT_GATEWAY,
   };
 }
 

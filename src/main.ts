@@ -5,6 +5,7 @@ import { migrateToLatest, openDatabase } from './platform/db/connect.js';
 import { loadBlocklist } from './passwords/blocklist.js';
 import { pruneActivity } from './activity/retention.js';
 import { HOUR } from './platform/clock.js';
+import { runCardExpiryReminders } from './wallet/card-expiry-reminders.js';
 
 /** Start: config → database → migrations → app → listen; on SIGTERM/SIGINT finish in-flight requests, then stop. */
 async function main(): Promise<void> {
@@ -29,6 +30,12 @@ async function main(): Promise<void> {
       .catch((error) => app.fastify.log.error({ err: error }, 'activity pruning failed'));
   void prune();
   setInterval(prune, HOUR).unref();
+  const remindExpiringCards = () =>
+    runCardExpiryReminders(app.deps)
+      .then((queued) => queued && app.fastify.log.info({ queued }, 'queued card expiry reminders'))
+      .catch((error) => app.fastify.log.error({ err: error }, 'card expiry reminders failed'));
+  void remindExpiringCards();
+  setInterval(remindExpiringCards, HOUR).unref();
   await app.fastify.listen({ host: config.host, port: config.port });
   const engine = db.engine === 'sqlite' ? `SQLite in ${config.dataDir}` : 'PostgreSQL';
   app.fastify.log.info(`Custos is serving ${config.publicUrl} on ${engine}${config.devMailbox ? `; development mailbox at ${config.publicUrl}/dev/mailbox` : ''}`);

@@ -140,12 +140,25 @@ function describeEvent(type: string, detail: Record<string, unknown>): Pick<Acti
       return { description: 'Account hint requested', outcome: 'info' };
     case 'code.failed':
       return { description: 'Wrong confirmation code entered', outcome: 'failure' };
+    case 'card.added':
+      return { description: `Payment card added${cardName(detail)}`, outcome: 'info' };
+    case 'card.removed':
+      return { description: `Payment card removed${cardName(detail)}`, outcome: 'info' };
+    case 'card.declined':
+      return { description: `Payment card declined by the bank${cardName(detail)}`, outcome: 'failure' };
+    case 'order.fraud_reported':
+      return { description: `Order ${typeof detail.order === 'string' ? `${detail.order} ` : ''}reported as not recognised`, outcome: 'info' };
     default:
       return { description: type, outcome: 'info' };
   }
 }
 
 const FACTOR_NAMES: Record<string, string> = { totp: 'authenticator app', sms: 'text messages', passkey: 'passkey' };
+
+/** Brand and last 4 only, as the card list shows them. */
+function cardName(detail: Record<string, unknown>): string {
+  return typeof detail.brand === 'string' && typeof detail.last4 === 'string' ? `: ${detail.brand} •••• ${detail.last4}` : '';
+}
 
 function factorName(detail: Record<string, unknown>): string {
   const name = typeof detail.kind === 'string' ? FACTOR_NAMES[detail.kind] : undefined;

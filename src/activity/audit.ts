@@ -41,7 +41,11 @@ export type AuditEventType =
   | 'second_factors.reset'
   | 'account.secured'
   | 'find_account.requested'
-  | 'password.removed_unproven';
+  | 'password.removed_unproven'
+  | 'card.added'
+  | 'card.removed'
+  | 'card.declined'
+  | 'order.fraud_reported';
 
 export async function recordEvent(
   db: Kysely<Database>,

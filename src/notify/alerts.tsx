@@ -63,6 +63,8 @@ const SMS_CHANGE: Record<SecurityChange, string> = {
   password_reset: 'your password was reset',
   second_factors_reset: 'two-step verification was turned off for set-up again',
   account_secured: 'your account was secured and signed out everywhere',
+  card_added: 'a payment card was saved to your account',
+  card_removed: 'a payment card was removed from your account',
 };
 
 export function securityNoticeSms(m: { to: string; change: SecurityChange; publicUrl: string; accountId: string }): OutgoingMessage {

@@ -95,7 +95,9 @@ export type SecurityChange =
   | 'passkey_removed'
   | 'password_reset'
   | 'second_factors_reset'
-  | 'account_secured';
+  | 'account_secured'
+  | 'card_added'
+  | 'card_removed';
 
 /** The subject, and the first paragraph, which says what happened. `detail` is already masked by the caller. */
 function describeChange(change: SecurityChange, detail?: string): { subject: string; lead: string } {
@@ -146,6 +148,10 @@ function describeChange(change: SecurityChange, detail?: string): { subject: str
       return { subject: 'A passkey was removed', lead: 'A passkey was removed from your Custos account. It can no longer be used to sign in.' };
     case 'backup_codes_created':
       return { subject: 'New backup codes were created', lead: 'A new set of backup codes was created for your Custos account. Any older codes no longer work.' };
+    case 'card_added':
+      return { subject: 'A card was added to your account', lead: `A payment card${number} was saved to your Custos account.` };
+    case 'card_removed':
+      return { subject: 'A card was removed from your account', lead: `A payment card${number} was removed from your Custos account.` };
   }
 }
 

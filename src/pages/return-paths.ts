@@ -13,6 +13,7 @@ export const RETURN_PATHS = [
   '/account/two-step/authenticator',
   '/account/two-step/sms',
   '/account/passkeys',
+  '/account/cards/new',
 ] as const;
 
 export type ReturnPath = (typeof RETURN_PATHS)[number];

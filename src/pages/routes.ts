@@ -1,11 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../platform/context.js';
 import { registerAccountPages } from './account-pages.js';
+import { registerCardPages } from './card-pages.js';
+import { registerAddressPages } from './address-pages.js';
 import { registerActivityPage } from './activity-page.js';
 import { registerContactPages } from './contact-pages.js';
 import { registerHomePage } from './home-page.js';
 import { registerLostFactorPage } from './lost-factor-page.js';
 import { registerNamePage } from './name-page.js';
+import { registerOrderPages } from './order-pages.js';
 import { registerPasswordPage } from './password-page.js';
 import { PageRoutes } from './page-session.js';
 import { registerPasskeyPages } from './passkey-pages.js';
@@ -46,4 +49,7 @@ export function registerPages(app: FastifyInstance, deps: Deps): void {
   registerStepUpPage(routes);
   registerPasskeyPages(routes);
   registerTwoStepPages(routes);
+  registerOrderPages(routes);
+  registerCardPages(routes);
+  registerAddressPages(routes);
 }

@@ -37,10 +37,45 @@ export const errors = {
   codeInvalid: () => new AppError(400, 'code.invalid', 'That code is not correct. Check the latest message we sent and try again.'),
   codeExpired: () => new AppError(410, 'code.expired', 'That code has expired or was already used. Please ask for a new one.'),
   codeExhausted: () => new AppError(429, 'code.too_many_attempts', 'Too many wrong codes. Please ask for a new one.'),
+  returnWindowClosed: (closedOn: string) =>
+    new AppError(409, 'order.return_window_closed', `The return window for this order closed on ${closedOn}. If something is wrong with it, report a problem with the order instead.`),
+  notReturnable: () =>
+    new AppError(409, 'order.not_returnable', 'This item can be returned once the order has been delivered.'),
+  nothingLeftToReturn: () =>
+    new AppError(409, 'order.nothing_left_to_return', 'Every one of this item is already part of a return.'),
+  caseAlreadyOpen: (what: string) =>
+    new AppError(409, 'order.case_already_open', `You already have an open ${what}. We'll let you know when the store answers.`),
+  addressBookFull: (max: number) =>
+    new AppError(409, 'address.book_full', `Your address book is full (${max} addresses). Remove one you no longer use to add another.`),
   resendTooSoon: (seconds: number) =>
     new AppError(429, 'code.resend_too_soon', `Please wait ${describeWait(seconds)} before asking for another code.`, undefined, {
       'retry-after': String(seconds),
     }),
+  cardBillingAddressRequired: () =>
+    new AppError(422, 'card.billing_address_required', 'Add a billing address to your address book first, then add the card.'),
+  cardTokenInvalid: () =>
+    new AppError(400, 'card.token_invalid', 'The card details did not come back from the payment page as expected. Please add the card again.'),
+  /** The issuer refused the card; `message` is the reason in the customer's words (wallet/gateway.ts declineMessage). */
+  cardDeclined: (message: string) => new AppError(402, 'card.declined', message),
+  // Store API: orders the shop records and the cases it decides (src/orders/*).
+  orderCustomerUnknown: () =>
+    new AppError(422, 'order.customer_unknown', 'No customer has that verified email address or phone number; nothing was recorded.'),
+  orderCardUnknown: () =>
+    new AppError(422, 'order.card_unknown', "That card is not one of this customer's saved cards; nothing was recorded.", {
+      'payment_method.card_id': "Use the id of one of this customer's saved cards.",
+    }),
+  orderTotalsMismatch: (fields: Record<string, string>) =>
+    new AppError(422, 'order.totals_mismatch', 'The totals do not add up; nothing was recorded.', fields),
+  idempotencyConflict: (number: string) =>
+    new AppError(409, 'order.idempotency_conflict', `This idempotency key was already used for order ${number} with a different body. Use a new key for a new order.`),
+  illegalTransition: (from: string, to: string, allowed: readonly string[]) =>
+    new AppError(409, 'order.illegal_transition', `An order that is ${from} cannot become ${to}` + (allowed.length ? `; it can become ${allowed.join(' or ')}.` : `; ${from} is final.`)),
+  orderChangedConcurrently: () =>
+    new AppError(409, 'order.changed_concurrently', 'The order is changing right now; read it again and retry.'),
+  caseAlreadyDecided: (status: string) =>
+    new AppError(409, 'case.already_decided', `This case was already ${status}; a case is decided once.`),
+  refundTooLarge: (refundable: number) =>
+    new AppError(422, 'case.refund_too_large', `At most ${refundable} minor units of this order can still be refunded.`, { refund_amount: `Use at most ${refundable}.` }),
 };
 
 export function describeWait(seconds: number): string {

@@ -9,7 +9,7 @@ import { errors } from './errors.js';
  * JSON API render and advance the same flows. Every step moves the state with one conditional update, so a
  * step can't be replayed or raced: whoever moves it first wins, the other gets `flow.wrong_step`.
  */
-export type FlowKind = 'signup' | 'signin' | 'recovery' | 'passkey_registration' | 'passkey_challenge';
+export type FlowKind = 'signup' | 'signin' | 'recovery' | 'passkey_registration' | 'passkey_challenge' | 'card_setup';
 
 export interface Flow<Data = Record<string, unknown>> {
   id: string;

@@ -1,0 +1,93 @@
+import type { SavedAddress } from '../wallet/addresses.js';
+import { formatExpiry } from '../wallet/card-expiry.js';
+import type { CardView } from '../wallet/cards.js';
+import { formatAddressLines } from '../wallet/postal-address.js';
+import { PostForm } from './page-parts.js';
+
+/** The pieces of the payment-method pages: one saved card, and the billing-address choice before adding one. */
+
+/** "Visa •••• 4242": the last 4 are all anyone sees of a number. */
+export function CardTitle({ card }: { card: CardView }) {
+  return (
+    <>
+      {card.brandName} <span aria-hidden="true">••••</span>
+      <span class="visually-hidden"> ending in</span> {card.last4}
+    </>
+  );
+}
+
+export function CardRow(props: { card: CardView; csrf: string }) {
+  const { card } = props;
+  const label = `${card.brandName} ending in ${card.last4}`;
+  return (
+    <li class={card.expiry === 'expired' ? 'card saved-card expired' : 'card saved-card'}>
+      <h2 class="saved-card-title">
+        <CardTitle card={card} />
+        {card.isDefault ? <span class="badge current">Default</span> : null}
+        {card.expiry === 'expired' ? <span class="badge warning">Expired</span> : null}
+        {card.expiry === 'expires_soon' ? <span class="badge warning">Expires soon</span> : null}
+      </h2>
+      <p class={card.expiry === 'valid' ? 'muted' : 'expiry-warning'}>
+        {card.expiry === 'expired' ? 'Expired' : 'Expires'} {formatExpiry(card)}
+      </p>
+      <p class="muted billing-title">Billing address</p>
+      <address class="address-lines">
+        {formatAddressLines(card.billingAddress).map((line) => (
+          <span>{line}</span>
+        ))}
+      </address>
+      <div class="actions">
+        <a href={`/account/cards/${card.id}/remove`}>
+          Remove<span class="visually-hidden"> the {label}</span>
+        </a>
+        {card.isDefault ? null : (
+          <PostForm action={`/account/cards/${card.id}/default`} csrf={props.csrf} class="inline-form">
+            <button type="submit" class="button secondary small">
+              Make default<span class="visually-hidden"> the {label}</span>
+            </button>
+          </PostForm>
+        )}
+      </div>
+    </li>
+  );
+}
+
+/** A radio per address book entry; the default billing address is chosen unless the customer picked another. */
+export function BillingAddressChoice(props: { addresses: SavedAddress[]; chosen: string | undefined; error?: string }) {
+  const errorId = props.error ? 'billing_address-error' : undefined;
+  return (
+    <fieldset class={props.error ? 'field choices has-error' : 'field choices'} aria-describedby={errorId}>
+      <legend>Billing address</legend>
+      {props.error ? (
+        <p class="field-error" id={errorId}>
+          <span class="visually-hidden">Error: </span>
+          {props.error}
+        </p>
+      ) : null}
+      {props.addresses.map((address, index) => {
+        const id = index === 0 ? 'billing_address' : `billing_address-${index}`;
+        return (
+          <div class="choice">
+            <input type="radio" id={id} name="billing_address" value={address.id} checked={address.id === (props.chosen ?? props.addresses[0]?.id)} />
+            <label for={id}>{formatAddressLines(address).join(', ')}</label>
+          </div>
+        );
+      })}
+      <p class="hint">
+        Not listed? <a href="/account/addresses/new">Add an address</a>, then come back to add the card.
+      </p>
+    </fieldset>
+  );
+}
+
+export function NoAddressYet() {
+  return (
+    <>
+      <p>A card needs a billing address: the address your bank has for the card.</p>
+      <p class="actions">
+        <a class="button" href="/account/addresses/new">Add an address</a>
+      </p>
+      <p class="hint">Then come back here to add the card.</p>
+    </>
+  );
+}

@@ -1,0 +1,134 @@
+import type { ComponentChildren } from 'preact';
+import { formatMoney } from '../orders/money.js';
+import { STATUS_LABELS, type OrderSummary } from '../orders/order-view.js';
+import { errors } from '../platform/errors.js';
+import { isOpaqueId } from '../platform/crypto.js';
+import type { Page } from './page-session.js';
+
+/** Pieces the order pages share: dates, amounts, the card, the status line, and the form controls they need. */
+const dayFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/** "5 January 2026" (UTC, as every time on these pages). */
+export function formatDay(ms: number): string {
+  return dayFormat.format(ms);
+}
+
+export function Day({ at }: { at: number }) {
+  return <time datetime={new Date(at).toISOString()}>{formatDay(at)}</time>;
+}
+
+export function Money({ amount, currency }: { amount: number; currency: string }) {
+  return <span class="money">{formatMoney(amount, currency)}</span>;
+}
+
+/** "Visa •••• 4242", read aloud as "Visa ending in 4242". */
+export function CardName({ card }: { card: { brand: string; last4: string } | null }) {
+  if (!card) return <span class="muted">No card on record</span>;
+  return (
+    <span class="card-name">
+      {card.brand} <span aria-hidden="true">••••</span>
+      <span class="visually-hidden">ending in</span> {card.last4}
+    </span>
+  );
+}
+
+/** The latest step the order reached, with its date: "Delivered 18 January 2026". */
+export function StatusLine({ order }: { order: Pick<OrderSummary, 'status' | 'history'> }) {
+  const latest = order.history[order.history.length - 1];
+  return (
+    <p class={`order-status status-${order.status}`}>
+      {STATUS_LABELS[order.status]}
+      {latest ? (
+        <>
+          {' '}
+          <Day at={latest.at} />
+        </>
+      ) : null}
+    </p>
+  );
+}
+
+/** The order id in the path: anything that is not one of our ids is "not found" before any query runs. */
+export function orderIdParam(page: Page): string {
+  const id = (page.request.params as Record<string, unknown>).id;
+  if (!isOpaqueId(id)) throw errors.notFound('order');
+  return id;
+}
+
+/** A query parameter as text, undefined when absent or empty, null when it can't be one (repeated, too long). */
+export function queryParam(page: Page, name: string, max = 400): string | undefined | null {
+  const value = (page.request.query as Record<string, unknown> | undefined)?.[name];
+  if (value === undefined || value === '') return undefined;
+  return typeof value === 'string' && value.length <= max ? value : null;
+}
+
+/** A group of radio buttons named by a legend; the first button carries the group's id, where the error summary links. */
+export function RadioGroup(props: { name: string; legend: string; options: Record<string, string>; value: string; error?: string }) {
+  const errorId = props.error ? `${props.name}-error` : undefined;
+  return (
+    <fieldset class={props.error ? 'choices has-error' : 'choices'} aria-describedby={errorId}>
+      <legend>{props.legend}</legend>
+      {props.error ? (
+        <p class="field-error" id={errorId}>
+          <span class="visually-hidden">Error: </span>
+          {props.error}
+        </p>
+      ) : null}
+      {Object.entries(props.options).map(([code, label], index) => {
+        const id = index === 0 ? props.name : `${props.name}-${code}`;
+        return (
+          <div class="choice">
+            <input type="radio" id={id} name={props.name} value={code} checked={props.value === code} />
+            <label for={id}>{label}</label>
+          </div>
+        );
+      })}
+    </fieldset>
+  );
+}
+
+export function TextArea(props: { name: string; label: string; hint?: string; value: string; error?: string; maxLength: number }) {
+  const hintId = props.hint ? `${props.name}-hint` : undefined;
+  const errorId = props.error ? `${props.name}-error` : undefined;
+  return (
+    <div class={props.error ? 'field has-error' : 'field'}>
+      <label for={props.name}>{props.label}</label>
+      {props.hint ? (
+        <p class="hint" id={hintId}>
+          {props.hint}
+        </p>
+      ) : null}
+      {props.error ? (
+        <p class="field-error" id={errorId}>
+          <span class="visually-hidden">Error: </span>
+          {props.error}
+        </p>
+      ) : null}
+      <textarea id={props.name} name={props.name} rows={4} maxLength={props.maxLength} aria-invalid={props.error ? 'true' : undefined} aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}>
+        {props.value}
+      </textarea>
+    </div>
+  );
+}
+
+export function SelectField(props: { name: string; label: string; options: Array<[string, string]>; value: string; error?: string; children?: ComponentChildren }) {
+  const errorId = props.error ? `${props.name}-error` : undefined;
+  return (
+    <div class={props.error ? 'field has-error' : 'field'}>
+      <label for={props.name}>{props.label}</label>
+      {props.error ? (
+        <p class="field-error" id={errorId}>
+          <span class="visually-hidden">Error: </span>
+          {props.error}
+        </p>
+      ) : null}
+      <select id={props.name} name={props.name} aria-invalid={props.error ? 'true' : undefined} aria-describedby={errorId}>
+        {props.options.map(([value, label]) => (
+          <option value={value} selected={value === props.value}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
