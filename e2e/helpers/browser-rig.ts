@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { startMailServer, type MailServer } from '../../test/helpers/mail-server.js';
+import { codeIn, recipients, startMailServer, type MailServer } from '../../test/helpers/mail-server.js';
 import { chromiumInstalled, launchChromium, MISSING_CHROMIUM } from './chromium.js';
 import { startLiveApp, type LiveApp } from './live-app.js';
 
@@ -16,6 +16,8 @@ export interface BrowserRig {
   newPage(): Promise<{ context: BrowserContext; page: Page }>;
   /** Waits for the page's main heading, as a screen-reader user would find it. */
   heading(page: Page, name: string): Promise<void>;
+  /** Creates an account through the sign-up pages and the emailed code; ends signed in on Your Account. */
+  signUp(page: Page, person: { name: string; email: string; password: string }): Promise<void>;
 }
 
 export function useBrowserRig(options: { host?: '127.0.0.1' | 'localhost' } = {}): BrowserRig {
@@ -58,6 +60,18 @@ export function useBrowserRig(options: { host?: '127.0.0.1' | 'localhost' } = {}
     },
     async heading(page, name) {
       await page.getByRole('heading', { level: 1, name, exact: true }).waitFor();
+    },
+    async signUp(page, person) {
+      await page.goto('/signup');
+      await page.getByLabel('Your name').fill(person.name);
+      await page.getByLabel('Email address').fill(person.email);
+      await page.getByLabel('Password', { exact: true }).fill(person.password);
+      await page.getByRole('button', { name: 'Create your account' }).click();
+      await this.heading(page, 'Check your email');
+      const message = await started(mail).waitForMail(`confirmation email to ${person.email}`, (m) => m.subject === 'Confirm your email address' && recipients(m).includes(person.email));
+      await page.getByLabel('Enter the 6-digit code').fill(codeIn(message));
+      await page.getByRole('button', { name: 'Confirm and continue' }).click();
+      await this.heading(page, 'Your Account');
     },
   };
 }

@@ -2,18 +2,12 @@ import type { SavedAddress } from '../wallet/addresses.js';
 import { formatExpiry } from '../wallet/card-expiry.js';
 import type { CardView } from '../wallet/cards.js';
 import { formatAddressLines } from '../wallet/postal-address.js';
-import { PostForm } from './page-parts.js';
+import { MaskedCard, PostForm } from './page-parts.js';
 
 /** The pieces of the payment-method pages: one saved card, and the billing-address choice before adding one. */
 
-/** "Visa •••• 4242": the last 4 are all anyone sees of a number. */
 export function CardTitle({ card }: { card: CardView }) {
-  return (
-    <>
-      {card.brandName} <span aria-hidden="true">••••</span>
-      <span class="visually-hidden"> ending in</span> {card.last4}
-    </>
-  );
+  return <MaskedCard brand={card.brand} last4={card.last4} />;
 }
 
 export function CardRow(props: { card: CardView; csrf: string }) {

@@ -4,6 +4,7 @@ import { STATUS_LABELS, type OrderSummary } from '../orders/order-view.js';
 import { errors } from '../platform/errors.js';
 import { isOpaqueId } from '../platform/crypto.js';
 import type { Page } from './page-session.js';
+import { MaskedCard } from './page-parts.js';
 
 /** Pieces the order pages share: dates, amounts, the card, the status line, and the form controls they need. */
 const dayFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
@@ -21,15 +22,10 @@ export function Money({ amount, currency }: { amount: number; currency: string }
   return <span class="money">{formatMoney(amount, currency)}</span>;
 }
 
-/** "Visa •••• 4242", read aloud as "Visa ending in 4242". */
+/** The card an order was paid with, as it was then. */
 export function CardName({ card }: { card: { brand: string; last4: string } | null }) {
   if (!card) return <span class="muted">No card on record</span>;
-  return (
-    <span class="card-name">
-      {card.brand} <span aria-hidden="true">••••</span>
-      <span class="visually-hidden">ending in</span> {card.last4}
-    </span>
-  );
+  return <MaskedCard brand={card.brand} last4={card.last4} />;
 }
 
 /** The latest step the order reached, with its date: "Delivered 18 January 2026". */

@@ -48,7 +48,7 @@ export async function insertOrder(t: { app: App }, accountId: string, order: Fix
   const shipping = order.shippingTotal ?? 0;
   const tax = order.taxTotal ?? 0;
   const times = statusTimes(order.status ?? 'delivered', order.placedAt, order.deliveredAt);
-  const card = order.card === undefined ? { brand: 'Visa', last4: '4242' } : order.card;
+  const card = order.card === undefined ? { brand: 'visa', last4: '4242' } : order.card;
   const shipTo = { full_name: 'Jane Doe', line1: '1 Main Street', line2: null, city: 'Springfield', region: 'IL', postal_code: '62701', country: 'US', phone: null, ...order.shipTo };
   await t.app.deps.db.transaction().execute(async (trx) => {
     await trx

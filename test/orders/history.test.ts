@@ -202,7 +202,7 @@ describe('Your Orders: history, filters and search', () => {
       shipping: { amount: 499, currency: 'USD', formatted: '$4.99' },
       tax: { amount: 412, currency: 'USD', formatted: '$4.12' },
       total: { amount: 5909, currency: 'USD', formatted: '$59.09' },
-      payment_method: { brand: 'Visa', last4: '4242' },
+      payment_method: { brand: 'visa', last4: '4242' },
       shipping_address: { full_name: 'Jane Doe', lines: ['Jane Doe', '1 Main Street', 'Springfield, IL 62701', 'United States'] },
       items: [{ sku: 'LAMP', title: 'Desk Lamp', quantity: 2, unit_price: { amount: 2499 }, line_total: { amount: 4998 } }],
       cases: [],

@@ -109,7 +109,7 @@ describe('order pages', () => {
       shippingTotal: 499,
       taxTotal: 330,
       shipTo: { full_name: 'Jane Doe', line1: '221B Baker Street', city: 'London', region: null, postal_code: 'NW1 6XE', country: 'GB' },
-      card: { brand: 'Visa', last4: '4242' },
+      card: { brand: 'visa', last4: '4242' },
       items: [{ sku: 'MUG', title: 'Enamel Mug', quantity: 2, unitPrice: 900 }, { sku: 'KETTLE', title: 'Stovetop Kettle', quantity: 1, unitPrice: 3900 }],
     });
     const page = await browser.get(`/orders/${order.id}`);
@@ -117,7 +117,7 @@ describe('order pages', () => {
     const text = textOf(page.body);
     expect(text).toContain(`Ordered 10 January 2026 · Order # ${order.number}`);
     expect(page.body).toMatch(/<address class="address-lines"><span>Jane Doe<\/span><span>221B Baker Street<\/span><span>London<\/span><span>NW1 6XE<\/span><span>United Kingdom<\/span><\/address>/);
-    expect(page.body).toContain('Visa <span aria-hidden="true">••••</span><span class="visually-hidden">ending in</span> 4242');
+    expect(page.body).toContain('Visa <span aria-hidden="true">••••</span><span class="visually-hidden"> ending in</span> 4242');
     expect(text).toContain('Items $57.00 Shipping $4.99 Tax $3.30 Order total $65.29');
     expect(text).toContain('Enamel Mug 2 $9.00 $18.00 Return or refund item : Enamel Mug');
     expect(text).toContain('Stovetop Kettle 1 $39.00 $39.00');
