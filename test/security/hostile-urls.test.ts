@@ -31,6 +31,14 @@ describe('hostile paths and tokens', () => {
     expectClientError(await api(t, 'POST', `/api/v1/signup/${flow.body.flow.id}/confirm`, { body: { code: '123456' } }), 404, 'not_found');
   });
 
+  it('a protected route answers 401 before it looks at the id: without a session or key, odd ids reveal nothing', async () => {
+    for (const segment of ['%3Cscript%3E', 'a%20b', 'well-formed-id']) {
+      expectClientError(await raw(t, 'GET', `/api/v1/orders/${segment}`, undefined), 401, 'auth.required');
+      expectClientError(await raw(t, 'DELETE', `/api/v1/sessions/${segment}`, undefined), 401, 'auth.required');
+      expectClientError(await raw(t, 'GET', `/api/store/v1/orders/${segment}`, undefined), 401, 'store.key_invalid');
+    }
+  });
+
   it('path parameters with odd characters → 404 not_found, never a 500', async () => {
     const { token } = await signUpFrom(t, { email: 'ada@example.com' });
     const odd = ["'%20OR%201=1%20--", '..%2F..%2Fetc%2Fpasswd', '%F0%9F%98%80', '%3Cscript%3E', 'a%20b', '%25', '.', 'null', '-1'];

@@ -66,10 +66,11 @@ export class ApiRegistry {
       handler: async (request, reply) => {
         // Forms can only GET or POST, so DELETE needs no body and no content-type check.
         if (route.method === 'POST' || route.method === 'PATCH') requireJson(request);
-        const params = request.params as Record<string, string>;
-        if (Object.values(params).some((value) => !isOpaqueId(value))) throw errors.notFound();
+        // Who is asking comes first: a caller without a session or key learns nothing, not even which ids are well formed.
         const store = route.guards.includes('store-key') ? await this.authenticateStore(request) : null;
         const session = store ? null : await this.runGuards(route.guards, request);
+        const params = request.params as Record<string, string>;
+        if (Object.values(params).some((value) => !isOpaqueId(value))) throw errors.notFound();
         const body = route.body ? parseBody(route.body, request.body) : (undefined as B);
         const result = await route.handler({
           request,
