@@ -33,8 +33,12 @@ export interface Config {
    */
   trustProxy: false | number | string[];
   logLevel: string;
-  /** Which payment gateway adapter saves and charges cards; 'sandbox' is built in and accepts test cards only. */
-  paymentGateway: 'sandbox';
+  /**
+   * Which payment gateway adapter saves and charges cards. 'sandbox' is built in for development and tests: its
+   * own card page takes any valid number (only the published test numbers decline), so production refuses it —
+   * real card numbers and security codes would be typed into Custos itself. 'none' saves no new cards.
+   */
+  paymentGateway: 'sandbox' | 'none';
 }
 
 const DEV_SECRET = 'development-only-secret-not-for-production-use';
@@ -61,7 +65,8 @@ const envSchema = z.object({
     .regex(/^(false|true|\d{1,2}|[\d.:a-fA-F/]+(,[\d.:a-fA-F/]+)*)$/, 'must be false, a number of proxy hops, or a comma-separated list of proxy addresses')
     .default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  PAYMENT_GATEWAY: z.enum(['sandbox']).default('sandbox'),
+  // No default here: it depends on NODE_ENV (sandbox outside production, none in production).
+  PAYMENT_GATEWAY: z.enum(['sandbox', 'none']).optional(),
 });
 
 export class ConfigError extends Error {}
@@ -81,6 +86,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (!e.PUBLIC_URL) missing.push('PUBLIC_URL');
     if (!e.DATABASE_URL) missing.push('DATABASE_URL');
     if (missing.length) throw new ConfigError(`Refusing to start in production without: ${missing.join(', ')}`);
+    if (e.PAYMENT_GATEWAY === 'sandbox') {
+      throw new ConfigError(
+        'Refusing to start in production with PAYMENT_GATEWAY=sandbox: its card page would take real card numbers and security codes into this service, and any valid number would be saved. Configure a real gateway adapter, or PAYMENT_GATEWAY=none to keep saved cards without adding new ones.',
+      );
+    }
   }
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   return {
@@ -104,7 +114,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secureCookies: true,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     logLevel: e.LOG_LEVEL,
-    paymentGateway: e.PAYMENT_GATEWAY,
+    paymentGateway: e.PAYMENT_GATEWAY ?? (production ? 'none' : 'sandbox'),
   };
 }
 

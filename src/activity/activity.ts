@@ -1,5 +1,6 @@
 import type { Deps } from '../platform/context.js';
 import { errors } from '../platform/errors.js';
+import { decodeCursor, encodeCursor, type KeysetPosition } from '../platform/keyset-cursor.js';
 
 /**
  * Login activity: the customer's view of their own audit trail, newest first, paginated by keyset
@@ -27,7 +28,7 @@ export const ACTIVITY_PAGE_MAX = 100;
 
 export async function listActivity(deps: Deps, accountId: string, options: { before?: string; limit?: number } = {}): Promise<ActivityPage> {
   const limit = Math.min(Math.max(options.limit ?? 20, 1), ACTIVITY_PAGE_MAX);
-  const cursor = options.before ? decodeCursor(options.before) : undefined;
+  const cursor = options.before ? positionOf(options.before) : undefined;
   let query = deps.db
     .selectFrom('audit_events')
     .select(['id', 'type', 'ip', 'place', 'device', 'detail', 'created_at'])
@@ -55,19 +56,14 @@ export async function listActivity(deps: Deps, accountId: string, options: { bef
         sessionId: typeof detail.session === 'string' ? detail.session : null,
       };
     }),
-    next: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null,
+    next: rows.length > limit && last ? encodeCursor({ at: last.created_at, id: last.id }) : null,
   };
 }
 
-function encodeCursor(at: number, id: string): string {
-  return Buffer.from(`${at}:${id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { at: number; id: string } {
-  const text = cursor.length <= 100 ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
-  const match = /^(\d{1,15}):([\w-]{1,40})$/.exec(text);
-  if (!match) throw errors.invalidInput({ before: 'This page link is not valid. Start again from the first page.' });
-  return { at: Number(match[1]), id: match[2]! };
+function positionOf(before: string): KeysetPosition {
+  const position = decodeCursor(before);
+  if (!position) throw errors.invalidInput({ before: 'This page link is not valid. Start again from the first page.' });
+  return position;
 }
 
 const REASONS: Record<string, string> = {
@@ -144,6 +140,8 @@ function describeEvent(type: string, detail: Record<string, unknown>): Pick<Acti
       return { description: `Payment card added${cardName(detail)}`, outcome: 'info' };
     case 'card.removed':
       return { description: `Payment card removed${cardName(detail)}`, outcome: 'info' };
+    case 'card.renewed':
+      return { description: `Payment card updated with a new expiry date${cardName(detail)}`, outcome: 'info' };
     case 'card.declined':
       return { description: `Payment card declined by the bank${cardName(detail)}`, outcome: 'failure' };
     case 'order.fraud_reported':

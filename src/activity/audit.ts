@@ -44,6 +44,7 @@ export type AuditEventType =
   | 'password.removed_unproven'
   | 'card.added'
   | 'card.removed'
+  | 'card.renewed'
   | 'card.declined'
   | 'order.fraud_reported';
 

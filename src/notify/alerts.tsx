@@ -65,6 +65,7 @@ const SMS_CHANGE: Record<SecurityChange, string> = {
   account_secured: 'your account was secured and signed out everywhere',
   card_added: 'a payment card was saved to your account',
   card_removed: 'a payment card was removed from your account',
+  card_updated: 'a payment card on your account was updated with a new expiry date',
 };
 
 export function securityNoticeSms(m: { to: string; change: SecurityChange; publicUrl: string; accountId: string }): OutgoingMessage {

@@ -97,7 +97,8 @@ export type SecurityChange =
   | 'second_factors_reset'
   | 'account_secured'
   | 'card_added'
-  | 'card_removed';
+  | 'card_removed'
+  | 'card_updated';
 
 /** The subject, and the first paragraph, which says what happened. `detail` is already masked by the caller. */
 function describeChange(change: SecurityChange, detail?: string): { subject: string; lead: string } {
@@ -152,6 +153,8 @@ function describeChange(change: SecurityChange, detail?: string): { subject: str
       return { subject: 'A card was added to your account', lead: `A payment card${number} was saved to your Custos account.` };
     case 'card_removed':
       return { subject: 'A card was removed from your account', lead: `A payment card${number} was removed from your Custos account.` };
+    case 'card_updated':
+      return { subject: 'A card on your account was updated', lead: `Your ${detail ?? 'payment card'} was updated with a new expiry date.` };
   }
 }
 

@@ -3,7 +3,9 @@ import type { Deps } from '../platform/context.js';
 import { isOpaqueId } from '../platform/crypto.js';
 import type { Database, OrderCaseKind, OrderCaseStatus, OrderStatus } from '../platform/db/schema.js';
 import { errors } from '../platform/errors.js';
-import { latestStatusTime, moveOrder } from './status.js';
+import { decodeCursor, encodeCursor } from '../platform/keyset-cursor.js';
+import { cleanText, type TextProblem } from '../platform/text.js';
+import { canMove, illegalTransition, latestStatusTime, moveOrder } from './status.js';
 import { refundedSoFar, type OrderRow } from './store-orders.js';
 
 /**
@@ -12,10 +14,12 @@ import { refundedSoFar, type OrderRow } from './store-orders.js';
  * - accepted: a return's goods are taken back, so the order becomes returned;
  * - refused: nothing changes and nothing is refunded;
  * - resolved: settled some other way (a replacement, an explanation).
- * A refund_amount (accepted or resolved) records money given back and makes the order refunded; all refunds on
- * an order together never exceed its total. The case and the order change in one transaction, with the
- * order row locked on PostgreSQL (SQLite runs one writer at a time), so two decisions on one order can't both
- * spend the same refundable amount. Deciding is a conditional update on status = 'open': a case is decided once.
+ * A refund_amount (accepted or resolved) records money given back on the case; all refunds on an order together
+ * never exceed its total. Only the refund that brings them to the total makes the order refunded, which is
+ * final: a partial one (one item of three, a goodwill credit) leaves the order as it was, so its other items
+ * can still be returned and it still counts, less the refund, in spending. The case and the order change in
+ * one transaction, with the order row locked on PostgreSQL (SQLite runs one writer at a time), so two
+ * decisions on one order can't both spend the same refundable amount. Deciding is a conditional update on status = 'open': a case is decided once.
  */
 export type CaseDecision = Exclude<OrderCaseStatus, 'open'>;
 export const CASE_DECISIONS: readonly CaseDecision[] = ['accepted', 'refused', 'resolved'];
@@ -27,8 +31,11 @@ export interface CaseDecisionInput {
 }
 
 const RESOLUTION_MAX = 2000;
-// Line breaks are fine in a note; other controls and the bidi overrides that disguise text are not (CVE-2021-42574).
-const FORBIDDEN = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]|\p{Cs}/u;
+const RESOLUTION_PROBLEMS: Record<TextProblem, string> = {
+  required: 'Say what was decided; the customer reads this.',
+  too_long: `This field can be at most ${RESOLUTION_MAX} characters.`,
+  invalid_characters: 'This field contains control or invisible formatting characters.',
+};
 
 export async function resolveCase(deps: Deps, caseId: string, input: CaseDecisionInput): Promise<void> {
   const decision = checkDecision(input);
@@ -39,10 +46,7 @@ export async function resolveCase(deps: Deps, caseId: string, input: CaseDecisio
     if (!found) throw errors.notFound('case');
     if (found.status !== 'open') throw errors.caseAlreadyDecided(found.status);
     let order = await lockOrder(trx, deps, found.order_id);
-    if (decision.refundAmount !== null) {
-      const refundable = order.total - (await refundedSoFar(trx, order.id));
-      if (decision.refundAmount > refundable) throw errors.refundTooLarge(refundable);
-    }
+    const refunded = decision.refundAmount === null ? null : await refundedWith(trx, order, decision.refundAmount);
     const decided = await trx
       .updateTable('order_cases')
       .set({ status: decision.status, resolution: decision.resolution, refund_amount: decision.refundAmount, resolved_at: now, updated_at: now })
@@ -50,10 +54,14 @@ export async function resolveCase(deps: Deps, caseId: string, input: CaseDecisio
       .where('status', '=', 'open')
       .executeTakeFirst();
     if (Number(decided.numUpdatedRows) !== 1) throw errors.caseAlreadyDecided('decided');
-    for (const to of orderMoves(found.kind, decision.status, decision.refundAmount)) {
-      if (!needsMove(order.status, to)) continue;
-      if (!(await moveOrder(trx, order, to, Math.max(now, latestStatusTime(order)), now))) throw errors.orderChangedConcurrently();
-      order = { ...order, status: to };
+    // A return taken back makes the order returned, unless it is already there or past it (refunded).
+    if (found.kind === 'return' && decision.status === 'accepted' && order.status !== 'returned' && order.status !== 'refunded') {
+      order = await move(trx, order, 'returned', now);
+    }
+    if (refunded !== null) {
+      // Part or all, money goes back only where a refund is a legal next step (a paid order not on its way).
+      if (!canMove(order.status, 'refunded')) throw illegalTransition(order.status, 'refunded');
+      if (refunded === order.total) order = await move(trx, order, 'refunded', now);
     }
   });
 }
@@ -104,7 +112,7 @@ export async function listStoreCases(
   const rows = await query.orderBy('order_cases.created_at').orderBy('order_cases.id').limit(limit + 1).execute();
   const page = rows.slice(0, limit).map(toStoreCase);
   const last = page[page.length - 1];
-  return { cases: page, next: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null };
+  return { cases: page, next: rows.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null };
 }
 
 export async function getStoreCase(deps: Deps, caseId: string): Promise<StoreCase> {
@@ -145,28 +153,16 @@ function toStoreCase(row: CaseRow): StoreCase {
   };
 }
 
-function encodeCursor(at: number, id: string): string {
-  return Buffer.from(`${at}:${id}`).toString('base64url');
+/** What the order's refunds come to with this one: never more than its total (422 case.refund_too_large). */
+async function refundedWith(trx: Kysely<Database>, order: OrderRow, amount: number): Promise<number> {
+  const refunded = await refundedSoFar(trx, order.id);
+  if (amount > order.total - refunded) throw errors.refundTooLarge(order.total - refunded);
+  return refunded + amount;
 }
 
-function decodeCursor(cursor: string): { at: number; id: string } | null {
-  const text = cursor.length <= 120 && /^[\w-]+$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
-  const match = /^(\d{1,15}):([\w-]{1,64})$/.exec(text);
-  return match ? { at: Number(match[1]), id: match[2]! } : null;
-}
-
-/** Where a decision takes the order: a return taken back is returned; money given back is refunded. */
-function orderMoves(kind: OrderCaseKind, decision: CaseDecision, refundAmount: number | null): OrderStatus[] {
-  const moves: OrderStatus[] = [];
-  if (kind === 'return' && decision === 'accepted') moves.push('returned');
-  if (refundAmount !== null) moves.push('refunded');
-  return moves;
-}
-
-/** Already there, or past it (a refunded order isn't made "returned" again): nothing to do. */
-function needsMove(current: OrderStatus, to: OrderStatus): boolean {
-  if (current === to) return false;
-  return !(to === 'returned' && current === 'refunded');
+async function move(trx: Kysely<Database>, order: OrderRow, to: OrderStatus, now: number): Promise<OrderRow> {
+  if (!(await moveOrder(trx, order, to, Math.max(now, latestStatusTime(order)), now))) throw errors.orderChangedConcurrently();
+  return { ...order, status: to };
 }
 
 async function lockOrder(trx: Kysely<Database>, deps: Deps, orderId: string): Promise<OrderRow> {
@@ -178,16 +174,15 @@ function checkDecision(input: CaseDecisionInput): { status: CaseDecision; resolu
   const problems: Record<string, string> = {};
   const status = CASE_DECISIONS.find((d) => d === input.decision);
   if (!status) problems.decision = `Use one of ${CASE_DECISIONS.join(', ')}.`;
-  const resolution = input.resolution.normalize('NFC').replace(/\r\n?/g, '\n').trim();
-  if (!resolution) problems.resolution = 'Say what was decided; the customer reads this.';
-  else if ([...resolution].length > RESOLUTION_MAX) problems.resolution = `This field can be at most ${RESOLUTION_MAX} characters.`;
-  else if (FORBIDDEN.test(resolution)) problems.resolution = 'This field contains control or invisible formatting characters.';
+  // The customer reads this note: line breaks are fine, controls and bidi overrides are not (platform/text.ts).
+  const resolution = cleanText(input.resolution, RESOLUTION_MAX, { multiline: true });
+  if (typeof resolution === 'object') problems.resolution = RESOLUTION_PROBLEMS[resolution.problem];
   const refund = input.refund_amount;
   if (refund !== undefined) {
     if (!Number.isSafeInteger(refund) || refund < 1) problems.refund_amount = `Use a whole number of minor units from 1 to ${Number.MAX_SAFE_INTEGER}.`;
     else if (status === 'refused') problems.refund_amount = 'A refused case refunds nothing; leave refund_amount out.';
   }
   if (Object.keys(problems).length > 0) throw errors.invalidInput(problems);
-  return { status: status!, resolution, refundAmount: refund ?? null };
+  return { status: status!, resolution: resolution as string, refundAmount: refund ?? null };
 }
 

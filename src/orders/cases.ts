@@ -6,7 +6,8 @@ import type { Deps, RequestInfo } from '../platform/context.js';
 import { newSortableId } from '../platform/crypto.js';
 import type { OrderCaseKind, OrderCaseTable } from '../platform/db/schema.js';
 import { isUniqueViolation } from '../platform/db/unique-violation.js';
-import { errors } from '../platform/errors.js';
+import { errors, type AppError } from '../platform/errors.js';
+import { cleanText } from '../platform/text.js';
 import { FRAUD_REASON, isDisputeReason, isReturnReason } from './case-reasons.js';
 import { loadOrder, type OrderDetail } from './history.js';
 
@@ -24,10 +25,21 @@ export function returnWindowClosesAt(config: Config, order: Pick<OrderDetail, 'h
   return delivered ? delivered.at + config.returnWindowDays * DAY : null;
 }
 
-/** Returnable: delivered, not cancelled or refunded as a whole, and inside the window. */
-export function canRequestReturn(deps: Deps, order: OrderDetail): boolean {
+/**
+ * Why the order's items can't be returned now, or null when they can: it must be delivered, not cancelled or
+ * refunded in full (a partial refund leaves the other items returnable), and inside the window. The one rule
+ * behind the button, the return page and the request itself.
+ */
+export function returnRefusal(deps: Deps, order: Pick<OrderDetail, 'status' | 'history'>): AppError | null {
+  if (order.status === 'cancelled' || order.status === 'refunded') return errors.orderClosedToReturns(order.status);
   const closesAt = returnWindowClosesAt(deps.config, order);
-  return closesAt !== null && order.status !== 'cancelled' && order.status !== 'refunded' && deps.clock.now() < closesAt;
+  if (closesAt === null) return errors.notReturnable();
+  if (deps.clock.now() >= closesAt) return errors.returnWindowClosed(formatTime(closesAt));
+  return null;
+}
+
+export function canRequestReturn(deps: Deps, order: Pick<OrderDetail, 'status' | 'history'>): boolean {
+  return returnRefusal(deps, order) === null;
 }
 
 export interface ReturnRequest {
@@ -48,9 +60,8 @@ export async function requestReturn(deps: Deps, accountId: string, orderId: stri
   const order = await loadOrder(deps, accountId, orderId);
   const item = order.items.find((candidate) => candidate.id === request.itemId);
   if (!item) throw errors.invalidInput({ item_id: 'Choose an item from this order.' });
-  const closesAt = returnWindowClosesAt(deps.config, order);
-  if (closesAt === null || order.status === 'cancelled' || order.status === 'refunded') throw errors.notReturnable();
-  if (deps.clock.now() >= closesAt) throw errors.returnWindowClosed(formatTime(closesAt));
+  const refusal = returnRefusal(deps, order);
+  if (refusal) throw refusal;
   const left = item.quantity - item.inReturns;
   if (left <= 0) throw errors.nothingLeftToReturn();
   if (request.quantity > left) {
@@ -137,15 +148,10 @@ function caseRow(id: string, now: number, input: NewCase): OrderCaseTable {
   };
 }
 
-// Line breaks are welcome in a description; other controls (NUL stops PostgreSQL) and the bidi overrides that
-// disguise text (Trojan Source, CVE-2021-42574) are refused, not stripped, so the store reads what was typed.
-const FORBIDDEN_IN_DETAILS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]|\p{Cs}/u;
-
+/** A description is optional: empty is ''. Line breaks stay; controls and bidi overrides are refused (platform/text.ts). */
 function cleanDetails(raw: string): string | { problem: string } {
-  const tooLong = { problem: `Use at most ${DETAILS_MAX} characters.` };
-  if (raw.length > DETAILS_MAX * 4) return tooLong;
-  const text = raw.normalize('NFC').replace(/\r\n?/g, '\n').trim();
-  if ([...text].length > DETAILS_MAX) return tooLong;
-  if (FORBIDDEN_IN_DETAILS.test(text)) return { problem: 'This contains invisible or control characters we cannot accept.' };
-  return text;
+  const cleaned = cleanText(raw, DETAILS_MAX, { multiline: true });
+  if (typeof cleaned === 'string') return cleaned;
+  if (cleaned.problem === 'required') return '';
+  return { problem: cleaned.problem === 'too_long' ? `Use at most ${DETAILS_MAX} characters.` : 'This contains invisible or control characters we cannot accept.' };
 }

@@ -31,11 +31,15 @@ export function minorUnitExponent(code: string): number {
   return exponent;
 }
 
-/** An integer amount of minor units as an exact decimal string ("-12.05"), for display; no floating point. */
-export function toDecimalString(minorUnits: number, currency: string): string {
+/**
+ * An integer amount of minor units as an exact decimal string ("-12.05"), for display; no floating point. A
+ * bigint serves sums beyond Number.MAX_SAFE_INTEGER (a year of very large orders), which a number can't hold.
+ */
+export function toDecimalString(minorUnits: number | bigint, currency: string): string {
   const exponent = minorUnitExponent(currency);
-  const digits = Math.abs(minorUnits).toString().padStart(exponent + 1, '0');
-  const sign = minorUnits < 0 ? '-' : '';
+  const units = BigInt(minorUnits);
+  const digits = (units < 0n ? -units : units).toString().padStart(exponent + 1, '0');
+  const sign = units < 0n ? '-' : '';
   if (exponent === 0) return sign + digits;
   return `${sign}${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
 }

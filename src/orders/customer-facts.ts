@@ -2,49 +2,38 @@ import { findAccountByIdentifier } from '../accounts/store.js';
 import type { ParsedIdentifier } from '../accounts/identifiers.js';
 import type { Deps } from '../platform/context.js';
 import { errors } from '../platform/errors.js';
-import { defaultAddress } from '../wallet/addresses.js';
-import type { ExpiryStatus } from '../wallet/card-expiry.js';
 import { listCardsFor } from '../wallet/cards.js';
-import type { PostalAddress } from '../wallet/postal-address.js';
 
 /**
- * What the shop's checkout may know about a customer it names by email or phone: their name, their saved
- * cards as masked facts (brand, last 4, expiry — never the gateway token or fingerprint) and their default
- * shipping address. The internal account id is left out: PRODUCT.md keeps it internal, the shop already
- * names the customer by the identifier it asked with, and orders are created by that identifier too.
+ * What the shop's checkout needs to place an order for a customer it names by email or phone: their name and
+ * which saved card to charge — each card's id, brand, last 4, whether it is the default and whether it can be
+ * used (not expired). Nothing more. A store key can look up anyone, so it is not handed the facts a caller
+ * recites to a support desk — billing or shipping address, last 4 and expiry date together are exactly what
+ * the 2012 Mat Honan takeover used (SECURITY.md). No gateway token or fingerprint, and no internal account id
+ * (PRODUCT.md keeps it internal; orders are created by the identifier the shop asked with). The shop's own
+ * front end reads the customer's address book with the customer's session (GET /api/v1/addresses).
  */
-export interface CardFacts {
+export interface CheckoutCard {
   id: string;
   brand: string;
   last4: string;
-  expMonth: number;
-  expYear: number;
-  expiry: ExpiryStatus;
   isDefault: boolean;
+  /** False once the card's expiry month has passed: checkout should not offer it. */
+  usable: boolean;
 }
 
-export interface CustomerFacts {
+export interface CheckoutCustomer {
   name: string;
-  cards: CardFacts[];
-  defaultShippingAddress: PostalAddress | null;
+  /** The default first, as the wallet lists them. */
+  cards: CheckoutCard[];
 }
 
-export async function customerFacts(deps: Deps, identifier: ParsedIdentifier): Promise<CustomerFacts> {
+export async function customerFacts(deps: Deps, identifier: ParsedIdentifier): Promise<CheckoutCustomer> {
   const account = await findAccountByIdentifier(deps.db, identifier);
   if (!account || account.status === 'closed') throw errors.notFound('customer');
-  const [cards, address] = await Promise.all([listCardsFor(deps, account.id), defaultAddress(deps, account.id, 'shipping')]);
+  const cards = await listCardsFor(deps, account.id);
   return {
     name: account.name,
-    cards: cards.map((c) => ({ id: c.id, brand: c.brand, last4: c.last4, expMonth: c.expMonth, expYear: c.expYear, expiry: c.expiry, isDefault: c.isDefault })),
-    defaultShippingAddress: address && {
-      fullName: address.fullName,
-      line1: address.line1,
-      line2: address.line2,
-      city: address.city,
-      region: address.region,
-      postalCode: address.postalCode,
-      country: address.country,
-      phone: address.phone,
-    },
+    cards: cards.map((c) => ({ id: c.id, brand: c.brand, last4: c.last4, isDefault: c.isDefault, usable: c.expiry !== 'expired' })),
   };
 }

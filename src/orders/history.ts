@@ -1,9 +1,11 @@
 import type { Deps } from '../platform/context.js';
 import type { OrderStatus } from '../platform/db/schema.js';
 import { errors } from '../platform/errors.js';
+import { decodeCursor, encodeCursor } from '../platform/keyset-cursor.js';
+import { hasForbiddenCharacters } from '../platform/text.js';
 import { firstOrderQuery, orderCasesQuery, orderDetailQuery, orderItemsQuery, orderPageQuery, pageItemsQuery, type PageFilter } from './order-queries.js';
 import { searchableTitle } from './placing.js';
-import { toSummary, unitsInReturns, type OrderCase, type OrderItem, type OrderSummary } from './order-view.js';
+import { refundedTotal, toSummary, unitsInReturns, type OrderCase, type OrderItem, type OrderSummary } from './order-view.js';
 
 /**
  * Your Orders: the account's orders newest first, by keyset (an opaque cursor naming the last order shown,
@@ -46,7 +48,8 @@ export async function listOrders(deps: Deps, accountId: string, options: OrderLi
   const page = rows.slice(0, filter.limit);
   const titles = new Map<string, Array<{ position: number; title: string }>>();
   if (page.length > 0) {
-    for (const item of await pageItemsQuery(deps.db, accountId, page.map((row) => row.id)).execute()) {
+    for (const item of await pageItemsQuery(deps.db, page.map((row) => row.id)).execute()) {
+      if (item.account_id !== accountId) continue;
       const list = titles.get(item.order_id) ?? [];
       list.push(item);
       titles.set(item.order_id, list);
@@ -54,8 +57,8 @@ export async function listOrders(deps: Deps, accountId: string, options: OrderLi
   }
   const last = page[page.length - 1];
   return {
-    orders: page.map((row) => toSummary(row, (titles.get(row.id) ?? []).sort((a, b) => a.position - b.position).map((item) => item.title))),
-    next: rows.length > filter.limit && last ? encodeCursor(last.placed_at, last.id) : null,
+    orders: page.map((row) => toSummary(row, (titles.get(row.id) ?? []).sort((a, b) => a.position - b.position).map((item) => item.title), deps.log)),
+    next: rows.length > filter.limit && last ? encodeCursor({ at: last.placed_at, id: last.id }) : null,
   };
 }
 
@@ -63,6 +66,8 @@ export interface OrderDetail extends OrderSummary {
   subtotal: number;
   shippingTotal: number;
   taxTotal: number;
+  /** What the store has refunded so far, across the order's cases; the order is refunded once this is its total. */
+  refunded: number;
   items: OrderItem[];
   cases: OrderCase[];
 }
@@ -100,10 +105,11 @@ export async function loadOrder(deps: Deps, accountId: string, orderId: string):
     inReturns: unitsInReturns(cases, i.id),
   }));
   return {
-    ...toSummary(row, items.map((item) => item.title)),
+    ...toSummary(row, items.map((item) => item.title), deps.log),
     subtotal: row.subtotal,
     shippingTotal: row.shipping_total,
     taxTotal: row.tax_total,
+    refunded: refundedTotal(cases.map((c) => c.refundAmount)),
     items,
     cases,
   };
@@ -127,7 +133,7 @@ function parseListOptions(options: OrderListOptions): PageFilter {
   const filter: PageFilter = { limit };
   if (options.before !== undefined) {
     const cursor = decodeCursor(options.before);
-    if (cursor) filter.cursor = cursor;
+    if (cursor) filter.cursor = { placedAt: cursor.at, id: cursor.id };
     else problems.before = 'This page link is not valid. Start again from the first page.';
   }
   if (options.year !== undefined) {
@@ -149,9 +155,6 @@ function parseListOptions(options: OrderListOptions): PageFilter {
   return filter;
 }
 
-// Controls (NUL would stop PostgreSQL outright) and the bidi overrides used to disguise text (CVE-2021-42574).
-const UNSEARCHABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]/u;
-
 /**
  * The search column holds titles one per line in the form searchableTitle makes (NFKC, lower case, one space
  * for any run of white space); the query is folded by the same function, so a search never spans two titles.
@@ -161,16 +164,7 @@ export function normaliseSearch(raw: string): string | { problem: string } {
   if (raw.length > SEARCH_MAX * 4) return tooLong;
   const text = searchableTitle(raw);
   if ([...text].length > SEARCH_MAX) return tooLong;
-  if (UNSEARCHABLE.test(text)) return { problem: 'Search with letters, numbers and punctuation only.' };
+  // The characters every free-text field refuses (NUL stops PostgreSQL; bidi overrides disguise text).
+  if (hasForbiddenCharacters(text)) return { problem: 'Search with letters, numbers and punctuation only.' };
   return text;
-}
-
-function encodeCursor(placedAt: number, id: string): string {
-  return Buffer.from(`${placedAt}:${id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { placedAt: number; id: string } | undefined {
-  const text = cursor.length <= 120 && /^[\w-]+$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
-  const match = /^(\d{1,15}):([\w-]{1,64})$/.exec(text);
-  return match ? { placedAt: Number(match[1]), id: match[2]! } : undefined;
 }

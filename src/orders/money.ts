@@ -7,9 +7,9 @@ import { minorUnitExponent, toDecimalString } from './currencies.js';
 const LOCALE = 'en-US';
 const formatters = new Map<string, Intl.NumberFormat>();
 
-/** 123456 USD → "$1,234.56"; 500 JPY → "¥500"; 1234 KWD → "KWD 1.234". */
-export function formatMoney(amount: number, currency: string): string {
-  if (!Number.isSafeInteger(amount)) throw new Error('money amounts are safe integers of minor units');
+/** 123456 USD → "$1,234.56"; 500 JPY → "¥500"; 1234 KWD → "KWD 1.234". A bigint is a sum beyond 2^53, shown exactly. */
+export function formatMoney(amount: number | bigint, currency: string): string {
+  if (typeof amount === 'number' && !Number.isSafeInteger(amount)) throw new Error('money amounts are safe integers of minor units');
   let formatter = formatters.get(currency);
   if (!formatter) {
     // The stored exponent (ISO 4217) decides the digits, not Intl's (CLDR rounds a few, e.g. HUF, for cash).
@@ -23,11 +23,18 @@ export function formatMoney(amount: number, currency: string): string {
 
 /** How every JSON answer carries an amount: exact minor units for programs, the formatted text for people. */
 export interface MoneyJson {
-  amount: number;
+  /**
+   * Integer minor units. A sum beyond Number.MAX_SAFE_INTEGER (only spending totals get there) is a string of
+   * digits instead: most JSON parsers read numbers as doubles and would round it.
+   */
+  amount: number | string;
   currency: string;
   formatted: string;
 }
 
-export function moneyJson(amount: number, currency: string): MoneyJson {
-  return { amount, currency, formatted: formatMoney(amount, currency) };
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+export function moneyJson(amount: number | bigint, currency: string): MoneyJson {
+  const exact = typeof amount === 'number' ? amount : amount <= MAX_SAFE && amount >= -MAX_SAFE ? Number(amount) : amount.toString();
+  return { amount: exact, currency, formatted: formatMoney(amount, currency) };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Deps } from '../platform/context.js';
 import type { ApiRegistry } from '../platform/http/api.js';
 import { errors } from '../platform/errors.js';
+import { singleQueryValue } from '../platform/http/query.js';
 import { text } from '../platform/http/validation.js';
 import { DISPUTE_REASONS, RETURN_REASONS } from './case-reasons.js';
 import { openDispute, reportUnrecognisedOrder, requestReturn } from './cases.js';
@@ -27,10 +28,10 @@ export function registerOrderApi(api: ApiRegistry, deps: Deps): void {
       const limit = queryNumber(query, 'limit');
       const page = await listOrders(deps, session.accountId, {
         limit,
-        before: queryText(query, 'before'),
+        before: singleQueryValue(query, 'before'),
         year: queryNumber(query, 'year'),
-        status: queryText(query, 'status'),
-        search: queryText(query, 'q'),
+        status: singleQueryValue(query, 'status'),
+        search: singleQueryValue(query, 'q'),
       });
       return { orders: page.orders.map(summaryJson), next: page.next };
     },
@@ -38,7 +39,7 @@ export function registerOrderApi(api: ApiRegistry, deps: Deps): void {
 
   api.add({
     method: 'GET', path: '/api/v1/orders/spending', tag: TAG, guards: ['session'],
-    summary: 'What you spent per month, per currency (never added across currencies), over the last 12 months or a calendar year (query: year). Cancelled and refunded orders are left out.',
+    summary: 'What you spent per month, per currency (never added across currencies), over the last 12 months or a calendar year (query: year). Cancelled and refunded orders are left out; a partial refund is taken off its order. An amount beyond 2^53 minor units is a string of digits.',
     responses: { 200: 'Monthly totals', 400: 'A bad year', 401: 'Not signed in' },
     handler: async ({ session, query }) => spendingJson(await spendingByMonth(deps, session.accountId, { year: queryNumber(query, 'year') })),
   });
@@ -96,16 +97,9 @@ async function createdCase(deps: Deps, accountId: string, orderId: string, caseI
   return caseJson(order.cases.find((c) => c.id === caseId)!, order.currency);
 }
 
-/** A query parameter given once, as text (empty is absent, as a form's "All" sends it); a repeated one (?q=a&q=b) is as broken as a garbled one. */
-function queryText(query: Record<string, unknown>, name: string): string | undefined {
-  const value = query[name];
-  if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string') throw errors.invalidInput({ [name]: 'Give this parameter once.' });
-  return value;
-}
-
-function queryNumber(query: Record<string, unknown>, name: string): number | undefined {
-  const value = queryText(query, name);
+/** A whole number in the query string; anything else (1e3, -1, 1.5) is a 400 naming the parameter. */
+function queryNumber(query: unknown, name: string): number | undefined {
+  const value = singleQueryValue(query, name);
   if (value === undefined) return undefined;
   if (!/^\d{1,9}$/.test(value)) throw errors.invalidInput({ [name]: 'Use a whole number.' });
   return Number(value);

@@ -37,6 +37,8 @@ export function detailJson(deps: Deps, order: OrderDetail) {
     subtotal: moneyJson(order.subtotal, order.currency),
     shipping: moneyJson(order.shippingTotal, order.currency),
     tax: moneyJson(order.taxTotal, order.currency),
+    // Refunds so far (partial ones leave the order's status as it was); the order is refunded once this is the total.
+    refunded: moneyJson(order.refunded, order.currency),
     shipping_address: { ...toAddressFields(order.shipTo), lines: formatAddressLines(order.shipTo) },
     items: order.items.map((item) => ({
       id: item.id,

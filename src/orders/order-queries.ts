@@ -34,13 +34,14 @@ export function orderPageQuery(db: Kysely<Database>, accountId: string, filter: 
   return query.orderBy('placed_at', 'desc').orderBy('id', 'desc').limit(filter.limit + 1);
 }
 
-/** The titles of a page's orders in one query by order_items_order, instead of one query per card. */
-export function pageItemsQuery(db: Kysely<Database>, accountId: string, orderIds: string[]) {
-  return db
-    .selectFrom('order_items')
-    .select(['order_id', 'position', 'title'])
-    .where('order_id', 'in', orderIds)
-    .where('account_id', '=', accountId);
+/**
+ * The titles of a page's orders in one query by order_items_order, instead of one query per card. The ids come
+ * from the owner-scoped page query; the caller still compares each row's account. Not in SQL: with an
+ * `account_id = ?` term beside a list of ids, SQLite walks every item the account ever bought by
+ * order_items_account_sku — a cost that grows with the customer's history instead of the page.
+ */
+export function pageItemsQuery(db: Kysely<Database>, orderIds: string[]) {
+  return db.selectFrom('order_items').select(['order_id', 'account_id', 'position', 'title']).where('order_id', 'in', orderIds);
 }
 
 export function orderDetailQuery(db: Kysely<Database>, accountId: string, orderId: string) {

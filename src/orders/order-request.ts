@@ -138,8 +138,7 @@ function checkLines(items: OrderRequest['items'], problems: Record<string, strin
 }
 
 function checkLabel(input: string, max: number, field: string, problems: Record<string, string>): string | undefined {
-  // A lone surrogate would be silently replaced by U+FFFD on its way to the database: refuse it instead.
-  const cleaned = LONE_SURROGATE.test(input) ? { problem: 'invalid_characters' as const } : cleanText(input, max);
+  const cleaned = cleanText(input, max);
   if (typeof cleaned === 'string') return cleaned;
   problems[field] =
     cleaned.problem === 'required' ? 'This field is required.'
@@ -177,7 +176,6 @@ function checkArithmetic(lines: OrderLine[], totals: OrderDraft['totals']): void
   }
 }
 
-const LONE_SURROGATE = /\p{Cs}/u;
 const MAX = BigInt(Number.MAX_SAFE_INTEGER);
 const amountRule = `Use a whole number of minor units from 0 to ${Number.MAX_SAFE_INTEGER} (e.g. 1999 for 19.99 USD).`;
 const isAmount = (value: number) => Number.isSafeInteger(value) && value >= 0;

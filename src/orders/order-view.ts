@@ -1,5 +1,6 @@
 import type { OrderCaseKind, OrderCaseStatus, OrderStatus } from '../platform/db/schema.js';
-import { fromAddressJson, type PostalAddress } from '../wallet/postal-address.js';
+import type { Deps } from '../platform/context.js';
+import { readAddressSnapshot, UNREADABLE_ADDRESS, type PostalAddress } from '../wallet/postal-address.js';
 
 /**
  * What the customer's side reads about an order: the rows of orders, order_items and order_cases turned into
@@ -72,7 +73,7 @@ export interface OrderCase {
   resolvedAt: number | null;
 }
 
-export function toSummary(row: SummaryRow, itemTitles: string[]): OrderSummary {
+export function toSummary(row: SummaryRow, itemTitles: string[], log: SnapshotLog): OrderSummary {
   return {
     id: row.id,
     number: row.number,
@@ -81,12 +82,30 @@ export function toSummary(row: SummaryRow, itemTitles: string[]): OrderSummary {
     total: row.total,
     itemCount: row.item_count,
     placedAt: row.placed_at,
-    shipTo: fromAddressJson(row.shipping_address),
+    shipTo: readShipTo(row, log) ?? UNREADABLE_ADDRESS,
     card: row.card_brand && row.card_last4 ? { brand: row.card_brand, last4: row.card_last4 } : null,
     history: statusHistory(row),
     fraudReportedAt: row.fraud_reported_at,
     itemTitles,
   };
+}
+
+export type SnapshotLog = Pick<Deps['log'], 'warn'>;
+
+/**
+ * The order's copy of its shipping address, or null when the stored copy is damaged (a bug or a hand edit):
+ * logged by order id — never the content, which is personal data — so one bad row is found and fixed without
+ * taking Your Orders or the store's reads down with it.
+ */
+export function readShipTo(order: { id: string; shipping_address: string }, log: SnapshotLog): PostalAddress | null {
+  const address = readAddressSnapshot(order.shipping_address);
+  if (!address) log.warn({ order: order.id }, 'stored shipping address could not be read');
+  return address;
+}
+
+/** What has been given back on an order: its cases' refunds. Together they never exceed the total, so the sum is exact. */
+export function refundedTotal(refunds: ReadonlyArray<number | null>): number {
+  return refunds.reduce<number>((sum, amount) => sum + (amount ?? 0), 0);
 }
 
 /** Oldest first; two statuses of the same moment keep the order the lifecycle gives them. */

@@ -20,15 +20,15 @@ export function monthName(start: number): string {
   return monthLong.format(start);
 }
 
-/** Geometry only: a bar's height in pixels may round; the amounts it stands for never do. */
-function barHeight(amount: number, highest: number): number {
-  if (amount <= 0 || highest <= 0) return 0;
-  return Math.max(2, Math.round((amount / highest) * (HEIGHT - TOP - BOTTOM)));
+/** Geometry only: a bar's height in pixels may round (so a ratio of Numbers is fine); the amounts it stands for never do. */
+function barHeight(amount: bigint, highest: bigint): number {
+  if (amount <= 0n || highest <= 0n) return 0;
+  return Math.max(2, Math.round((Number(amount) / Number(highest)) * (HEIGHT - TOP - BOTTOM)));
 }
 
 export function SpendingChart({ series, id }: { series: CurrencySpending; id: string }) {
-  const highest = Math.max(0, ...series.months.map((m) => m.amount));
-  const peak = series.months.find((m) => m.amount === highest && highest > 0);
+  const highest = series.months.reduce((most, m) => (m.amount > most ? m.amount : most), 0n);
+  const peak = series.months.find((m) => m.amount === highest && highest > 0n);
   const slot = WIDTH / series.months.length;
   const baseline = HEIGHT - BOTTOM;
   const first = series.months[0]!;

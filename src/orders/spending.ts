@@ -5,19 +5,23 @@ import { errors } from '../platform/errors.js';
 /**
  * Spending: what the customer paid month by month, over the last 12 months or one calendar year (UTC), per
  * currency — amounts in different currencies are never added together, so each currency has its own series.
- * Cancelled and refunded orders are left out: no money stayed with the store. Sums are integer minor units
- * made by the database in one grouped query over a placed_at range of orders_account_placed.
+ * What an order counts for is what stayed with the store: its total less the refunds recorded on its cases,
+ * in the month it was placed (so a month never goes below zero, and a refund weeks later doesn't move money
+ * between months). Cancelled and refunded (in full) orders are left out, counting neither money nor an order.
+ * Sums are exact integer minor units made by the database in one grouped query over a placed_at range of
+ * orders_account_placed, read as decimal text into a bigint: one order may be up to Number.MAX_SAFE_INTEGER,
+ * so two of them already pass what a number holds exactly.
  */
 export interface SpendingMonth {
   /** First millisecond of the month, UTC. */
   start: number;
-  amount: number;
+  amount: bigint;
   orders: number;
 }
 
 export interface CurrencySpending {
   currency: string;
-  total: number;
+  total: bigint;
   orders: number;
   /** One entry per month of the period, oldest first, zeros included. */
   months: SpendingMonth[];
@@ -42,9 +46,14 @@ export async function spendingByMonth(deps: Deps, accountId: string, options: { 
   // engines, and no date functions whose time zone could differ between them.
   const whens = monthStarts.slice(1).map((start, index) => sql`when ${sql.ref('placed_at')} < ${start} then ${sql.lit(index)}`);
   const bucket = sql<number>`case ${sql.join(whens, sql` `)} else ${sql.lit(monthStarts.length - 1)} end`;
+  const refunded = sql`coalesce((select sum(${sql.ref('order_cases.refund_amount')}) from ${sql.table('order_cases')} where ${sql.ref('order_cases.order_id')} = ${sql.ref('orders.id')}), 0)`;
+  // As text, both engines give every digit: PostgreSQL's sum is numeric (node-postgres would hand a string
+  // anyway), and SQLite's 64-bit integer sum (room for 1,024 orders of the largest amount in one month) would
+  // reach JavaScript as a rounded number.
+  const amount = sql<string>`cast(sum(${sql.ref('orders.total')} - ${refunded}) as text)`;
   const rows = await deps.db
     .selectFrom('orders')
-    .select((eb) => ['currency', bucket.as('month_index'), eb.fn.sum<number | string>('total').as('amount'), eb.fn.countAll<number | string>().as('orders')])
+    .select((eb) => ['currency', bucket.as('month_index'), amount.as('amount'), eb.fn.countAll<number | string>().as('orders')])
     .where('account_id', '=', accountId)
     .where('placed_at', '>=', from)
     .where('placed_at', '<', to)
@@ -56,15 +65,15 @@ export async function spendingByMonth(deps: Deps, accountId: string, options: { 
   for (const row of rows) {
     let series = byCurrency.get(row.currency);
     if (!series) {
-      series = { currency: row.currency, total: 0, orders: 0, months: monthStarts.map((start) => ({ start, amount: 0, orders: 0 })) };
+      series = { currency: row.currency, total: 0n, orders: 0, months: monthStarts.map((start) => ({ start, amount: 0n, orders: 0 })) };
       byCurrency.set(row.currency, series);
     }
-    const amount = exactInteger(row.amount);
-    const orders = exactInteger(row.orders);
+    const amount = BigInt(row.amount);
+    const orders = Number(row.orders);
     const month = series.months[Number(row.month_index)]!;
-    month.amount = exactSum(month.amount, amount);
+    month.amount += amount;
     month.orders += orders;
-    series.total = exactSum(series.total, amount);
+    series.total += amount;
     series.orders += orders;
   }
   const currencies = [...byCurrency.values()].sort((a, b) => b.orders - a.orders || (a.currency < b.currency ? -1 : 1));
@@ -86,15 +95,4 @@ function periodMonths(now: number, year: number | undefined): number[] {
 function nextMonth(start: number): number {
   const date = new Date(start);
   return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
-}
-
-/** PostgreSQL answers sum(bigint) as an exact decimal string; beyond 2^53 a Number would round, so refuse. */
-function exactInteger(value: number | string | bigint): number {
-  const number = Number(value);
-  if (!Number.isSafeInteger(number)) throw new Error('spending total beyond exact integer range');
-  return number;
-}
-
-function exactSum(a: number, b: number): number {
-  return exactInteger(a + b);
 }

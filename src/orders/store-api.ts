@@ -4,13 +4,14 @@ import type { Deps } from '../platform/context.js';
 import { ApiAnswer, type ApiRegistry } from '../platform/http/api.js';
 import { text } from '../platform/http/validation.js';
 import { errors } from '../platform/errors.js';
-import { fromAddressJson, toAddressFields } from '../wallet/postal-address.js';
+import { toAddressFields } from '../wallet/postal-address.js';
 import { minorUnitExponent } from './currencies.js';
-import { statusHistory } from './order-view.js';
+import { readShipTo, refundedTotal, statusHistory, type SnapshotLog } from './order-view.js';
 import { checkOrderRequest, MAX_ITEMS, orderRequestSchema } from './order-request.js';
 import { placeOrder } from './placing.js';
 import { ORDER_STATUSES, changeOrderStatus } from './status.js';
 import { registerStoreCaseApi } from './store-case-api.js';
+import { registerStoreCustomerApi } from './store-customer-api.js';
 import { loadStoreOrder, type StoreOrder } from './store-orders.js';
 
 /**
@@ -44,16 +45,18 @@ export function registerStoreApi(api: ApiRegistry, deps: Deps): void {
       if (Array.isArray(header)) throw errors.invalidInput({ idempotency_key: 'Send one Idempotency-Key header.' });
       const draft = checkOrderRequest(body, header, { now: deps.clock.now(), phoneRegion: deps.config.defaultPhoneRegion });
       const placed = await placeOrder(deps, store, draft);
-      const order = orderJson(await loadStoreOrder(deps.db, placed.number));
+      const order = orderJson(await loadStoreOrder(deps.db, placed.number), deps.log);
       return new ApiAnswer(placed.created ? 201 : 200, { order });
     },
   });
 
   api.add({
     method: 'GET', path: '/api/store/v1/orders/:number', tag: TAG, guards: ['store-key'],
-    summary: 'One order in full: items, totals, addresses, card (brand and last 4), status history and its cases.',
+    summary:
+      'One order in full: items, totals, what was refunded so far, the shipping address (null if its stored copy cannot be read), card (brand and last 4), ' +
+      'status history and its cases.',
     responses: { 200: 'The order', ...AUTH, 404: 'No order with that number' },
-    handler: async ({ params }) => ({ order: orderJson(await loadStoreOrder(deps.db, params.number!)) }),
+    handler: async ({ params }) => ({ order: orderJson(await loadStoreOrder(deps.db, params.number!), deps.log) }),
   });
 
   api.add({
@@ -65,14 +68,16 @@ export function registerStoreApi(api: ApiRegistry, deps: Deps): void {
     responses: { 200: 'The order after the change (or unchanged)', 400: 'Unknown status or bad time', ...AUTH, 404: 'No order with that number', 409: 'Not allowed from the current status (order.illegal_transition)' },
     handler: async ({ params, body }) => {
       await changeOrderStatus(deps, params.number!, body);
-      return { order: orderJson(await loadStoreOrder(deps.db, params.number!)) };
+      return { order: orderJson(await loadStoreOrder(deps.db, params.number!), deps.log) };
     },
   });
 
+  registerStoreCustomerApi(api, deps);
   registerStoreCaseApi(api, deps);
 }
 
-function orderJson({ order, items, cases }: StoreOrder) {
+function orderJson({ order, items, cases }: StoreOrder, log: SnapshotLog) {
+  const shipTo = readShipTo(order, log);
   return {
     number: order.number,
     status: order.status,
@@ -81,8 +86,9 @@ function orderJson({ order, items, cases }: StoreOrder) {
     placed_at: iso(order.placed_at),
     items: items.map((i) => ({ sku: i.sku, title: i.title, quantity: i.quantity, unit_price: i.unit_price, line_total: i.line_total })),
     totals: { subtotal: order.subtotal, shipping: order.shipping_total, tax: order.tax_total, total: order.total },
-    refunded: cases.reduce((sum, c) => sum + (c.refund_amount ?? 0), 0),
-    shipping_address: toAddressFields(fromAddressJson(order.shipping_address)),
+    refunded: refundedTotal(cases.map((c) => c.refund_amount)),
+    // null when the stored copy can't be read (logged by order id): a program must not ship to a placeholder.
+    shipping_address: shipTo && toAddressFields(shipTo),
     payment_method: order.card_brand && order.card_last4 ? { card_id: order.card_id, brand: order.card_brand, last4: order.card_last4 } : null,
     status_history: statusHistory(order).map((event) => ({ status: event.status, at: iso(event.at) })),
     fraud_reported_at: order.fraud_reported_at === null ? null : iso(order.fraud_reported_at),

@@ -1,14 +1,16 @@
 import { errors } from '../platform/errors.js';
 import { countryRule, isSupportedCountry } from '../wallet/address-rules.js';
-import { addAddress, editAddress, getAddress, listAddresses, removeAddress, setDefaultAddress, type AddressUse, type SavedAddress } from '../wallet/addresses.js';
-import { ADDRESS_FIELDS, formatAddressLines, parsePostalAddress, toAddressFields } from '../wallet/postal-address.js';
+import { addAddress, editAddress, getAddress, listAddresses, setDefaultAddress, type AddressUse, type SavedAddress } from '../wallet/addresses.js';
+import { ADDRESS_FIELDS, parsePostalAddress, toAddressFields } from '../wallet/postal-address.js';
 import { AddressForm, CHANGE_COUNTRY, EMPTY_ADDRESS, type AddressFormValues } from './address-form.js';
+import { AddressLines } from './address-lines.js';
+import { addressIdOf, registerAddressRemovePage } from './address-remove-page.js';
 import { BackLink, PostForm } from './page-parts.js';
 import { NO_PROBLEM, type FormProblem, type PageRoutes, type SignedInPage } from './page-session.js';
 
 /**
  * Your Addresses: the address book as cards with their default badges; add, edit, remove (after a confirmation
- * page) and "set as default". Ids in the path are looked up with the session's account, so another customer's
+ * page, address-remove-page.tsx) and "set as default". Ids in the path are looked up with the session's account, so another customer's
  * address answers "not found" (ASVS 8.2.2).
  */
 const NOTICES: Record<string, string> = {
@@ -20,6 +22,7 @@ const NOTICES: Record<string, string> = {
 };
 
 export function registerAddressPages(routes: PageRoutes): void {
+  registerAddressRemovePage(routes);
   routes.get('/account/addresses', 'signed-in', async (page) => renderAddressBook(page, NOTICES[page.query('notice') ?? '']));
 
   routes.get('/account/addresses/new', 'signed-in', async (page) =>
@@ -37,14 +40,14 @@ export function registerAddressPages(routes: PageRoutes): void {
   });
 
   routes.get('/account/addresses/:id/edit', 'signed-in', async (page) => {
-    const address = await getAddress(page.deps, page.session.accountId, idOf(page));
+    const address = await getAddress(page.deps, page.session.accountId, addressIdOf(page));
     const values = formValues(address);
     const country = page.query('country')?.toUpperCase();
     return renderEditAddress(page, address, NO_PROBLEM, country && isSupportedCountry(country) ? { ...values, country } : values);
   });
 
   routes.post('/account/addresses/:id/edit', 'signed-in', async (page) => {
-    const address = await getAddress(page.deps, page.session.accountId, idOf(page));
+    const address = await getAddress(page.deps, page.session.accountId, addressIdOf(page));
     if (page.field('action', 50) === CHANGE_COUNTRY) return renderEditAddress(page, address, NO_PROBLEM, postedValues(page));
     try {
       await editAddress(page.deps, page.session.accountId, address.id, parsePostalAddress(postedAddress(page)));
@@ -54,39 +57,10 @@ export function registerAddressPages(routes: PageRoutes): void {
     }
   });
 
-  routes.get('/account/addresses/:id/remove', 'signed-in', async (page) => {
-    const address = await getAddress(page.deps, page.session.accountId, idOf(page));
-    return page.render(
-      { title: 'Remove this address?' },
-      <>
-        <BackLink href="/account/addresses">Your Addresses</BackLink>
-        <section class="card narrow">
-          <h1>Remove this address?</h1>
-          <AddressLines address={address} />
-          {address.isDefaultShipping || address.isDefaultBilling ? (
-            <p class="hint">It is one of your defaults; your newest other address will take its place.</p>
-          ) : null}
-          <p class="hint">Orders already placed keep the address they were sent to.</p>
-          <PostForm action={`/account/addresses/${address.id}/remove`} csrf={page.csrf}>
-            <div class="form-actions">
-              <button type="submit" class="button danger">Remove this address</button>
-              <a href="/account/addresses">Keep it</a>
-            </div>
-          </PostForm>
-        </section>
-      </>,
-    );
-  });
-
-  routes.post('/account/addresses/:id/remove', 'signed-in', async (page) => {
-    await removeAddress(page.deps, page.session.accountId, idOf(page));
-    return page.redirect('/account/addresses?notice=removed');
-  });
-
   routes.post('/account/addresses/:id/default', 'signed-in', async (page) => {
     const use = page.field('use', 20);
     if (use !== 'shipping' && use !== 'billing') throw errors.invalidInput({ use: 'Choose shipping or billing.' });
-    await setDefaultAddress(page.deps, page.session.accountId, idOf(page), use);
+    await setDefaultAddress(page.deps, page.session.accountId, addressIdOf(page), use);
     return page.redirect(`/account/addresses?notice=${use}`);
   });
 }
@@ -152,16 +126,6 @@ function DefaultButton(props: { id: string; use: AddressUse; csrf: string; label
   );
 }
 
-function AddressLines({ address }: { address: SavedAddress }) {
-  return (
-    <address class="address-lines">
-      {formatAddressLines(address).map((line) => (
-        <span>{line}</span>
-      ))}
-    </address>
-  );
-}
-
 function renderNewAddress(page: SignedInPage, problem: FormProblem, values: AddressFormValues) {
   return page.render(
     { title: 'Add an address' },
@@ -188,10 +152,6 @@ function renderEditAddress(page: SignedInPage, address: SavedAddress, problem: F
     </>,
     problem.status,
   );
-}
-
-function idOf(page: SignedInPage): string {
-  return (page.request.params as Record<string, string>).id ?? '';
 }
 
 /** The address fields exactly as posted (an array or a missing field is the checker's to refuse). */

@@ -1,19 +1,22 @@
-import { AppError, errors } from '../platform/errors.js';
+import { AppError } from '../platform/errors.js';
 import { listAddresses } from '../wallet/addresses.js';
 import { cancelCardSetup, completeCardSetup, startCardSetup } from '../wallet/card-setup.js';
-import { getCard, listCardsFor, removeCard, setDefaultCard } from '../wallet/cards.js';
+import { cardErrors } from '../wallet/card-errors.js';
+import { listCardsFor, setDefaultCard } from '../wallet/cards.js';
 import { declineMessage, isDeclineReason } from '../wallet/gateway.js';
-import { formatAddressLines } from '../wallet/postal-address.js';
-import { BillingAddressChoice, CardRow, CardTitle, NoAddressYet } from './card-parts.js';
+import { canAddCards } from '../wallet/gateways.js';
+import { BillingAddressChoice, CardRow, NoAddressYet } from './card-parts.js';
+import { cardIdOf, registerCardRemovePage } from './card-remove-page.js';
 import { BackLink, PostForm, Problem } from './page-parts.js';
 import { NO_PROBLEM, type FormProblem, type PageRoutes, type SignedInPage } from './page-session.js';
 
 /**
  * Payment methods: the saved cards (brand, •••• last 4, expiry, billing address, default, expired / expires
- * soon), add a card, choose the default, remove after a confirmation page. Adding needs a recent password
- * confirmation (ASVS 7.5.1); the card itself is typed on the payment gateway's page, never on ours, and comes
- * back as a token to /account/cards/return. Ids in paths are looked up with the session's account, so another
- * customer's card answers "not found" (ASVS 8.2.2).
+ * soon), add a card, choose the default, remove after a confirmation page (card-remove-page.tsx). Adding needs a
+ * recent password confirmation (ASVS 7.5.1); the card itself is typed on the payment gateway's page, never on
+ * ours, and comes back as a token to /account/cards/return. With no gateway configured (PAYMENT_GATEWAY=none) the
+ * saved cards are still listed and "Add a card" says it isn't available. Ids in paths are looked up with the
+ * session's account, so another customer's card answers "not found" (ASVS 8.2.2).
  */
 const NOTICES: Record<string, string> = {
   added: 'Your card was added.',
@@ -25,6 +28,7 @@ const NOTICES: Record<string, string> = {
 };
 
 export function registerCardPages(routes: PageRoutes): void {
+  registerCardRemovePage(routes);
   routes.get('/account/cards', 'signed-in', async (page) => {
     const declined = page.query('declined');
     const problem: FormProblem = isDeclineReason(declined) ? { status: 200, code: 'card.declined', fields: {}, message: `Your card was not added. ${declineMessage(declined)}` } : NO_PROBLEM;
@@ -35,7 +39,8 @@ export function registerCardPages(routes: PageRoutes): void {
 
   routes.post('/account/cards/new', { stepUp: '/account/cards/new' }, async (page) => {
     try {
-      const setup = await startCardSetup(page.deps, { accountId: page.session.accountId, billingAddressId: page.field('billing_address', 200) || undefined });
+      const { accountId, sessionId } = page.session;
+      const setup = await startCardSetup(page.deps, { accountId, sessionId, billingAddressId: page.field('billing_address', 200) || undefined, info: page.info });
       return page.redirect(setup.gatewayUrl);
     } catch (error) {
       return renderNewCard(page, page.problem(error));
@@ -43,20 +48,20 @@ export function registerCardPages(routes: PageRoutes): void {
   });
 
   // Where the gateway's page sends the customer back. Signed-in rather than step-up: the setup was started
-  // after a recent password confirmation and is bound to this account, and sending the customer to confirm
+  // after a recent password confirmation and is bound to this very session, and sending the customer to confirm
   // again here would lose the token. The token leaves the address bar by the redirect that follows.
   routes.get('/account/cards/return', 'signed-in', async (page) => {
     const setupId = page.query('setup') ?? '';
-    const accountId = page.session.accountId;
+    const { accountId, sessionId } = page.session;
     try {
       if (page.query('cancelled') === '1') {
         // Nothing to undo if the setup is already gone; the customer only needs to hear that no card was added.
-        await cancelCardSetup(page.deps, { accountId, setupId }).catch((error: unknown) => {
+        await cancelCardSetup(page.deps, { accountId, sessionId, setupId }).catch((error: unknown) => {
           if (!(error instanceof AppError)) throw error;
         });
         return page.redirect('/account/cards?notice=cancelled');
       }
-      const result = await completeCardSetup(page.deps, { accountId, setupId, token: gatewayToken(page), info: page.info });
+      const result = await completeCardSetup(page.deps, { accountId, sessionId, setupId, token: gatewayToken(page), info: page.info });
       if (result.outcome === 'declined') return page.redirect(`/account/cards?declined=${result.reason}`);
       return page.redirect(`/account/cards?notice=${result.outcome === 'saved' ? 'added' : result.renewed ? 'renewed' : 'already'}`);
     } catch (error) {
@@ -64,42 +69,8 @@ export function registerCardPages(routes: PageRoutes): void {
     }
   });
 
-  routes.get('/account/cards/:id/remove', 'signed-in', async (page) => {
-    const card = await getCard(page.deps, page.session.accountId, idOf(page));
-    return page.render(
-      { title: 'Remove this card?' },
-      <>
-        <BackLink href="/account/cards">Payment methods</BackLink>
-        <section class="card narrow">
-          <h1>Remove this card?</h1>
-          <p class="saved-card-title">
-            <CardTitle card={card} />
-          </p>
-          <address class="address-lines">
-            {formatAddressLines(card.billingAddress).map((line) => (
-              <span>{line}</span>
-            ))}
-          </address>
-          {card.isDefault ? <p class="hint">It is your default card; your newest other card will take its place.</p> : null}
-          <p class="hint">Orders already paid with it are not affected.</p>
-          <PostForm action={`/account/cards/${card.id}/remove`} csrf={page.csrf}>
-            <div class="form-actions">
-              <button type="submit" class="button danger">Remove this card</button>
-              <a href="/account/cards">Keep it</a>
-            </div>
-          </PostForm>
-        </section>
-      </>,
-    );
-  });
-
-  routes.post('/account/cards/:id/remove', 'signed-in', async (page) => {
-    await removeCard(page.deps, { accountId: page.session.accountId, id: idOf(page), info: page.info });
-    return page.redirect('/account/cards?notice=removed');
-  });
-
   routes.post('/account/cards/:id/default', 'signed-in', async (page) => {
-    await setDefaultCard(page.deps, { accountId: page.session.accountId, id: idOf(page) });
+    await setDefaultCard(page.deps, { accountId: page.session.accountId, id: cardIdOf(page) });
     return page.redirect('/account/cards?notice=default');
   });
 }
@@ -112,9 +83,13 @@ async function renderCards(page: SignedInPage, problem: FormProblem, notice?: st
       <BackLink href="/account">Your Account</BackLink>
       <h1 class="page-title">Payment methods</h1>
       <Problem problem={problem} />
-      <p class="actions">
-        <a class="button" href="/account/cards/new">Add a card</a>
-      </p>
+      {canAddCards(page.deps.config) ? (
+        <p class="actions">
+          <a class="button" href="/account/cards/new">Add a card</a>
+        </p>
+      ) : (
+        <p class="hint">{cardErrors.gatewayUnavailable().message}</p>
+      )}
       {cards.length === 0 ? (
         <p class="muted">You haven't saved a card yet.</p>
       ) : (
@@ -130,6 +105,7 @@ async function renderCards(page: SignedInPage, problem: FormProblem, notice?: st
 }
 
 async function renderNewCard(page: SignedInPage, problem: FormProblem) {
+  if (!canAddCards(page.deps.config)) return renderNoGateway(page);
   const addresses = await listAddresses(page.deps, page.session.accountId);
   const chosen = page.echo('billing_address', 200) || addresses.find((a) => a.isDefaultBilling)?.id;
   return page.render(
@@ -157,14 +133,26 @@ async function renderNewCard(page: SignedInPage, problem: FormProblem) {
   );
 }
 
-function idOf(page: SignedInPage): string {
-  const id = (page.request.params as Record<string, string>).id;
-  if (!id) throw errors.notFound('card');
-  return id;
+/** PAYMENT_GATEWAY=none: the form would lead nowhere, so the page says so (503 `card.gateway_unavailable`). */
+function renderNoGateway(page: SignedInPage) {
+  const unavailable = cardErrors.gatewayUnavailable();
+  return page.render(
+    { title: 'Add a card' },
+    <>
+      <BackLink href="/account/cards">Payment methods</BackLink>
+      <section class="card narrow">
+        <h1>Add a card</h1>
+        <p>{unavailable.message}</p>
+        <p>
+          <a href="/account/cards">Back to your payment methods</a>
+        </p>
+      </section>
+    </>,
+    unavailable.status,
+  );
 }
 
 /** The gateway's token, longer than the short values page.query() allows; an unreal one (a megabyte, a list) is empty. */
 function gatewayToken(page: SignedInPage): string {
-  const value = (page.request.query as Record<string, unknown> | undefined)?.token;
-  return typeof value === 'string' && value.length <= 4000 ? value : '';
+  return page.query('token', 4000) ?? '';
 }

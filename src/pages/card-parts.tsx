@@ -1,18 +1,19 @@
 import type { SavedAddress } from '../wallet/addresses.js';
 import { formatExpiry } from '../wallet/card-expiry.js';
-import type { CardView } from '../wallet/cards.js';
+import { describeCard, type CardView } from '../wallet/cards.js';
 import { formatAddressLines } from '../wallet/postal-address.js';
+import { AddressLines } from './address-lines.js';
 import { MaskedCard, PostForm } from './page-parts.js';
 
-/** The pieces of the payment-method pages: one saved card, and the billing-address choice before adding one. */
-
+/** The masked card every page shows (brand, ••••, last 4): one rendering, so no page ever shows more of a number. */
 export function CardTitle({ card }: { card: CardView }) {
   return <MaskedCard brand={card.brand} last4={card.last4} />;
 }
 
 export function CardRow(props: { card: CardView; csrf: string }) {
   const { card } = props;
-  const label = `${card.brandName} ending in ${card.last4}`;
+  // Screen readers hear which card each "Remove" and "Make default" acts on, named as the notices name it.
+  const label = describeCard(card);
   return (
     <li class={card.expiry === 'expired' ? 'card saved-card expired' : 'card saved-card'}>
       <h2 class="saved-card-title">
@@ -25,11 +26,7 @@ export function CardRow(props: { card: CardView; csrf: string }) {
         {card.expiry === 'expired' ? 'Expired' : 'Expires'} {formatExpiry(card)}
       </p>
       <p class="muted billing-title">Billing address</p>
-      <address class="address-lines">
-        {formatAddressLines(card.billingAddress).map((line) => (
-          <span>{line}</span>
-        ))}
-      </address>
+      <AddressLines address={card.billingAddress} />
       <div class="actions">
         <a href={`/account/cards/${card.id}/remove`}>
           Remove<span class="visually-hidden"> the {label}</span>

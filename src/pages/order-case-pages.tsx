@@ -1,5 +1,5 @@
 import { DISPUTE_REASONS, RETURN_REASONS } from '../orders/case-reasons.js';
-import { canRequestReturn, DETAILS_MAX, openDispute, reportUnrecognisedOrder, requestReturn, returnWindowClosesAt } from '../orders/cases.js';
+import { DETAILS_MAX, openDispute, reportUnrecognisedOrder, requestReturn, returnRefusal, returnWindowClosesAt } from '../orders/cases.js';
 import { loadOrder, type OrderDetail } from '../orders/history.js';
 import { formatTime } from '../notify/message-layout.js';
 import { AppError, errors } from '../platform/errors.js';
@@ -80,14 +80,18 @@ function renderReturn(page: SignedInPage, order: OrderDetail, itemId: string, pr
   if (!item) throw errors.notFound('item');
   const left = item.quantity - item.inReturns;
   const closesAt = returnWindowClosesAt(page.deps.config, order);
-  if (!canRequestReturn(page.deps, order) || left <= 0) {
-    const why = problem.message ?? (left <= 0 ? 'Every one of this item is already part of a return.' : closesAt === null ? 'Items can be returned once the order is delivered.' : `The return window for this order closed on ${formatTime(closesAt)}.`);
+  // The same refusals, in the same words, as posting the form would give (cases.ts, errors.ts).
+  const refusal = returnRefusal(page.deps, order) ?? (left <= 0 ? errors.nothingLeftToReturn() : null);
+  if (refusal) {
+    const why = problem.message ?? refusal.message;
     return page.render(
       { title: 'Return or refund item' },
       <section class="card narrow">
         <OrderHeading order={order} title="This item can't be returned" />
         <p>{why}</p>
-        <p>If something is wrong with the order, you can still <a href={`/orders/${order.id}/problem`}>report a problem with it</a>.</p>
+        <p>
+          <a href={`/orders/${order.id}/problem`}>Report a problem with this order</a>
+        </p>
       </section>,
       problem.status === 200 ? 409 : problem.status,
     );

@@ -1,9 +1,9 @@
 import { CASE_KIND_LABELS, CASE_STATUS_LABELS, reasonLabel } from '../orders/case-reasons.js';
-import { canRequestReturn, returnWindowClosesAt } from '../orders/cases.js';
+import { returnRefusal, returnWindowClosesAt } from '../orders/cases.js';
 import { loadOrder, type OrderDetail } from '../orders/history.js';
 import { STATUS_LABELS, type OrderItem } from '../orders/order-view.js';
 import { formatTime } from '../notify/message-layout.js';
-import { formatAddressLines } from '../wallet/postal-address.js';
+import { AddressLines } from './address-lines.js';
 import { CardName, Day, Money, orderIdParam, StatusLine } from './order-parts.js';
 import { BackLink } from './page-parts.js';
 import type { PageRoutes, SignedInPage } from './page-session.js';
@@ -26,7 +26,8 @@ export function registerOrderDetailPage(routes: PageRoutes): void {
 }
 
 function renderOrder(page: SignedInPage, order: OrderDetail) {
-  const returnable = canRequestReturn(page.deps, order);
+  const refusal = returnRefusal(page.deps, order);
+  const returnable = refusal === null;
   const closesAt = returnWindowClosesAt(page.deps.config, order);
   const reported = order.cases.some((c) => c.kind === 'fraud_report' && c.status === 'open');
   return page.render(
@@ -49,11 +50,7 @@ function renderOrder(page: SignedInPage, order: OrderDetail) {
       <section class="card order-facts" aria-label="Delivery, payment and totals">
         <div>
           <h2>Ship to</h2>
-          <address class="address-lines">
-            {formatAddressLines(order.shipTo).map((line) => (
-              <span>{line}</span>
-            ))}
-          </address>
+          <AddressLines address={order.shipTo} />
         </div>
         <div>
           <h2>Payment method</h2>
@@ -69,6 +66,11 @@ function renderOrder(page: SignedInPage, order: OrderDetail) {
             <Total label="Tax" amount={order.taxTotal} currency={order.currency} />
             <Total label="Order total" amount={order.total} currency={order.currency} grand />
           </dl>
+          {order.refunded > 0 ? (
+            <p class="muted">
+              Refunded <Money amount={order.refunded} currency={order.currency} /> of <Money amount={order.total} currency={order.currency} />
+            </p>
+          ) : null}
         </div>
       </section>
       <section class="card" aria-labelledby="items-title">
@@ -76,11 +78,7 @@ function renderOrder(page: SignedInPage, order: OrderDetail) {
         <StatusLine order={order} />
         <ItemsTable order={order} returnable={returnable} />
         <p class="muted return-window">
-          {closesAt === null
-            ? 'Items can be returned once the order is delivered.'
-            : returnable
-              ? `You can ask to return items until ${formatTime(closesAt)}.`
-              : `The return window closed on ${formatTime(closesAt)}.`}
+          {refusal === null && closesAt !== null ? `You can ask to return items until ${formatTime(closesAt)}.` : refusal?.message}
         </p>
       </section>
       <section class="card" aria-labelledby="history-title">

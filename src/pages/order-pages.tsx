@@ -1,10 +1,10 @@
 import { listOrders, orderYears, SEARCH_MAX, type OrderPage } from '../orders/history.js';
 import type { OrderSummary } from '../orders/order-view.js';
-import { AppError } from '../platform/errors.js';
 import type { FieldErrors } from '../platform/http/forms.js';
+import { singleQueryValue } from '../platform/http/query.js';
 import { registerOrderCasePages } from './order-case-pages.js';
 import { registerOrderDetailPage } from './order-detail-page.js';
-import { Day, Money, queryParam, SelectField, StatusLine } from './order-parts.js';
+import { Day, Money, SelectField, StatusLine } from './order-parts.js';
 import { Problem } from './page-parts.js';
 import type { PageRoutes, SignedInPage } from './page-session.js';
 import { registerSpendingPage } from './spending-page.js';
@@ -38,24 +38,33 @@ interface Filters {
   before: string;
 }
 
+/** How long each filter may be in the URL; longer is a broken link, shown beside the form like any other problem. */
+const FILTER_MAX: Record<keyof Filters, number> = { q: 400, year: 4, status: 20, before: 200 };
+
 async function renderOrders(page: SignedInPage) {
-  const raw = { q: queryParam(page, 'q'), year: queryParam(page, 'year', 4), status: queryParam(page, 'status', 20), before: queryParam(page, 'before', 200) };
-  const filters: Filters = { q: raw.q ?? '', year: raw.year ?? '', status: raw.status ?? '', before: raw.before ?? '' };
+  const filters: Filters = { q: '', year: '', status: '', before: '' };
+  let fields: FieldErrors = {};
+  for (const name of Object.keys(FILTER_MAX) as Array<keyof Filters>) {
+    try {
+      filters[name] = singleQueryValue(page.request.query, name, { maxLength: FILTER_MAX[name] }) ?? '';
+    } catch (error) {
+      fields = { ...fields, ...page.problem(error).fields };
+    }
+  }
   const years = await orderYears(page.deps, page.session.accountId);
   let result: OrderPage = { orders: [], next: null };
-  let fields: FieldErrors = {};
-  try {
-    const broken = Object.entries(raw).filter(([, value]) => value === null);
-    if (broken.length > 0) throw new AppError(400, 'request.invalid', '', Object.fromEntries(broken.map(([name]) => [name, 'This is not a search we can run.'])));
-    result = await listOrders(page.deps, page.session.accountId, {
-      limit: PER_PAGE,
-      search: raw.q ?? undefined,
-      year: raw.year ? (/^\d{4}$/.test(raw.year) ? Number(raw.year) : Number.NaN) : undefined,
-      status: raw.status ?? undefined,
-      before: raw.before ?? undefined,
-    });
-  } catch (error) {
-    fields = page.problem(error).fields;
+  if (Object.keys(fields).length === 0) {
+    try {
+      result = await listOrders(page.deps, page.session.accountId, {
+        limit: PER_PAGE,
+        search: filters.q || undefined,
+        year: filters.year ? (/^\d{4}$/.test(filters.year) ? Number(filters.year) : Number.NaN) : undefined,
+        status: filters.status || undefined,
+        before: filters.before || undefined,
+      });
+    } catch (error) {
+      fields = page.problem(error).fields;
+    }
   }
   const failed = Object.keys(fields).length > 0;
   return page.render(

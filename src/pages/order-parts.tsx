@@ -51,13 +51,6 @@ export function orderIdParam(page: Page): string {
   return id;
 }
 
-/** A query parameter as text, undefined when absent or empty, null when it can't be one (repeated, too long). */
-export function queryParam(page: Page, name: string, max = 400): string | undefined | null {
-  const value = (page.request.query as Record<string, unknown> | undefined)?.[name];
-  if (value === undefined || value === '') return undefined;
-  return typeof value === 'string' && value.length <= max ? value : null;
-}
-
 /** A group of radio buttons named by a legend; the first button carries the group's id, where the error summary links. */
 export function RadioGroup(props: { name: string; legend: string; options: Record<string, string>; value: string; error?: string }) {
   const errorId = props.error ? `${props.name}-error` : undefined;

@@ -10,6 +10,7 @@ import { readSessionToken, setSessionCookie } from '../platform/http/session-coo
 import { authenticateToken, type AuthenticatedSession } from '../sessions/store.js';
 import { hasRecentStepUp } from '../signin/step-up.js';
 import { stepUpLocation, type ReturnPath } from './return-paths.js';
+import { optionalQueryValue } from '../platform/http/query.js';
 
 /**
  * Page routes are declared through PageRoutes so each states, where it is declared, who may use it: anyone, a
@@ -60,9 +61,8 @@ export class Page {
     return this.field(name, 10) !== '';
   }
 
-  query(name: string): string | undefined {
-    const value = (this.request.query as Record<string, unknown> | undefined)?.[name];
-    return typeof value === 'string' && value.length <= 200 ? value : undefined;
+  query(name: string, maxLength = 200): string | undefined {
+    return optionalQueryValue(this.request.query, name, maxLength);
   }
 
   render(options: Omit<PageOptions, 'customerName' | 'csrfToken'>, content: ComponentChildren, status = 200): FastifyReply {

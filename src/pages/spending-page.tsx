@@ -3,7 +3,8 @@ import { describeInterval, recurringPurchases, type RecurringPurchase } from '..
 import { monthName, SpendingChart } from '../orders/spending-chart.js';
 import { spendingByMonth, type Spending } from '../orders/spending.js';
 import { errors } from '../platform/errors.js';
-import { Day, queryParam, SelectField } from './order-parts.js';
+import { singleQueryValue } from '../platform/http/query.js';
+import { Day, SelectField } from './order-parts.js';
 import { BackLink } from './page-parts.js';
 import type { PageRoutes } from './page-session.js';
 
@@ -15,8 +16,8 @@ const currencyNames = new Intl.DisplayNames(['en'], { type: 'currency' });
 
 export function registerSpendingPage(routes: PageRoutes): void {
   routes.get('/orders/spending', 'signed-in', async (page) => {
-    const rawYear = queryParam(page, 'year', 4);
-    if (rawYear === null || (rawYear !== undefined && !/^\d{4}$/.test(rawYear))) throw errors.invalidInput({ year: 'Choose a year from the list.' });
+    const rawYear = singleQueryValue(page.request.query, 'year', { maxLength: 4 });
+    if (rawYear !== undefined && !/^\d{4}$/.test(rawYear)) throw errors.invalidInput({ year: 'Choose a year from the list.' });
     const year = rawYear === undefined ? undefined : Number(rawYear);
     const [spending, recurring, years] = await Promise.all([
       spendingByMonth(page.deps, page.session.accountId, { year }),
@@ -62,7 +63,7 @@ function SpendingSections({ spending }: { spending: Spending }) {
           </h2>
           <p class="muted">
             {monthName(spending.monthStarts[0]!)} to {monthName(spending.monthStarts[spending.monthStarts.length - 1]!)}. Cancelled and refunded orders are not
-            counted.
+            counted, and a partial refund is taken off the order it was for.
           </p>
           <SpendingChart series={series} id={`chart-${series.currency.toLowerCase()}`} />
         </section>

@@ -15,6 +15,7 @@ export class AppError extends Error {
 }
 
 export const errors = {
+  // Requests, sign-in and flows.
   invalidInput: (fields: Record<string, string>, message = 'Some fields need your attention.') =>
     new AppError(400, 'request.invalid', message, fields),
   unauthenticated: () => new AppError(401, 'auth.required', 'Please sign in to continue.'),
@@ -34,29 +35,34 @@ export const errors = {
       undefined,
       { 'retry-after': String(retryAfterSeconds) },
     ),
+  // One-time codes.
   codeInvalid: () => new AppError(400, 'code.invalid', 'That code is not correct. Check the latest message we sent and try again.'),
   codeExpired: () => new AppError(410, 'code.expired', 'That code has expired or was already used. Please ask for a new one.'),
   codeExhausted: () => new AppError(429, 'code.too_many_attempts', 'Too many wrong codes. Please ask for a new one.'),
-  returnWindowClosed: (closedOn: string) =>
-    new AppError(409, 'order.return_window_closed', `The return window for this order closed on ${closedOn}. If something is wrong with it, report a problem with the order instead.`),
-  notReturnable: () =>
-    new AppError(409, 'order.not_returnable', 'This item can be returned once the order has been delivered.'),
-  nothingLeftToReturn: () =>
-    new AppError(409, 'order.nothing_left_to_return', 'Every one of this item is already part of a return.'),
-  caseAlreadyOpen: (what: string) =>
-    new AppError(409, 'order.case_already_open', `You already have an open ${what}. We'll let you know when the store answers.`),
-  addressBookFull: (max: number) =>
-    new AppError(409, 'address.book_full', `Your address book is full (${max} addresses). Remove one you no longer use to add another.`),
   resendTooSoon: (seconds: number) =>
     new AppError(429, 'code.resend_too_soon', `Please wait ${describeWait(seconds)} before asking for another code.`, undefined, {
       'retry-after': String(seconds),
     }),
+  // Wallet: the address book and saved cards (src/wallet/*).
+  addressBookFull: (max: number) =>
+    new AppError(409, 'address.book_full', `Your address book is full (${max} addresses). Remove one you no longer use to add another.`),
   cardBillingAddressRequired: () =>
     new AppError(422, 'card.billing_address_required', 'Add a billing address to your address book first, then add the card.'),
   cardTokenInvalid: () =>
     new AppError(400, 'card.token_invalid', 'The card details did not come back from the payment page as expected. Please add the card again.'),
   /** The issuer refused the card; `message` is the reason in the customer's words (wallet/gateway.ts declineMessage). */
   cardDeclined: (message: string) => new AppError(402, 'card.declined', message),
+  // Orders, the customer's side: returns, problem reports and fraud reports (src/orders/cases.ts).
+  returnWindowClosed: (closedOn: string) =>
+    new AppError(409, 'order.return_window_closed', `The return window for this order closed on ${closedOn}. If something is wrong with it, report a problem with the order instead.`),
+  notReturnable: () =>
+    new AppError(409, 'order.not_returnable', 'This item can be returned once the order has been delivered.'),
+  orderClosedToReturns: (status: 'cancelled' | 'refunded') =>
+    new AppError(409, 'order.not_returnable', `This order was ${status === 'cancelled' ? 'cancelled' : 'refunded in full'}, so there is nothing left to return.`),
+  nothingLeftToReturn: () =>
+    new AppError(409, 'order.nothing_left_to_return', 'Every one of this item is already part of a return.'),
+  caseAlreadyOpen: (what: string) =>
+    new AppError(409, 'order.case_already_open', `You already have an open ${what}. We'll let you know when the store answers.`),
   // Store API: orders the shop records and the cases it decides (src/orders/*).
   orderCustomerUnknown: () =>
     new AppError(422, 'order.customer_unknown', 'No customer has that verified email address or phone number; nothing was recorded.'),

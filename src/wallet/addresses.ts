@@ -1,7 +1,8 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Deps } from '../platform/context.js';
 import { isOpaqueId, newSortableId } from '../platform/crypto.js';
 import type { AddressTable, Database } from '../platform/db/schema.js';
+import { lockAccountRow } from '../platform/db/lock-account-row.js';
 import { errors } from '../platform/errors.js';
 import type { PostalAddress } from './postal-address.js';
 
@@ -63,7 +64,7 @@ export async function addAddress(deps: Deps, accountId: string, address: PostalA
   const now = deps.clock.now();
   const id = newSortableId(now);
   await deps.db.transaction().execute(async (trx) => {
-    await lockAddressBook(trx, accountId);
+    await lockAccountRow(trx, accountId);
     const held = await trx
       .selectFrom('addresses')
       .select((eb) => [eb.fn.countAll<number | string>().as('count'), eb.fn.max('is_default_shipping').as('shipping'), eb.fn.max('is_default_billing').as('billing')])
@@ -102,7 +103,7 @@ export async function editAddress(deps: Deps, accountId: string, id: string, add
 /** Removes an address; a default it held passes to the newest address left. */
 export async function removeAddress(deps: Deps, accountId: string, id: string): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
-    await lockAddressBook(trx, accountId);
+    await lockAccountRow(trx, accountId);
     const row = await findOwned(trx, accountId, id);
     if (!row) throw errors.notFound('address');
     await trx.deleteFrom('addresses').where('id', '=', row.id).where('account_id', '=', accountId).execute();
@@ -123,7 +124,7 @@ export async function removeAddress(deps: Deps, accountId: string, id: string): 
 /** Makes one address the default for shipping or billing and every other address of the account not. */
 export async function setDefaultAddress(deps: Deps, accountId: string, id: string, use: AddressUse): Promise<SavedAddress> {
   await deps.db.transaction().execute(async (trx) => {
-    await lockAddressBook(trx, accountId);
+    await lockAccountRow(trx, accountId);
     if (!(await findOwned(trx, accountId, id))) throw errors.notFound('address');
     // One statement flips both the new default on and the old one off.
     await trx
@@ -133,18 +134,6 @@ export async function setDefaultAddress(deps: Deps, accountId: string, id: strin
       .execute();
   });
   return getAddress(deps, accountId, id);
-}
-
-/**
- * A no-op write to the account row: PostgreSQL holds its row lock until commit, so concurrent address-book
- * changes for one account run one after another (SQLite already runs write transactions one at a time).
- */
-async function lockAddressBook(trx: Transaction<Database>, accountId: string): Promise<void> {
-  await trx
-    .updateTable('accounts')
-    .set((eb) => ({ updated_at: eb.ref('updated_at') }))
-    .where('id', '=', accountId)
-    .execute();
 }
 
 async function findOwned(db: Kysely<Database>, accountId: string, id: string): Promise<Selectable<AddressTable> | undefined> {

@@ -2,9 +2,13 @@ import type { OutgoingMessage } from '../platform/outbox.js';
 import { button, facts, greeting, text } from '../notify/message-layout.js';
 import { composeEmail } from '../notify/messages.js';
 
-/** What the wallet sends of its own: the reminder that a saved card runs out soon. Brand and last 4 only. */
+/** The payment-methods page: where the new card is added and the old one removed, so the reminder links there. */
 export const CARDS_PATH = '/account/cards';
 
+/**
+ * The reminder that a saved card runs out soon, sent ahead so the customer adds the bank's new card before
+ * payments with the old one are declined. Names the card by brand and last 4 only (SECURITY.md "Card data").
+ */
 export function cardExpiryReminderEmail(m: { to: string; name?: string; card: string; expiry: string; publicUrl: string; accountId: string }): OutgoingMessage {
   return composeEmail('cardExpiryReminderEmail', m.to, `Your ${m.card} expires soon`, [
     greeting(m.name),

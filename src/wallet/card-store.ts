@@ -91,14 +91,20 @@ export async function cardToken(db: Kysely<Database>, accountId: string, id: str
   return row && { gateway: row.gateway, token: row.gateway_token };
 }
 
-/** The same card re-entered with a later expiry: the new token and date replace the old, and a new reminder is due. */
-export async function renewCard(db: Kysely<Database>, accountId: string, id: string, renewal: { gatewayToken: string; expMonth: number; expYear: number }): Promise<void> {
-  await db
+/**
+ * The same card re-entered with a later expiry: the new token and date replace the old, and a new reminder is
+ * due. Only while the stored date is still the earlier one, so of two renewals at once the later date wins and
+ * a re-entry with an older date never rolls a card back; true when this call made the change.
+ */
+export async function renewCard(db: Kysely<Database>, accountId: string, id: string, renewal: { gatewayToken: string; expMonth: number; expYear: number }): Promise<boolean> {
+  const result = await db
     .updateTable('cards')
     .set({ gateway_token: renewal.gatewayToken, exp_month: renewal.expMonth, exp_year: renewal.expYear, expiry_reminder_sent_at: null })
     .where('account_id', '=', accountId)
     .where('id', '=', id)
-    .execute();
+    .where((eb) => eb.or([eb('exp_year', '<', renewal.expYear), eb.and([eb('exp_year', '=', renewal.expYear), eb('exp_month', '<', renewal.expMonth)])]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 /** Deletes and returns the card, or undefined when this account has no such card. */

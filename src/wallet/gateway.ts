@@ -17,7 +17,10 @@ export interface PaymentGateway {
   retrieveTokenizedCard(token: string): Promise<TokenizedCard>;
   /** The zero-amount check: does the issuer accept this card? Nothing is charged. */
   verifyCard(token: string): Promise<GatewayOutcome>;
-  /** The same idempotency key always answers with the same charge, never a second one. */
+  /**
+   * The same idempotency key always answers with the same charge, never a second one; the same key with another
+   * token, amount or currency throws GatewayIdempotencyError rather than charging or answering the first charge.
+   */
   charge(input: { token: string; amount: number; currency: string; idempotencyKey: string }): Promise<ChargeOutcome>;
   refund(input: { chargeId: string; amount: number }): Promise<RefundOutcome>;
 }
@@ -78,6 +81,9 @@ export type RefundOutcome = { ok: true; refundId: string } | { ok: false; error:
 
 /** A token that this gateway did not issue, or that was tampered with. */
 export class GatewayTokenError extends Error {}
+
+/** An idempotency key reused for a different charge: a caller's bug, refused so a retry can never charge twice. */
+export class GatewayIdempotencyError extends Error {}
 
 export function isDeclineReason(value: unknown): value is DeclineReason {
   return typeof value === 'string' && (DECLINE_REASONS as readonly string[]).includes(value);

@@ -164,21 +164,48 @@ export function toAddressJson(a: PostalAddress): string {
 }
 
 /**
- * Reads a stored snapshot. It was checked when written; it is not re-checked against today's country rules,
- * so a changed rule never makes an old order unreadable. A malformed snapshot is a bug, not customer input.
+ * What a page or an answer shows in place of a stored snapshot that can't be read, so one damaged row never
+ * takes a whole list (Your Orders, the cards page) down with it. It reads as what it is; nothing could ship to it.
  */
-export function fromAddressJson(text: string): PostalAddress {
-  const parsed: unknown = JSON.parse(text);
-  if (typeof parsed !== 'object' || parsed === null) throw new Error('stored address is not an object');
+export const UNREADABLE_ADDRESS: Readonly<PostalAddress> = Object.freeze({
+  fullName: 'Address unavailable',
+  line1: 'This stored address could not be read.',
+  line2: null,
+  city: null,
+  region: null,
+  postalCode: null,
+  country: '',
+  phone: null,
+});
+
+/**
+ * Reads a stored snapshot, or null when it is damaged (not JSON, a field that isn't text, no name, line 1 or
+ * country): it was checked when written, so that is a bug or a hand edit, and the caller logs the row's id —
+ * never its content, which is personal data — and shows UNREADABLE_ADDRESS. It is not re-checked against
+ * today's country rules, so a changed rule never makes an old order unreadable.
+ */
+export function readAddressSnapshot(text: string): PostalAddress | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
   const record = parsed as Record<string, unknown>;
   const value = {} as AddressJson;
   for (const field of ADDRESS_FIELDS) {
     const raw = record[field];
-    if (raw !== undefined && raw !== null && typeof raw !== 'string') throw new Error(`stored address ${field} is not text`);
+    if (raw !== undefined && raw !== null && typeof raw !== 'string') return null;
     value[field] = raw ?? null;
   }
-  if (!value.full_name || !value.line1 || !value.country) throw new Error('stored address lacks name, line 1 or country');
+  if (!value.full_name || !value.line1 || !value.country) return null;
   return fromJsonShape(value);
+}
+
+/** A stored snapshot, or UNREADABLE_ADDRESS when it is damaged: for callers with no row id to log. */
+export function fromAddressJson(text: string): PostalAddress {
+  return readAddressSnapshot(text) ?? UNREADABLE_ADDRESS;
 }
 
 export { formatAddressLines } from './address-format.js';

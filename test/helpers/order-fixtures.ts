@@ -116,3 +116,28 @@ function statusTimes(status: OrderStatus, placedAt: number, deliveredAt: number 
   const updated = Math.max(...Object.values(times).map((time) => time ?? 0));
   return { ...(times as { placed_at: number; paid_at: number | null; shipped_at: number | null; delivered_at: number | null; cancelled_at: number | null; returned_at: number | null; refunded_at: number | null }), updated_at: updated };
 }
+
+/** A dispute the store resolved with a refund, straight into order_cases, as resolveCase would have left it. */
+export async function insertRefund(t: { app: App }, accountId: string, order: InsertedOrder, amount: number, at: number): Promise<string> {
+  const id = newId();
+  await t.app.deps.db
+    .insertInto('order_cases')
+    .values({
+      id,
+      order_id: order.id,
+      account_id: accountId,
+      kind: 'dispute',
+      item_id: null,
+      quantity: null,
+      reason: 'damaged',
+      details: '',
+      status: 'resolved',
+      resolution: 'Refunded part of the order.',
+      refund_amount: amount,
+      created_at: at,
+      updated_at: at,
+      resolved_at: at,
+    })
+    .execute();
+  return id;
+}

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DAY, HOUR } from '../../src/platform/clock.js';
-import { insertOrder } from '../helpers/order-fixtures.js';
+import { insertOrder, insertRefund } from '../helpers/order-fixtures.js';
 import { Browser, signUp, startPageApp, type PageTestApp } from '../pages/browser.js';
 
 /** What a person reads in a piece of markup. */
@@ -130,13 +130,34 @@ describe('order pages', () => {
     const shipped = await insertOrder(t, accountId, { placedAt: now - DAY, status: 'shipped' });
     const shippedPage = await browser.get(`/orders/${shipped.id}`);
     expect(shippedPage.body).not.toContain('Return or refund item');
-    expect(shippedPage.body).toContain('Items can be returned once the order is delivered.');
+    expect(shippedPage.body).toContain('This item can be returned once the order has been delivered.');
     // Past the window: no return button either.
     const old = await insertOrder(t, accountId, { placedAt: now - 60 * DAY, deliveredAt: now - 31 * DAY });
     const oldPage = await browser.get(`/orders/${old.id}`);
     expect(oldPage.body).not.toContain('Return or refund item');
-    expect(oldPage.body).toContain('The return window closed on 14 January 2026, 12:00 UTC.');
+    expect(oldPage.body).toContain('The return window for this order closed on 14 January 2026, 12:00 UTC.');
     expect((await browser.get(`/orders/${old.id}/return?item=${old.items[0]!.id}`)).status).toBe(409);
+  });
+
+  it('a partly refunded order shows "Refunded $x of $y" and stays returnable; one refunded in full says why not, in the words a request would get', async () => {
+    const now = t.clock.now();
+    const partly = await insertOrder(t, accountId, { placedAt: now - 5 * DAY, deliveredAt: now - DAY, items: [{ sku: 'MUG', title: 'Enamel Mug', quantity: 2, unitPrice: 900 }] });
+    await insertRefund(t, accountId, partly, 1, now - HOUR);
+    const page = await browser.get(`/orders/${partly.id}`);
+    expect(page.status).toBe(200);
+    const text = textOf(page.body);
+    expect(text).toContain('Order total $18.00 Refunded $0.01 of $18.00');
+    expect(text).toContain('Return or refund item : Enamel Mug');
+    expect(text).toContain('Refund $0.01');
+
+    const whole = await insertOrder(t, accountId, { placedAt: now - 20 * DAY, deliveredAt: now - 15 * DAY, status: 'refunded' });
+    const refusal = 'This order was refunded in full, so there is nothing left to return.';
+    const detail = await browser.get(`/orders/${whole.id}`);
+    expect(detail.body).not.toContain('Return or refund item');
+    expect(textOf(detail.body)).toContain(refusal);
+    const form = await browser.get(`/orders/${whole.id}/return?item=${whole.items[0]!.id}`);
+    expect(form.status).toBe(409);
+    expect(textOf(form.body)).toContain(refusal);
   });
 
   it('return and problem forms: labelled, errors tied to fields, and the request shows on the order', async () => {

@@ -127,7 +127,7 @@ describe(`query plans (${testEngine})`, () => {
     const order = await planOf(t, orderDetailQuery(t.app.deps.db, accountId, orderId));
     const items = await planOf(t, orderItemsQuery(t.app.deps.db, accountId, orderId));
     const cases = await planOf(t, orderCasesQuery(t.app.deps.db, accountId, orderId));
-    const pageItems = await planOf(t, pageItemsQuery(t.app.deps.db, accountId, [orderId, 'another-id']));
+    const pageItems = await planOf(t, pageItemsQuery(t.app.deps.db, [orderId, ...Array.from({ length: 9 }, (_, n) => `another-id-${n}`)]));
     if (testEngine === 'sqlite') {
       expect(order).toMatch(/SEARCH orders USING INDEX sqlite_autoindex_orders_\d \(id=\?\)/);
       expect(items).toMatch(/SEARCH order_items USING INDEX order_items_order \(order_id=\?\)/);

@@ -5,7 +5,9 @@ import { formatMoney } from '../../src/orders/money.js';
 import { SpendingChart } from '../../src/orders/spending-chart.js';
 import { spendingByMonth } from '../../src/orders/spending.js';
 import { api, createTestApp, type TestApp } from '../helpers/app.js';
-import { insertOrder, type FixtureOrder } from '../helpers/order-fixtures.js';
+import { insertOrder, insertRefund, type FixtureOrder } from '../helpers/order-fixtures.js';
+import { Browser } from '../pages/browser.js';
+import { SESSION_COOKIE } from '../../src/platform/http/session-cookie.js';
 import { signUpFrom } from '../security/fixtures.js';
 
 const one = (placedAt: number, currency: string, unitPrice: number, extra: Partial<FixtureOrder> = {}): FixtureOrder => ({
@@ -95,6 +97,9 @@ describe('spending by month', () => {
     expect(formatMoney(1234, 'KWD')).toBe('KWD\u00a01.234');
     expect(formatMoney(9_007_199_254_740_991, 'EUR')).toBe('€90,071,992,547,409.91');
     expect(() => formatMoney(0.5, 'USD')).toThrow();
+    // A sum beyond 2^53 is a bigint, shown to the last digit.
+    expect(formatMoney(18_014_398_509_481_983n, 'JPY')).toBe('¥18,014,398,509,481,983');
+    expect(formatMoney(-18_014_398_509_481_983n, 'KWD')).toBe('-KWD\u00a018,014,398,509,481.983');
   });
 
   it('draws an accessible SVG bar chart with a title, a description and the same numbers as a table beside it', async () => {
@@ -114,5 +119,53 @@ describe('spending by month', () => {
     expect(rows[4]).toEqual(['June 2025', '1', '€10.50']);
     expect(rows[10]).toEqual(['December 2025', '1', '€20.00']);
     expect(rows[12]).toEqual(['Total', '2', '€30.50']);
+  });
+});
+
+describe('spending beyond what a number holds, and after refunds', () => {
+  let t: TestApp;
+  let token: string;
+  beforeAll(async () => {
+    t = await createTestApp();
+    let accountId: string;
+    ({ token, accountId } = await signUpFrom(t, { email: 'big-spender@example.com' }));
+    // One order may be up to Number.MAX_SAFE_INTEGER minor units; two of them pass what a number holds exactly.
+    await insertOrder(t, accountId, one(Date.UTC(2025, 5, 10), 'USD', Number.MAX_SAFE_INTEGER));
+    await insertOrder(t, accountId, one(Date.UTC(2025, 5, 20), 'USD', Number.MAX_SAFE_INTEGER));
+    // 57.48 EUR with 19.99 refunded later (in another month): 37.49 stayed with the store, counted when ordered.
+    const partly = await insertOrder(t, accountId, one(Date.UTC(2025, 2, 3), 'EUR', 5748));
+    await insertRefund(t, accountId, partly, 1999, Date.UTC(2025, 4, 1));
+    // Refunded in full (status refunded): neither money nor an order.
+    const whole = await insertOrder(t, accountId, one(Date.UTC(2025, 2, 4), 'EUR', 1000, { status: 'refunded' }));
+    await insertRefund(t, accountId, whole, 1000, Date.UTC(2025, 4, 2));
+  });
+  afterAll(() => t.close());
+
+  it('two orders of Number.MAX_SAFE_INTEGER: the exact sum (digits as a string in JSON, beyond 2^53), and the page renders it — never a 500', async () => {
+    const response = await api(t, 'GET', '/api/v1/orders/spending', { token });
+    expect(response.status).toBe(200);
+    const usd = response.body.currencies.find((c: { currency: string }) => c.currency === 'USD');
+    expect(usd.total).toEqual({ amount: '18014398509481982', currency: 'USD', formatted: '$180,143,985,094,819.82' });
+    expect(usd.orders).toBe(2);
+    const june = usd.months.find((m: { month: string }) => m.month === '2025-06');
+    expect(june).toEqual({ month: '2025-06', orders: 2, amount: { amount: '18014398509481982', currency: 'USD', formatted: '$180,143,985,094,819.82' } });
+    // Amounts a number holds stay numbers.
+    expect(usd.months.find((m: { month: string }) => m.month === '2025-05').amount.amount).toBe(0);
+    expect((await api(t, 'GET', '/api/v1/orders/spending?year=2025', { token })).status).toBe(200);
+
+    const browser = new Browser(t.app);
+    browser.cookies.set(SESSION_COOKIE, token);
+    const page = await browser.get('/orders/spending');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('$180,143,985,094,819.82');
+  });
+
+  it('an order counts its total less the refunds on its cases, in the month it was placed; one refunded in full counts nothing', async () => {
+    const response = await api(t, 'GET', '/api/v1/orders/spending', { token });
+    const eur = response.body.currencies.find((c: { currency: string }) => c.currency === 'EUR');
+    expect(eur.total).toEqual({ amount: 3749, currency: 'EUR', formatted: '€37.49' });
+    expect(eur.orders).toBe(1);
+    expect(eur.months.find((m: { month: string }) => m.month === '2025-03')).toMatchObject({ orders: 1, amount: { amount: 3749 } });
+    expect(eur.months.find((m: { month: string }) => m.month === '2025-05').amount.amount).toBe(0);
   });
 });

@@ -198,12 +198,12 @@ describe('store API', () => {
     }
   });
 
-  it('customer lookup: name, masked cards and default shipping address; never a token, fingerprint or account id', async () => {
+  it('SECURITY.md (Mat Honan): customer lookup answers only what checkout needs — name and cards {id, brand, last4, is_default, usable}; no address, no expiry, no token, fingerprint or account id', async () => {
     const expired = await saveCard(t, adaId, { brand: 'visa', last4: '1881', expMonth: 12, expYear: 2025 });
     const card = await saveCard(t, adaId, { brand: 'amex', last4: '0005', expMonth: 3, expYear: 2027, isDefault: true });
     await t.app.deps.db.insertInto('addresses').values({
       id: 'addr1', account_id: adaId, full_name: 'Ada Lovelace', line1: '12 St James Square', line2: null, city: 'London', region: null,
-      postal_code: 'SW1Y 4JH', country: 'GB', phone: null, is_default_shipping: 1, is_default_billing: 0, created_at: 0, updated_at: 0,
+      postal_code: 'SW1Y 4JH', country: 'GB', phone: null, is_default_shipping: 1, is_default_billing: 1, created_at: 0, updated_at: 0,
     }).execute();
     for (const query of ['email=ADA%40example.com', 'phone=%2B14155550132', 'phone=(415)%20555-0132']) {
       const res = await storeApi(t, key, 'GET', `/api/store/v1/customers?${query}`);
@@ -212,19 +212,19 @@ describe('store API', () => {
         customer: {
           name: 'Ada Lovelace',
           cards: [
-            { id: card, brand: 'amex', last4: '0005', exp_month: 3, exp_year: 2027, expiry: 'valid', is_default: true },
-            { id: expired, brand: 'visa', last4: '1881', exp_month: 12, exp_year: 2025, expiry: 'expired', is_default: false },
+            { id: card, brand: 'amex', last4: '0005', is_default: true, usable: true },
+            { id: expired, brand: 'visa', last4: '1881', is_default: false, usable: false },
           ],
-          default_shipping_address: { full_name: 'Ada Lovelace', line1: '12 St James Square', line2: null, city: 'London', region: null, postal_code: 'SW1Y 4JH', country: 'GB', phone: null },
         },
       });
+      // The billing address on the cards (test/helpers/store.ts SHIP_TO) and the address book stay out too.
       const text = JSON.stringify(res.body);
       const stored = await t.app.deps.db.selectFrom('cards').select(['gateway_token', 'fingerprint']).where('id', '=', card).executeTakeFirstOrThrow();
-      for (const secret of [stored.gateway_token, stored.fingerprint, adaId]) expect(text).not.toContain(secret);
+      for (const secret of [stored.gateway_token, stored.fingerprint, adaId, 'St James', 'SW1Y', 'Main Street', '62701']) expect(text).not.toContain(secret);
+      expect(text).not.toMatch(/exp|address/);
     }
-    const grace = await customer(t, 'grace@example.com', { name: 'Grace' });
-    expect((await storeApi(t, key, 'GET', '/api/store/v1/customers?email=grace@example.com')).body).toEqual({ customer: { name: 'Grace', cards: [], default_shipping_address: null } });
-    expect(grace).toBeTruthy();
+    await customer(t, 'grace@example.com', { name: 'Grace' });
+    expect((await storeApi(t, key, 'GET', '/api/store/v1/customers?email=grace@example.com')).body).toEqual({ customer: { name: 'Grace', cards: [] } });
   });
 
   it('customer lookup: unknown → 404; neither, both, repeated or malformed identifiers → 400', async () => {

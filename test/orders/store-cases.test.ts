@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDispute, reportUnrecognisedOrder, requestReturn } from '../../src/orders/cases.js';
+import { loadOrder } from '../../src/orders/history.js';
 import type { OrderStatus } from '../../src/platform/db/schema.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { customer, orderIdOf, placeOrder, storeApi, storeKey, type TestStoreKey } from '../helpers/store.js';
@@ -91,6 +92,49 @@ describe('store cases', () => {
     expect(read.refunded).toBe(5748);
     expect(read.cases).toEqual([expect.objectContaining({ id: refundedCase, kind: 'return', status: 'accepted', refund_amount: 5748, resolution: 'Refunded in full.\nSorry about that.' })]);
     expect(read.status_history.map((e: { status: string }) => e.status)).toEqual(['placed', 'paid', 'shipped', 'delivered', 'returned', 'refunded']);
+  });
+
+  it('a partial refund (1 cent) on an accepted return leaves the order returned, recorded on the case; the other items stay returnable; the refund that reaches the total makes it refunded, and only then final', async () => {
+    const o = await order();
+    const items = await t.app.deps.db.selectFrom('order_items').select(['id', 'sku']).where('order_id', '=', o.id).orderBy('position').execute();
+    const first = await returnCase(o.id, 1);
+    const res = await resolve(first, { decision: 'accepted', resolution: 'Refunded a cent for the torn spine.', refund_amount: 1 });
+    expect(res.status).toBe(200);
+    expect(res.body.case).toMatchObject({ status: 'accepted', refund_amount: 1, order: { status: 'returned' } });
+    expect(await orderRow(o.number)).toMatchObject({ status: 'returned', returned_at: t.clock.now(), refunded_at: null });
+    expect((await storeApi(t, key, 'GET', `/api/store/v1/orders/${o.number}`)).body.order).toMatchObject({ status: 'returned', refunded: 1 });
+    expect((await loadOrder(t.app.deps, adaId, o.id)).refunded).toBe(1);
+
+    // Not final: the mug and the second book can still be returned, each decided on its own.
+    const mug = await requestReturn(t.app.deps, adaId, o.id, { itemId: items[1]!.id, quantity: 1, reason: 'not_as_described', details: '' });
+    const book = await requestReturn(t.app.deps, adaId, o.id, { itemId: items[0]!.id, quantity: 1, reason: 'damaged', details: '' });
+    expect((await resolve(mug, { decision: 'accepted', resolution: 'Refunded the mug.', refund_amount: 850 })).status).toBe(200);
+    expect((await orderRow(o.number)).status).toBe('returned');
+
+    // The refund that brings the order's refunds to its total (1 + 850 + 4897 = 5748) makes it refunded.
+    t.clock.advance(1000);
+    expect((await resolve(book, { decision: 'accepted', resolution: 'Refunded the rest.', refund_amount: 5748 - 851 })).status).toBe(200);
+    expect(await orderRow(o.number)).toMatchObject({ status: 'refunded', refunded_at: t.clock.now() });
+    expect((await storeApi(t, key, 'GET', `/api/store/v1/orders/${o.number}`)).body.order.refunded).toBe(5748);
+    const dispute = await openDispute(t.app.deps, adaId, o.id, { reason: 'damaged', details: '' });
+    expectClientError(await resolve(dispute, { decision: 'resolved', resolution: 'x', refund_amount: 1 }), 422, 'case.refund_too_large');
+    await expect(requestReturn(t.app.deps, adaId, o.id, { itemId: items[0]!.id, quantity: 1, reason: 'damaged', details: '' })).rejects.toMatchObject({
+      code: 'order.not_returnable',
+      message: 'This order was refunded in full, so there is nothing left to return.',
+    });
+  });
+
+  it('a partial refund on a dispute leaves a delivered order delivered, so the shop can still move it; a refund needs a paid order not on its way', async () => {
+    const o = await order();
+    const dispute = await openDispute(t.app.deps, adaId, o.id, { reason: 'damaged', details: 'Chipped mug.' });
+    expect((await resolve(dispute, { decision: 'resolved', resolution: 'A goodwill credit.', refund_amount: 500 })).status).toBe(200);
+    expect(await orderRow(o.number)).toMatchObject({ status: 'delivered', refunded_at: null });
+    expect((await storeApi(t, key, 'POST', `/api/store/v1/orders/${o.number}/status`, { body: { status: 'returned' } })).body.order).toMatchObject({ status: 'returned', refunded: 500 });
+
+    const onItsWay = await order(['paid', 'shipped']);
+    const late = await openDispute(t.app.deps, adaId, onItsWay.id, { reason: 'charged_incorrectly', details: '' });
+    expectClientError(await resolve(late, { decision: 'resolved', resolution: 'Refunded.', refund_amount: 100 }), 409, 'order.illegal_transition');
+    expect(await caseRow(late)).toMatchObject({ status: 'open', refund_amount: null });
   });
 
   it('a refused case changes nothing on the order; a resolved dispute with a refund makes a paid order refunded', async () => {

@@ -34,6 +34,21 @@ describe('cleanText', () => {
   });
 });
 
+describe('cleanText, multiline (descriptions and notes)', () => {
+  it('keeps line breaks, as LF, and still refuses every other control, bidi override and lone surrogate', () => {
+    expect(cleanText(' First line\r\nsecond\rthird\n ', 50, { multiline: true })).toBe('First line\nsecond\nthird');
+    for (const c of ['\u0000', '\t', '\u000b', '\u001b', '\u0085', '\u2028', '\u202E', '\u2066', '\ud800']) {
+      expect(cleanText(`abc${c}def`, 50, { multiline: true }), c.codePointAt(0)!.toString(16)).toEqual({ problem: 'invalid_characters' });
+    }
+    expect(cleanText('abc\ndef', 50)).toEqual({ problem: 'invalid_characters' });
+  });
+
+  it('refuses lone surrogates everywhere (they would reach the database as U+FFFD), and a megabyte before normalising it', () => {
+    expect(cleanText('Ada\udc00', 50)).toEqual({ problem: 'invalid_characters' });
+    expect(cleanText('x'.repeat(1024 * 1024), 2000, { multiline: true })).toEqual({ problem: 'too_long' });
+  });
+});
+
 describe('validateName', () => {
   it('gives a message per problem, and returns the cleaned name otherwise', () => {
     expect(validateName('  Ada Lovelace ')).toBe('Ada Lovelace');

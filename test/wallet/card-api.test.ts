@@ -47,20 +47,15 @@ describe('payment methods API', () => {
     expect(activity.body.activity[0].description).toBe('Payment card added: Visa •••• 4242');
   });
 
-  it('ASVS 7.5.1: starting and finishing a card setup need a recent sign-in', async () => {
+  it('ASVS 7.5.1: starting a card setup needs a recent sign-in; finishing it, like the return page, needs the session that started it', async () => {
     const ada = await customerWithAddress(t, 'ada@example.com');
     const setup = await api(t, 'POST', '/api/v1/cards/setups', { token: ada.token, body: {} });
     const entered = await enterCard(t.app, setup.body.gateway_url, { number: '4242424242424242' });
     t.clock.advance(t.config.stepUpMinutes * MINUTE + 1000);
-    const late = await api(t, 'POST', '/api/v1/cards', { token: ada.token, body: { setup_id: setup.body.setup_id, token: entered.token } });
-    expect(late.status).toBe(403);
-    expect(late.body.error.code).toBe('auth.step_up_required');
     expect((await api(t, 'POST', '/api/v1/cards/setups', { token: ada.token, body: {} })).body.error.code).toBe('auth.step_up_required');
     expect(await cardCount(ada.accountId)).toBe(0);
-
-    const stepped = await api(t, 'POST', '/api/v1/step-up', { token: ada.token, body: { password: 'velvet harbour lantern quietly' } });
-    expect(stepped.status).toBe(200);
-    const finished = await api(t, 'POST', '/api/v1/cards', { token: stepped.body.session.token, body: { setup_id: setup.body.setup_id, token: entered.token } });
+    // A customer slower than STEP_UP_MINUTES on the gateway's page still keeps the card they typed.
+    const finished = await api(t, 'POST', '/api/v1/cards', { token: ada.token, body: { setup_id: setup.body.setup_id, token: entered.token } });
     expect(finished.status).toBe(201);
   });
 
@@ -76,13 +71,16 @@ describe('payment methods API', () => {
       ['4000000000009987', 'generic_decline', /Your bank declined the card/],
       ['4000000000009979', 'generic_decline', /Your bank declined the card/],
     ];
-    for (const [number, reason, words] of cases) {
-      const answer = await addCardByApi(t, ada.token, { number });
+    // Five counted declines pause an account (card testing, card-testing.test.ts), so the last cases use another.
+    const bob = await customerWithAddress(t, 'bob@example.com');
+    for (const [index, [number, reason, words]] of cases.entries()) {
+      const answer = await addCardByApi(t, index < 5 ? ada.token : bob.token, { number });
       expect(answer.status, number).toBe(402);
       expect(answer.body.error).toMatchObject({ code: 'card.declined', reason });
       expect(answer.body.error.message, number).toMatch(words);
     }
     expect(await cardCount(ada.accountId)).toBe(0);
+    expect(await cardCount(bob.accountId)).toBe(0);
     expect((await messagesTo(t, 'ada@example.com')).filter((m) => m.subject.includes('card'))).toHaveLength(0);
   });
 

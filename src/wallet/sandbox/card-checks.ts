@@ -1,5 +1,5 @@
 import cardValidator from 'card-validator';
-import type { CardBrand } from '../gateway.js';
+import { declineMessage, type CardBrand } from '../gateway.js';
 
 /**
  * What the sandbox's card-entry page checks before it issues a token: the number (Luhn, length and brand, by
@@ -65,7 +65,7 @@ export function checkCardNumber(raw: string): { digits: string; brand: CardBrand
   const verdict = cardValidator.number(digits, { luhnValidateUnionPay: true });
   const known = verdict.card ? BRANDS[verdict.card.type] : undefined;
   if (verdict.card && !known) {
-    return { error: 'This type of card is not accepted. Please use Visa, Mastercard, American Express, Discover, JCB, Diners Club or UnionPay.' };
+    return { error: declineMessage('card_not_supported') };
   }
   if (!verdict.isValid || !known) return { error: 'The card number is not valid — check the digits.' };
   return { digits, brand: known };

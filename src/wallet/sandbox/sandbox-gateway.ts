@@ -1,19 +1,25 @@
 import type { Config } from '../../config.js';
 import { constantTimeEqual, hmac } from '../../platform/crypto.js';
-import type { ChargeOutcome, GatewayOutcome, PaymentGateway, RefundOutcome } from '../gateway.js';
+import { GatewayIdempotencyError, type ChargeOutcome, type GatewayOutcome, type PaymentGateway, type RefundOutcome } from '../gateway.js';
 import { openToken, sealSetup } from './sandbox-tokens.js';
 import type { TestBehaviour } from './test-cards.js';
 
 /**
  * The built-in sandbox gateway: a card-entry page of its own (sandbox-page.tsx), tokens that honour the
- * industry's test card numbers, and charges and refunds that move no money. Stateless, like its tokens: a
- * charge id is signed and carries its amount, so any instance can refund it; the same idempotency key always
- * gives the same charge id.
+ * industry's test card numbers, and charges and refunds that move no money. Tokens and charge ids are sealed or
+ * signed, so any instance can read them and refund a charge. An idempotency key gives one charge: its id is a
+ * keyed HMAC of the key, the token and the amount, and the key's first request is remembered by this adapter
+ * (per process — the sandbox has no storage of its own) so reusing it for another charge is refused.
  */
 export const SANDBOX_GATEWAY = 'sandbox';
 export const SANDBOX_SETUP_PATH = '/sandbox-gateway/setup';
 
+/** Idempotency keys remembered per adapter; the oldest are forgotten first, so a long-running dev server stays small. */
+const REMEMBERED_KEYS = 10_000;
+
 export function sandboxGateway(config: Pick<Config, 'secret' | 'publicUrl'>): PaymentGateway {
+  /** hmac(idempotency key) → hmac(token, amount, currency) of the request that first used it. */
+  const keys = new Map<string, string>();
   return {
     name: SANDBOX_GATEWAY,
 
@@ -35,9 +41,20 @@ export function sandboxGateway(config: Pick<Config, 'secret' | 'publicUrl'>): Pa
       checkAmount(amount);
       if (!/^[A-Z]{3}$/.test(currency)) throw new RangeError('currency must be an ISO 4217 code');
       if (idempotencyKey.length === 0 || idempotencyKey.length > 255) throw new RangeError('idempotency key must be 1–255 characters');
-      const outcome = outcomeOf(openToken(config.secret, token).behaviour);
+      const card = openToken(config.secret, token);
+      // Keyed, so a charge id reveals neither the caller's idempotency key nor the card's token.
+      const key = hmac(config.secret, 'sandbox-idempotency', idempotencyKey);
+      const tokenTag = hmac(config.secret, 'sandbox-charge-token', token);
+      const request = hmac(config.secret, 'sandbox-charge-request', tokenTag, String(amount), currency);
+      const first = keys.get(key);
+      if (first !== undefined && first !== request) {
+        throw new GatewayIdempotencyError('this idempotency key was already used for a charge with another card, amount or currency; use a new key for a new charge');
+      }
+      if (first === undefined) remember(keys, key, request);
+      // Checked after the key is claimed, so a declined attempt's key can't be reused for another card either.
+      const outcome = outcomeOf(card.behaviour);
       if (!outcome.ok) return outcome;
-      const payload = Buffer.from(JSON.stringify({ a: amount, c: currency, k: hmac(config.secret, 'sandbox-idempotency', idempotencyKey) })).toString('base64url');
+      const payload = Buffer.from(JSON.stringify({ k: key, t: tokenTag, a: amount, c: currency })).toString('base64url');
       return { ok: true, chargeId: `ch_sbx_${payload}.${hmac(config.secret, 'sandbox-charge', payload)}` };
     },
 
@@ -50,6 +67,11 @@ export function sandboxGateway(config: Pick<Config, 'secret' | 'publicUrl'>): Pa
       return { ok: true, refundId: `re_sbx_${hmac(config.secret, 'sandbox-refund', chargeId, String(amount)).slice(0, 24)}` };
     },
   };
+}
+
+function remember(keys: Map<string, string>, key: string, request: string): void {
+  if (keys.size >= REMEMBERED_KEYS) keys.delete(keys.keys().next().value!);
+  keys.set(key, request);
 }
 
 function outcomeOf(behaviour: TestBehaviour): GatewayOutcome {

@@ -8,6 +8,7 @@ import { checkCard, checkCardNumber, lastFour, NAME_MAX, type CardFieldErrors, t
 import { SANDBOX_SETUP_PATH } from './sandbox-gateway.js';
 import { issueToken, openSetup, type SandboxSetup } from './sandbox-tokens.js';
 import { TEST_CARDS } from './test-cards.js';
+import { optionalQueryValue } from '../../platform/http/query.js';
 
 /**
  * The sandbox gateway's own card-entry page. It stands where a real gateway's hosted page would: the card number
@@ -17,7 +18,7 @@ import { TEST_CARDS } from './test-cards.js';
  */
 export function registerSandboxGatewayPages(app: FastifyInstance, deps: Deps): void {
   app.get(`${SANDBOX_SETUP_PATH}/:setupId`, async (request, reply) => {
-    const setup = liveSetup(deps, request, queryValue(request, 'session'));
+    const setup = liveSetup(deps, request, optionalQueryValue(request.query, 'session', 2000) ?? '');
     if (!setup) return renderUnavailable(reply);
     return renderEntry(request, reply, deps, setup.sealed, setup.setup, {}, { expiry: '', name: '' });
   });
@@ -162,10 +163,6 @@ function sendDocument(reply: FastifyReply, status: number, title: string, conten
   return reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(`<!doctype html>${html}`);
 }
 
-function queryValue(request: FastifyRequest, name: string): string {
-  const value = (request.query as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' && value.length <= 2000 ? value : '';
-}
 
 /** A posted text field; anything that is not one short string (an array, a megabyte) counts as empty. */
 function formValue(request: FastifyRequest, name: string, max: number): string {
