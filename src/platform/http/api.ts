@@ -132,7 +132,7 @@ export class ApiRegistry {
     }
     return {
       openapi: '3.0.3',
-      info: { title: 'Custos API', version: '1', description: 'Customer accounts: sign-up, sign-in, sessions, Login & Security.' },
+      info: { title: 'Custos API', version: '1', description: 'Customer accounts: sign-up, sign-in, sessions, Login & Security, addresses, payment methods and orders; the store API for the shop\'s back end.' },
       servers: [{ url: this.deps.config.publicUrl }],
       paths,
       components: {
