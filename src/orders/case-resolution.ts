@@ -7,6 +7,7 @@ import { decodeCursor, encodeCursor } from '../platform/keyset-cursor.js';
 import { cleanText, type TextProblem } from '../platform/text.js';
 import { canMove, illegalTransition, latestStatusTime, moveOrder } from './status.js';
 import { refundedSoFar, type OrderRow } from './store-orders.js';
+import { tellCustomerOfDecision } from './case-messages.js';
 
 /**
  * The shop's side of returns, disputes and fraud reports (customers open them: cases.ts). The shop works
@@ -63,7 +64,17 @@ export async function resolveCase(deps: Deps, caseId: string, input: CaseDecisio
       if (!canMove(order.status, 'refunded')) throw illegalTransition(order.status, 'refunded');
       if (refunded === order.total) order = await move(trx, order, 'refunded', now);
     }
+    await tellCustomerOfDecision(deps, trx, {
+      accountId: order.account_id,
+      orderId: order.id,
+      orderNumber: order.number,
+      kind: found.kind,
+      decision: decision.status,
+      resolution: decision.resolution,
+      refund: decision.refundAmount === null ? null : { amount: decision.refundAmount, currency: order.currency },
+    });
   });
+  deps.notifyOutbox();
 }
 
 export const CASE_KINDS: readonly OrderCaseKind[] = ['return', 'dispute', 'fraud_report'];

@@ -1,5 +1,4 @@
-import type { ComponentChildren } from 'preact';
-import { Field } from '../platform/http/forms.js';
+import { Field, SelectField } from '../platform/http/forms.js';
 import { countryRule, SUPPORTED_COUNTRIES, type CountryRule } from '../wallet/address-rules.js';
 import { findRegion } from '../wallet/address-regions.js';
 import { ADDRESS_LIMITS, type AddressField } from '../wallet/postal-address.js';
@@ -59,18 +58,19 @@ export function AddressForm(props: {
         <button type="submit" name="action" value="save" class="visually-hidden" tabIndex={-1} aria-hidden="true">
           {props.submitLabel}
         </button>
-        <div class={errors.country ? 'field has-error' : 'field'}>
-          <SelectControl name="country" label="Country or region" value={rule.code} error={errors.country} autocomplete="country" hint="The fields below follow this country's address format.">
-            {SUPPORTED_COUNTRIES.map((country) => (
-              <option value={country.code} selected={country.code === rule.code}>
-                {country.name}
-              </option>
-            ))}
-          </SelectControl>
+        <SelectField
+          name="country"
+          label="Country or region"
+          options={SUPPORTED_COUNTRIES.map((country) => [country.code, country.name])}
+          value={rule.code}
+          error={errors.country}
+          autocomplete="country"
+          hint="The fields below follow this country's address format."
+        >
           <button type="submit" name="action" value={CHANGE_COUNTRY} class="button secondary small country-update">
             Update the form for this country
           </button>
-        </div>
+        </SelectField>
         <Field name="full_name" label="Full name" value={values.full_name} error={errors.full_name} autocomplete="name" maxLength={max('full_name')} required />
         {largestFirst ? (
           <>
@@ -108,42 +108,13 @@ function RegionField(props: { rule: CountryRule; value: string; error?: string }
   // A name typed for another country ("california") still finds its entry.
   const chosen = props.value ? findRegion(rule.regions, props.value) : undefined;
   return (
-    <div class={props.error ? 'field has-error' : 'field'}>
-      <SelectControl name="region" label={label} value={chosen ?? ''} error={props.error} autocomplete="address-level1">
-        <option value="" selected={!chosen}>
-          Choose…
-        </option>
-        {rule.regions.map(([code, name]) => (
-          <option value={code} selected={code === chosen}>
-            {name}
-          </option>
-        ))}
-      </SelectControl>
-    </div>
-  );
-}
-
-/** A labelled <select> whose hint and error are tied to it with aria-describedby, as Field does for inputs. */
-function SelectControl(props: { name: string; label: string; value: string; error?: string; hint?: string; autocomplete: string; children: ComponentChildren }) {
-  const hintId = props.hint ? `${props.name}-hint` : undefined;
-  const errorId = props.error ? `${props.name}-error` : undefined;
-  return (
-    <>
-      <label for={props.name}>{props.label}</label>
-      {props.hint ? (
-        <p class="hint" id={hintId}>
-          {props.hint}
-        </p>
-      ) : null}
-      {props.error ? (
-        <p class="field-error" id={errorId}>
-          <span class="visually-hidden">Error: </span>
-          {props.error}
-        </p>
-      ) : null}
-      <select id={props.name} name={props.name} autocomplete={props.autocomplete} aria-invalid={props.error ? 'true' : undefined} aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}>
-        {props.children}
-      </select>
-    </>
+    <SelectField
+      name="region"
+      label={label}
+      options={[['', 'Choose…'], ...rule.regions.map(([code, name]) => [code, name] as const)]}
+      value={chosen ?? ''}
+      error={props.error}
+      autocomplete="address-level1"
+    />
   );
 }

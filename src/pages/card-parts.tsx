@@ -3,6 +3,7 @@ import { formatExpiry } from '../wallet/card-expiry.js';
 import { describeCard, type CardView } from '../wallet/cards.js';
 import { formatAddressLines } from '../wallet/postal-address.js';
 import { AddressLines } from './address-lines.js';
+import { ChoiceGroup } from '../platform/http/forms.js';
 import { MaskedCard, PostForm } from './page-parts.js';
 
 /** The masked card every page shows (brand, ••••, last 4): one rendering, so no page ever shows more of a number. */
@@ -45,29 +46,26 @@ export function CardRow(props: { card: CardView; csrf: string }) {
 
 /** A radio per address book entry; the default billing address is chosen unless the customer picked another. */
 export function BillingAddressChoice(props: { addresses: SavedAddress[]; chosen: string | undefined; error?: string }) {
-  const errorId = props.error ? 'billing_address-error' : undefined;
+  const chosen = props.chosen ?? props.addresses[0]?.id;
   return (
-    <fieldset class={props.error ? 'field choices has-error' : 'field choices'} aria-describedby={errorId}>
-      <legend>Billing address</legend>
-      {props.error ? (
-        <p class="field-error" id={errorId}>
-          <span class="visually-hidden">Error: </span>
-          {props.error}
-        </p>
-      ) : null}
-      {props.addresses.map((address, index) => {
-        const id = index === 0 ? 'billing_address' : `billing_address-${index}`;
-        return (
-          <div class="choice">
-            <input type="radio" id={id} name="billing_address" value={address.id} checked={address.id === (props.chosen ?? props.addresses[0]?.id)} />
-            <label for={id}>{formatAddressLines(address).join(', ')}</label>
-          </div>
-        );
-      })}
+    <ChoiceGroup
+      name="billing_address"
+      legend="Billing address"
+      class="field choices"
+      items={props.addresses}
+      error={props.error}
+      keyOf={(address) => address.id}
+      choice={(address, id) => (
+        <div class="choice">
+          <input type="radio" id={id} name="billing_address" value={address.id} checked={address.id === chosen} />
+          <label for={id}>{formatAddressLines(address).join(', ')}</label>
+        </div>
+      )}
+    >
       <p class="hint">
         Not listed? <a href="/account/addresses/new">Add an address</a>, then come back to add the card.
       </p>
-    </fieldset>
+    </ChoiceGroup>
   );
 }
 

@@ -3,7 +3,8 @@ import { DETAILS_MAX, openDispute, reportUnrecognisedOrder, requestReturn, retur
 import { loadOrder, type OrderDetail } from '../orders/history.js';
 import { formatTime } from '../notify/message-layout.js';
 import { AppError, errors } from '../platform/errors.js';
-import { Day, Money, orderIdParam, RadioGroup, SelectField, TextArea } from './order-parts.js';
+import { Day, Money, orderIdParam } from './order-parts.js';
+import { RadioGroup, SelectField, TextArea } from '../platform/http/forms.js';
 import { BackLink, PostForm, Problem } from './page-parts.js';
 import { NO_PROBLEM, type FormProblem, type PageRoutes, type SignedInPage } from './page-session.js';
 

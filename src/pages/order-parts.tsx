@@ -1,4 +1,3 @@
-import type { ComponentChildren } from 'preact';
 import { formatMoney } from '../orders/money.js';
 import { STATUS_LABELS, type OrderSummary } from '../orders/order-view.js';
 import { errors } from '../platform/errors.js';
@@ -51,73 +50,3 @@ export function orderIdParam(page: Page): string {
   return id;
 }
 
-/** A group of radio buttons named by a legend; the first button carries the group's id, where the error summary links. */
-export function RadioGroup(props: { name: string; legend: string; options: Record<string, string>; value: string; error?: string }) {
-  const errorId = props.error ? `${props.name}-error` : undefined;
-  return (
-    <fieldset class={props.error ? 'choices has-error' : 'choices'} aria-describedby={errorId}>
-      <legend>{props.legend}</legend>
-      {props.error ? (
-        <p class="field-error" id={errorId}>
-          <span class="visually-hidden">Error: </span>
-          {props.error}
-        </p>
-      ) : null}
-      {Object.entries(props.options).map(([code, label], index) => {
-        const id = index === 0 ? props.name : `${props.name}-${code}`;
-        return (
-          <div class="choice">
-            <input type="radio" id={id} name={props.name} value={code} checked={props.value === code} />
-            <label for={id}>{label}</label>
-          </div>
-        );
-      })}
-    </fieldset>
-  );
-}
-
-export function TextArea(props: { name: string; label: string; hint?: string; value: string; error?: string; maxLength: number }) {
-  const hintId = props.hint ? `${props.name}-hint` : undefined;
-  const errorId = props.error ? `${props.name}-error` : undefined;
-  return (
-    <div class={props.error ? 'field has-error' : 'field'}>
-      <label for={props.name}>{props.label}</label>
-      {props.hint ? (
-        <p class="hint" id={hintId}>
-          {props.hint}
-        </p>
-      ) : null}
-      {props.error ? (
-        <p class="field-error" id={errorId}>
-          <span class="visually-hidden">Error: </span>
-          {props.error}
-        </p>
-      ) : null}
-      <textarea id={props.name} name={props.name} rows={4} maxLength={props.maxLength} aria-invalid={props.error ? 'true' : undefined} aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}>
-        {props.value}
-      </textarea>
-    </div>
-  );
-}
-
-export function SelectField(props: { name: string; label: string; options: Array<[string, string]>; value: string; error?: string; children?: ComponentChildren }) {
-  const errorId = props.error ? `${props.name}-error` : undefined;
-  return (
-    <div class={props.error ? 'field has-error' : 'field'}>
-      <label for={props.name}>{props.label}</label>
-      {props.error ? (
-        <p class="field-error" id={errorId}>
-          <span class="visually-hidden">Error: </span>
-          {props.error}
-        </p>
-      ) : null}
-      <select id={props.name} name={props.name} aria-invalid={props.error ? 'true' : undefined} aria-describedby={errorId}>
-        {props.options.map(([value, label]) => (
-          <option value={value} selected={value === props.value}>
-            {label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}

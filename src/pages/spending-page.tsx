@@ -4,7 +4,8 @@ import { monthName, SpendingChart } from '../orders/spending-chart.js';
 import { spendingByMonth, type Spending } from '../orders/spending.js';
 import { errors } from '../platform/errors.js';
 import { singleQueryValue } from '../platform/http/query.js';
-import { Day, SelectField } from './order-parts.js';
+import { Day } from './order-parts.js';
+import { SelectField } from '../platform/http/forms.js';
 import { BackLink } from './page-parts.js';
 import type { PageRoutes } from './page-session.js';
 

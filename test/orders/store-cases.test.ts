@@ -39,6 +39,23 @@ describe('store cases', () => {
     return requestReturn(t.app.deps, adaId, orderId, { itemId: item.id, quantity, reason: 'damaged', details: 'The spine was torn.' });
   }
 
+  it("the customer is emailed the decision, the store's note and any refund, in the decision's transaction", async () => {
+    const o = await order();
+    const caseId = await returnCase(o.id);
+    expect((await resolve(caseId, { decision: 'accepted', resolution: 'Refunded to your card.', refund_amount: 1999 })).status).toBe(200);
+    const sent = await t.app.deps.db.selectFrom('outbox').selectAll().where('template', '=', 'caseDecisionEmail').execute();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.recipient).toBe('ada@example.com');
+    expect(sent[0]!.subject).toBe(`Your return request for order ${o.number} was accepted`);
+    expect(sent[0]!.text_body).toContain('Refunded to your card.');
+    expect(sent[0]!.text_body).toContain('$19.99');
+    expect(sent[0]!.text_body).toContain(`/orders/${o.id}`);
+
+    // A decision that fails (already decided) sends nothing more.
+    expect((await resolve(caseId, { decision: 'refused', resolution: 'No.' })).status).toBe(409);
+    expect(await t.app.deps.db.selectFrom('outbox').select('id').where('template', '=', 'caseDecisionEmail').execute()).toHaveLength(1);
+  });
+
   it('lists open cases oldest first across orders, in keyset pages; filters by kind; fraud reports appear as fraud_report', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {

@@ -46,26 +46,141 @@ export interface FieldProps {
 
 /** A labelled input whose hint and error are tied to it with aria-describedby. */
 export function Field(props: FieldProps) {
-  const hintId = props.hint ? `${props.name}-hint` : undefined;
-  const errorId = props.error ? `${props.name}-error` : undefined;
-  const describedBy = [hintId, errorId, props.describedBy].filter(Boolean).join(' ') || undefined;
   return (
     <div class={props.error ? 'field has-error' : 'field'}>
       <label for={props.name}>{props.label}</label>
+      <FieldNotes name={props.name} hint={props.hint} error={props.error} />
+      <input {...inputAttributes(props, describedBy(props.name, props.hint, props.error, props.describedBy))} />
+      {props.children}
+    </div>
+  );
+}
+
+/**
+ * A field's hint and error, between its label and its control, with the ids `describedBy` names: a screen reader
+ * reads both when the control takes focus, and "Error:" is spoken before the message.
+ */
+function FieldNotes(props: { name: string; hint?: string; error?: string }) {
+  return (
+    <>
       {props.hint ? (
-        <p class="hint" id={hintId}>
+        <p class="hint" id={`${props.name}-hint`}>
           {props.hint}
         </p>
       ) : null}
-      {props.error ? (
-        <p class="field-error" id={errorId}>
-          <span class="visually-hidden">Error: </span>
-          {props.error}
-        </p>
-      ) : null}
-      <input {...inputAttributes(props, describedBy)} />
+      <FieldError name={props.name} error={props.error} />
+    </>
+  );
+}
+
+function FieldError(props: { name: string; error?: string }) {
+  if (!props.error) return null;
+  return (
+    <p class="field-error" id={`${props.name}-error`}>
+      <span class="visually-hidden">Error: </span>
+      {props.error}
+    </p>
+  );
+}
+
+function describedBy(name: string, hint: string | undefined, error: string | undefined, extra?: string): string | undefined {
+  return [hint ? `${name}-hint` : undefined, error ? `${name}-error` : undefined, extra].filter(Boolean).join(' ') || undefined;
+}
+
+/** A labelled <select>; `children` follow it inside the field (a button that applies the choice without JavaScript). */
+export function SelectField(props: {
+  name: string;
+  label: string;
+  options: ReadonlyArray<readonly [value: string, label: string]>;
+  value: string;
+  error?: string;
+  hint?: string;
+  autocomplete?: string;
+  children?: ComponentChildren;
+}) {
+  return (
+    <div class={props.error ? 'field has-error' : 'field'}>
+      <label for={props.name}>{props.label}</label>
+      <FieldNotes name={props.name} hint={props.hint} error={props.error} />
+      <select
+        id={props.name}
+        name={props.name}
+        autocomplete={props.autocomplete}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={describedBy(props.name, props.hint, props.error)}
+      >
+        {props.options.map(([value, label]) => (
+          <option value={value} selected={value === props.value}>
+            {label}
+          </option>
+        ))}
+      </select>
       {props.children}
     </div>
+  );
+}
+
+export function TextArea(props: { name: string; label: string; hint?: string; value: string; error?: string; maxLength: number }) {
+  return (
+    <div class={props.error ? 'field has-error' : 'field'}>
+      <label for={props.name}>{props.label}</label>
+      <FieldNotes name={props.name} hint={props.hint} error={props.error} />
+      <textarea
+        id={props.name}
+        name={props.name}
+        rows={4}
+        maxLength={props.maxLength}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={describedBy(props.name, props.hint, props.error)}
+      >
+        {props.value}
+      </textarea>
+    </div>
+  );
+}
+
+/**
+ * A group of choices under one legend, its error tied to the group. `choices` renders each option's input and
+ * label (plain text labels by default; an address, say, for richer ones); the first takes the group's name as
+ * its id so the error summary's link lands on it.
+ */
+export function ChoiceGroup<T>(props: {
+  name: string;
+  legend: string;
+  items: T[];
+  error?: string;
+  class?: string;
+  /** What tells the items apart in their ids: `${name}-${key}`. */
+  keyOf: (item: T) => string;
+  choice: (item: T, id: string) => ComponentChildren;
+  children?: ComponentChildren;
+}) {
+  return (
+    <fieldset class={`${props.class ?? 'choices'}${props.error ? ' has-error' : ''}`} aria-describedby={props.error ? `${props.name}-error` : undefined}>
+      <legend>{props.legend}</legend>
+      <FieldError name={props.name} error={props.error} />
+      {props.items.map((item, index) => props.choice(item, index === 0 ? props.name : `${props.name}-${props.keyOf(item)}`))}
+      {props.children}
+    </fieldset>
+  );
+}
+
+/** Radio buttons with text labels: code → label. */
+export function RadioGroup(props: { name: string; legend: string; options: Record<string, string>; value: string; error?: string }) {
+  return (
+    <ChoiceGroup
+      name={props.name}
+      legend={props.legend}
+      items={Object.entries(props.options)}
+      error={props.error}
+      keyOf={([code]) => code}
+      choice={([code, label], id) => (
+        <div class="choice">
+          <input type="radio" id={id} name={props.name} value={code} checked={props.value === code} />
+          <label for={id}>{label}</label>
+        </div>
+      )}
+    />
   );
 }
 
