@@ -60,12 +60,22 @@ interface EngineResult {
   };
 }
 
-async function benchEngine(engine: 'SQLite' | 'PostgreSQL', adminUrl?: string): Promise<EngineResult> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'custos-bench-'));
+interface BenchDatabase {
+  db: Db;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  /** For the server process: an empty DATABASE_URL means SQLite, even when the bench was given one for PostgreSQL. */
+  env: Record<string, string>;
+  drop(): Promise<void>;
+}
+
+/** A fresh, migrated database for one engine: a temporary folder for SQLite, a new database for PostgreSQL. */
+async function createBenchDatabase(engine: 'SQLite' | 'PostgreSQL', adminUrl: string | undefined, label: string): Promise<BenchDatabase> {
+  const dataDir = mkdtempSync(join(tmpdir(), `custos-bench-${label}-`));
   let databaseUrl: string | undefined;
-  let dropDatabase = async () => {};
+  let dropPostgres = async () => {};
   if (engine === 'PostgreSQL') {
-    const name = `custos_bench_${process.pid}`;
+    const name = `custos_bench_${label}_${process.pid}`;
     const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();
     await admin.query(`CREATE DATABASE ${name}`);
@@ -73,7 +83,7 @@ async function benchEngine(engine: 'SQLite' | 'PostgreSQL', adminUrl?: string): 
     const url = new URL(adminUrl!);
     url.pathname = `/${name}`;
     databaseUrl = url.toString();
-    dropDatabase = async () => {
+    dropPostgres = async () => {
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -82,8 +92,24 @@ async function benchEngine(engine: 'SQLite' | 'PostgreSQL', adminUrl?: string): 
   }
   const db = openDatabase({ dataDir, databaseUrl });
   await migrateToLatest(db);
-  // An empty DATABASE_URL means SQLite, even when the bench itself was given one for the PostgreSQL run.
-  const env: Record<string, string> = { DATABASE_URL: databaseUrl ?? '', DATA_DIR: dataDir };
+  return {
+    db,
+    dataDir,
+    databaseUrl,
+    env: { DATABASE_URL: databaseUrl ?? '', DATA_DIR: dataDir },
+    drop: async () => {
+      await db.close();
+      await dropPostgres();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function benchEngine(engine: 'SQLite' | 'PostgreSQL', adminUrl?: string): Promise<EngineResult> {
+  const main = await createBenchDatabase(engine, adminUrl, 'main');
+  const { db, dataDir, databaseUrl, env } = main;
+  let small: BenchDatabase | undefined;
+  let smallServer: RunningServer | undefined;
   let server: RunningServer | undefined;
   try {
     log(`${engine}: starting the server`);
@@ -92,10 +118,6 @@ async function benchEngine(engine: 'SQLite' | 'PostgreSQL', adminUrl?: string): 
     const account = await createBenchAccount(url, db);
     const auth = { authorization: `Bearer ${account.token}` };
     const orderId = await prepareOrderBench(db, account.identifier, Date.now());
-    const orderPages = (at: string) => loadOrderPages(at, { orderId, headers: auth, connections: CONNECTIONS.get, seconds: SECONDS.get });
-    log(`${engine}: order history and order detail, ten orders in the database`);
-    await orderPages(url); // warm-up (JIT, caches), as every figure gets
-    const orders = await orderPages(url);
     const idle = ordersOnly ? undefined : await measureIdle(engine, server, db, account);
     await server.stop();
     const queries = idle ? await queriesPerSessionCheck({ dataDir, databaseUrl }, account.token) : 0;
@@ -111,10 +133,17 @@ async function benchEngine(engine: 'SQLite' | 'PostgreSQL', adminUrl?: string): 
     execFileSync('sync');
     const databaseMb = await databaseSize(db, dataDir);
     server = await startServer(env);
-    log(`${engine}: order pages, session check and activity page at scale`);
-    // A fresh process: warm it up (JIT, caches) the way the idle figures were warmed by the earlier load.
-    await orderPages(server.url);
-    const ordersScale = await orderPages(server.url);
+    // The same ten orders in a database that holds nothing else, served side by side with the big one.
+    small = await createBenchDatabase(engine, adminUrl, 'small');
+    smallServer = await startServer(small.env);
+    const smallAccount = await createBenchAccount(smallServer.url, small.db);
+    const smallOrderId = await prepareOrderBench(small.db, smallAccount.identifier, Date.now());
+    log(`${engine}: order pages with 10 and with ${f0(SCALE.orders)} orders in the database, in alternating rounds`);
+    const { orders, ordersScale } = await compareOrderPages(
+      { url: smallServer.url, orderId: smallOrderId, headers: { authorization: `Bearer ${smallAccount.token}` } },
+      { url: server.url, orderId, headers: auth },
+    );
+    await smallServer.stop();
     let sessionScale: LoadResult = NOT_MEASURED;
     let activityScale: LoadResult = NOT_MEASURED;
     if (!ordersOnly) {
@@ -141,11 +170,43 @@ async function benchEngine(engine: 'SQLite' | 'PostgreSQL', adminUrl?: string): 
       },
     };
   } finally {
-    if (server && server.process.exitCode === null) await server.stop();
-    await db.close();
-    await dropDatabase();
-    rmSync(dataDir, { recursive: true, force: true });
+    for (const running of [server, smallServer]) if (running && running.process.exitCode === null) await running.stop();
+    await main.drop();
+    await small?.drop();
   }
+}
+
+const ROUNDS = quick ? 2 : 3;
+
+/**
+ * Both sizes are measured in turns (small, big, small, big…) and each figure is the median of its rounds: the
+ * machine's noise — another process, the load generator on the same cores — then falls on both sides alike
+ * instead of on whichever phase it happened to coincide with.
+ */
+async function compareOrderPages(
+  small: { url: string; orderId: string; headers: Record<string, string> },
+  big: { url: string; orderId: string; headers: Record<string, string> },
+): Promise<{ orders: OrderPagesResult; ordersScale: OrderPagesResult }> {
+  const load = (side: typeof small) => loadOrderPages(side.url, { orderId: side.orderId, headers: side.headers, connections: CONNECTIONS.get, seconds: SECONDS.get });
+  // Warm both processes (JIT, caches) before anything counts.
+  await load(small);
+  await load(big);
+  const rounds: Array<{ small: OrderPagesResult; big: OrderPagesResult }> = [];
+  for (let round = 0; round < ROUNDS; round++) rounds.push({ small: await load(small), big: await load(big) });
+  const median = (pick: (r: (typeof rounds)[number]) => LoadResult): LoadResult => {
+    const runs = rounds.map(pick);
+    const middle = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    return {
+      perSecond: middle(runs.map((r) => r.perSecond)),
+      p50: middle(runs.map((r) => r.p50)),
+      p99: middle(runs.map((r) => r.p99)),
+      errors: runs.reduce((sum, r) => sum + r.errors, 0),
+    };
+  };
+  return {
+    orders: { history: median((r) => r.small.history), detail: median((r) => r.small.detail) },
+    ordersScale: { history: median((r) => r.big.history), detail: median((r) => r.big.detail) },
+  };
 }
 
 const NOT_MEASURED: LoadResult = { perSecond: 0, p50: 0, p99: 0, errors: 0 };
