@@ -1,5 +1,5 @@
 import type { Db } from '../src/platform/db/connect.js';
-import { seedShop } from '../scripts/seed-shop.js';
+import { seedShop } from '../src/cli/seed-shop.js';
 import { loadGet, type LoadResult } from './load.js';
 
 /**

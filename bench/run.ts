@@ -4,7 +4,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { migrateToLatest, openDatabase, type Db } from '../src/platform/db/connect.js';
-import { progressBar, seed } from '../scripts/seed.js';
+import { progressBar, seed } from '../src/cli/seed.js';
 import { loadGet, loadSignins, type LoadResult } from './load.js';
 import { argon2VerifyRate, queriesPerSessionCheck } from './measure.js';
 import { startServer, type RunningServer } from './server.js';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { seed } from '../../scripts/seed.js';
+import { seed } from '../../src/cli/seed.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 const NOW = Date.UTC(2026, 10, 1, 12);

@@ -7,7 +7,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 const run = promisify(execFile);
 
-/** `npm run store-key`: the only way to mint a store key, run against the same database the service uses. */
+/** `npm run store-key` from the compiled build: the only way to mint a store key, run against the service's database. */
 describe('the store-key command', () => {
   let database: TestDatabase;
   beforeEach(async () => {
@@ -18,7 +18,7 @@ describe('the store-key command', () => {
   async function storeKey(...args: string[]) {
     const env = { ...process.env, DATA_DIR: database.dataDir, DATABASE_URL: database.databaseUrl ?? '', LOG_LEVEL: 'silent' };
     try {
-      const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/store-key.ts', ...args], { env });
+      const { stdout, stderr } = await run(process.execPath, ['dist/cli/store-key.js', ...args], { env });
       return { code: 0, stdout, stderr };
     } catch (error) {
       const failed = error as { code: number; stdout: string; stderr: string };
@@ -28,9 +28,9 @@ describe('the store-key command', () => {
 
   it('creates a key shown once and stored hashed, lists it, and revokes it', async () => {
     const deps = { db: database.db.kysely, clock: new ManualClock() };
-    const created = await storeKey('create', 'Main shop');
+    const created = await storeKey('create', '--name', 'Main shop');
     expect(created.code).toBe(0);
-    const plaintext = created.stdout.trim();
+    const plaintext = /^key: (.+)$/m.exec(created.stdout)?.[1] ?? '';
     expect(plaintext).toMatch(/^csk_[\w-]+\.[\w-]{43}$/);
     expect(created.stderr).toMatch(/shown only this once/);
     const [row] = await deps.db.selectFrom('store_api_keys').selectAll().execute();
@@ -40,18 +40,21 @@ describe('the store-key command', () => {
 
     const listed = await storeKey('list');
     expect(listed.stdout).toContain(`${row!.id}\tMain shop\tactive`);
+    const listedJson = JSON.parse((await storeKey('list', '--json')).stdout) as Array<Record<string, unknown>>;
+    expect(listedJson).toEqual([{ id: row!.id, name: 'Main shop', revokedAt: null, lastUsedAt: new Date(deps.clock.now()).toISOString() }]);
 
-    expect((await storeKey('revoke', row!.id)).code).toBe(0);
+    expect((await storeKey('revoke', '--id', row!.id)).code).toBe(0);
     expect((await storeKey('list')).stdout).toMatch(new RegExp(`${row!.id}\\tMain shop\\trevoked`));
     expect(await authenticateStoreKey(deps, plaintext)).toBeNull();
-    const again = await storeKey('revoke', row!.id);
+    const again = await storeKey('revoke', '--id', row!.id);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('No active store key');
   });
 
   it('refuses a missing or over-long name and unknown commands, writing nothing', async () => {
     expect((await storeKey('create')).code).toBe(2);
-    expect((await storeKey('create', 'x'.repeat(101))).code).toBe(2);
+    expect((await storeKey('create', '--name', 'x'.repeat(101))).code).toBe(2);
+    expect((await storeKey('create', '--nmae', 'Main shop')).code).toBe(2);
     const unknown = await storeKey('mint');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('Usage');

@@ -1,6 +1,6 @@
-import { DAY } from '../src/platform/clock.js';
-import type { Db } from '../src/platform/db/connect.js';
-import type { OrderStatus } from '../src/platform/db/schema.js';
+import { DAY } from '../platform/clock.js';
+import type { Db } from '../platform/db/connect.js';
+import type { OrderStatus } from '../platform/db/schema.js';
 import { bulkInsert, type ColumnType } from './bulk-insert.js';
 import { CATALOGUE, CONSUMABLES, FIRST_NAMES, HOMES, LAST_NAMES, TEST_CARDS, priceIn, randomSource, type Home, type Product } from './seed-catalogue.js';
 

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../src/config.js';
-import { DAY } from '../src/platform/clock.js';
-import { newId } from '../src/platform/crypto.js';
-import { migrateToLatest, openDatabase, type Db } from '../src/platform/db/connect.js';
-import { hashPassword } from '../src/passwords/hashing.js';
+import { loadConfig } from '../config.js';
+import { DAY } from '../platform/clock.js';
+import { newId } from '../platform/crypto.js';
+import { migrateToLatest, openDatabase, type Db } from '../platform/db/connect.js';
+import { hashPassword } from '../passwords/hashing.js';
 import { bulkInsert, type ColumnType } from './bulk-insert.js';
 import { existingSeedOrders, seedShop } from './seed-shop.js';
 

@@ -1,4 +1,4 @@
-import type { Db } from '../src/platform/db/connect.js';
+import type { Db } from '../platform/db/connect.js';
 
 /**
  * Bulk inserts for the seeding tools, at the speed each engine allows: on SQLite one prepared statement run per
