@@ -32,16 +32,18 @@ const registrationResponse = z.object({
     authenticatorData: base64url(8192).optional(),
     transports: z.array(z.string().max(32)).max(10).optional(),
     publicKeyAlgorithm: z.number().int().optional(),
-    publicKey: base64url(4096).optional(),
+    publicKey: base64url(8192).optional(),
   }),
 });
 
+// Post-quantum ML-DSA keys, which @simplewebauthn offers where the runtime supports them (Node 24) and Chromium
+// picks, sign with up to 4,627 bytes (ML-DSA-87) and have public keys of up to 2,592: room for both in base64url.
 const authenticationResponse = z.object({
   ...credential,
   response: z.object({
     clientDataJSON: base64url(4096),
     authenticatorData: base64url(8192),
-    signature: base64url(2048),
+    signature: base64url(8192),
     userHandle: base64url(1024).optional(),
   }),
 });
