@@ -21,7 +21,6 @@ async function main(): Promise<void> {
   }
   const db = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrateToLatest(db);
-  loadBlocklist();
   const app = await buildApp({ config, db, clock: systemClock });
   app.worker.start();
   const prune = () =>
@@ -37,6 +36,9 @@ async function main(): Promise<void> {
   void remindExpiringCards();
   setInterval(remindExpiringCards, HOUR).unref();
   await app.fastify.listen({ host: config.host, port: config.port });
+  // Warm the password blocklist once listening, so start-up does not wait on it; a password check that comes
+  // first simply loads it itself.
+  setImmediate(loadBlocklist);
   const engine = db.engine === 'sqlite' ? `SQLite in ${config.dataDir}` : 'PostgreSQL';
   app.fastify.log.info(`Custos is serving ${config.publicUrl} on ${engine}${config.devMailbox ? `; development mailbox at ${config.publicUrl}/dev/mailbox` : ''}`);
 
