@@ -14,6 +14,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    globalSetup: ['test/global-setup.ts'],
     maxWorkers: 2,
     projects: [
       { extends: true, test: { name: 'shared', include: ALL, exclude: MOCKS_MODULES, isolate: false } },
