@@ -45,8 +45,8 @@ export function registerAccountApi(api: ApiRegistry, deps: Deps): void {
     summary: 'Send a new confirmation code (at most once a minute, five times).',
     body: z.object({}).strict(),
     responses: { 204: 'Sent', 429: 'Too soon' },
-    handler: async ({ params }) => {
-      await resendSignupCode(deps, params.flowId!);
+    handler: async ({ params, info }) => {
+      await resendSignupCode(deps, params.flowId!, info);
     },
   });
 
@@ -103,8 +103,8 @@ export function registerAccountApi(api: ApiRegistry, deps: Deps): void {
     summary: 'Send a new code to the pending email address.',
     body: z.object({}).strict(),
     responses: { 204: 'Sent', 410: 'Nothing pending', 429: 'Too soon' },
-    handler: async ({ session }) => {
-      await resendContactCode(deps, { accountId: session.accountId, purpose: 'email_change' });
+    handler: async ({ session, info }) => {
+      await resendContactCode(deps, { accountId: session.accountId, purpose: 'email_change', info });
     },
   });
 
@@ -132,8 +132,8 @@ export function registerAccountApi(api: ApiRegistry, deps: Deps): void {
     summary: 'Text a new code to the pending phone number.',
     body: z.object({}).strict(),
     responses: { 204: 'Sent', 410: 'Nothing pending', 429: 'Too soon' },
-    handler: async ({ session }) => {
-      await resendContactCode(deps, { accountId: session.accountId, purpose: 'phone_confirm' });
+    handler: async ({ session, info }) => {
+      await resendContactCode(deps, { accountId: session.accountId, purpose: 'phone_confirm', info });
     },
   });
 

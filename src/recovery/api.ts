@@ -67,8 +67,8 @@ export function registerRecoveryApi(api: ApiRegistry, deps: Deps): void {
     summary: 'Passwordless: text a sign-in code to the phone number given as identifier (same answer for any number).',
     body: z.object({}).strict(),
     responses: { 204: 'Sent if it has an account', 400: 'Identifier is not a phone', 429: 'Too soon' },
-    handler: async ({ params }) => {
-      await requestSmsSignin(deps, params.flowId!);
+    handler: async ({ params, info }) => {
+      await requestSmsSignin(deps, params.flowId!, info);
     },
   });
 
@@ -85,8 +85,8 @@ export function registerRecoveryApi(api: ApiRegistry, deps: Deps): void {
     summary: 'Lost your second factor: at the second step, send one code to your verified email and one to your verified phone.',
     body: z.object({}).strict(),
     responses: { 202: 'Both codes sent', 409: 'Needs support: the account lacks a verified email or phone' },
-    handler: async ({ params }) => {
-      const sent = await startLostFactor(deps, params.flowId!);
+    handler: async ({ params, info }) => {
+      const sent = await startLostFactor(deps, params.flowId!, info);
       return new ApiAnswer(202, { sent_to: { email: maskEmail(sent.email), phone: maskPhone(sent.phone.replace(/\s/g, '')) } });
     },
   });
