@@ -39,6 +39,19 @@ export interface Config {
    * real card numbers and security codes would be typed into Custos itself. 'none' saves no new cards.
    */
   paymentGateway: 'sandbox' | 'none';
+  /** How many messages may go out per window, so sending can't be turned into SMS pumping or mail bombing. */
+  messageBudgets: MessageBudgets;
+}
+
+/** Per hour and per day; see the README's "Text and email budgets". */
+export interface BudgetLimits {
+  hour: number;
+  day: number;
+}
+
+export interface MessageBudgets {
+  sms: { number: BudgetLimits; account: BudgetLimits; network: BudgetLimits; country: BudgetLimits; maxPerHour: number };
+  email: { address: BudgetLimits };
 }
 
 const DEV_SECRET = 'development-only-secret-not-for-production-use';
@@ -67,7 +80,23 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // No default here: it depends on NODE_ENV (sandbox outside production, none in production).
   PAYMENT_GATEWAY: z.enum(['sandbox', 'none']).optional(),
+  // Message budgets (README "Text and email budgets"): SMS pumping and mail bombing cost money and trust.
+  SMS_BUDGET_NUMBER_HOUR: budget(5),
+  SMS_BUDGET_NUMBER_DAY: budget(10),
+  SMS_BUDGET_ACCOUNT_HOUR: budget(10),
+  SMS_BUDGET_ACCOUNT_DAY: budget(20),
+  SMS_BUDGET_NETWORK_HOUR: budget(30),
+  SMS_BUDGET_NETWORK_DAY: budget(200),
+  SMS_BUDGET_COUNTRY_HOUR: budget(200),
+  SMS_BUDGET_COUNTRY_DAY: budget(1000),
+  SMS_MAX_PER_HOUR: budget(500),
+  EMAIL_BUDGET_ADDRESS_HOUR: budget(5),
+  EMAIL_BUDGET_ADDRESS_DAY: budget(20),
 });
+
+function budget(fallback: number) {
+  return z.coerce.number({ error: 'must be a whole number of messages' }).int('must be a whole number of messages').positive('must be at least 1').max(1_000_000).default(fallback);
+}
 
 export class ConfigError extends Error {}
 
@@ -115,6 +144,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     logLevel: e.LOG_LEVEL,
     paymentGateway: e.PAYMENT_GATEWAY ?? (production ? 'none' : 'sandbox'),
+    messageBudgets: {
+      sms: {
+        number: { hour: e.SMS_BUDGET_NUMBER_HOUR, day: e.SMS_BUDGET_NUMBER_DAY },
+        account: { hour: e.SMS_BUDGET_ACCOUNT_HOUR, day: e.SMS_BUDGET_ACCOUNT_DAY },
+        network: { hour: e.SMS_BUDGET_NETWORK_HOUR, day: e.SMS_BUDGET_NETWORK_DAY },
+        country: { hour: e.SMS_BUDGET_COUNTRY_HOUR, day: e.SMS_BUDGET_COUNTRY_DAY },
+        maxPerHour: e.SMS_MAX_PER_HOUR,
+      },
+      email: { address: { hour: e.EMAIL_BUDGET_ADDRESS_HOUR, day: e.EMAIL_BUDGET_ADDRESS_DAY } },
+    },
   };
 }
 

@@ -45,8 +45,8 @@ export function registerAccountApi(api: ApiRegistry, deps: Deps): void {
     summary: 'Send a new confirmation code (at most once a minute, five times).',
     body: z.object({}).strict(),
     responses: { 204: 'Sent', 429: 'Too soon' },
-    handler: async ({ params }) => {
-      await resendSignupCode(deps, params.flowId!);
+    handler: async ({ params, info }) => {
+      await resendSignupCode(deps, params.flowId!, info);
     },
   });
 
@@ -83,7 +83,7 @@ export function registerAccountApi(api: ApiRegistry, deps: Deps): void {
     method: 'POST', path: '/api/v1/account/email', tag: 'Account', guards: ['session', 'step-up'],
     summary: 'Ask to change your email address: a code goes to the new address; the old one is told.',
     body: z.object({ email: text(1000) }).strict(),
-    responses: { 202: 'Code sent', 400: 'Invalid address', 401: 'Not signed in', 403: 'Step-up required' },
+    responses: { 202: 'Code sent', 400: 'Invalid address', 401: 'Not signed in', 403: 'Step-up required', 429: 'Message budget spent (Retry-After)' },
     handler: async ({ body, session, info }) => ({ pending_email: (await requestEmailChange(deps, { accountId: session.accountId, email: body.email, info })).email }),
   });
 
@@ -103,8 +103,8 @@ export function registerAccountApi(api: ApiRegistry, deps: Deps): void {
     summary: 'Send a new code to the pending email address.',
     body: z.object({}).strict(),
     responses: { 204: 'Sent', 410: 'Nothing pending', 429: 'Too soon' },
-    handler: async ({ session }) => {
-      await resendContactCode(deps, { accountId: session.accountId, purpose: 'email_change' });
+    handler: async ({ session, info }) => {
+      await resendContactCode(deps, { accountId: session.accountId, purpose: 'email_change', info });
     },
   });
 
@@ -112,7 +112,7 @@ export function registerAccountApi(api: ApiRegistry, deps: Deps): void {
     method: 'POST', path: '/api/v1/account/phone', tag: 'Account', guards: ['session', 'step-up'],
     summary: 'Add or change your phone number: a code is texted to it (valid 10 minutes).',
     body: z.object({ phone: text(100) }).strict(),
-    responses: { 202: 'Code sent', 400: 'Invalid number', 401: 'Not signed in', 403: 'Step-up required' },
+    responses: { 202: 'Code sent', 400: 'Invalid number', 401: 'Not signed in', 403: 'Step-up required', 429: 'Message budget spent (Retry-After)' },
     handler: async ({ body, session, info }) => ({ pending_phone: (await requestPhoneChange(deps, { accountId: session.accountId, phone: body.phone, info })).phone }),
   });
 
@@ -132,8 +132,8 @@ export function registerAccountApi(api: ApiRegistry, deps: Deps): void {
     summary: 'Text a new code to the pending phone number.',
     body: z.object({}).strict(),
     responses: { 204: 'Sent', 410: 'Nothing pending', 429: 'Too soon' },
-    handler: async ({ session }) => {
-      await resendContactCode(deps, { accountId: session.accountId, purpose: 'phone_confirm' });
+    handler: async ({ session, info }) => {
+      await resendContactCode(deps, { accountId: session.accountId, purpose: 'phone_confirm', info });
     },
   });
 

@@ -1,7 +1,7 @@
 import type { Deps, RequestInfo } from '../platform/context.js';
 import { DAY, MINUTE } from '../platform/clock.js';
 import { AppError, errors } from '../platform/errors.js';
-import { enqueueMessage } from '../platform/outbox.js';
+import { enqueueMessage, spendMessageBudget } from '../notify/enqueue.js';
 import { emailChangeCodeEmail, emailInUseEmail, phoneCodeSms } from '../notify/messages.js';
 import { maskEmail, maskPhone } from '../notify/mask.js';
 import { recordEvent } from '../activity/audit.js';
@@ -34,10 +34,11 @@ export async function requestEmailChange(deps: Deps, input: { accountId: string;
       ttlMs: EMAIL_CODE_TTL_MS,
       accountId: input.accountId,
     });
+    const cause = { kind: 'code', ip: input.info.ip, accountId: input.accountId } as const;
     if (taken) {
-      await enqueueMessage(trx, deps.clock, emailInUseEmail({ to: email.value, publicUrl: deps.config.publicUrl }));
+      await enqueueMessage(trx, deps, emailInUseEmail({ to: email.value, publicUrl: deps.config.publicUrl }), cause);
     } else {
-      await enqueueMessage(trx, deps.clock, emailChangeCodeEmail({ to: email.value, name: account.name, code: issued.code, publicUrl: deps.config.publicUrl, accountId: input.accountId }));
+      await enqueueMessage(trx, deps, emailChangeCodeEmail({ to: email.value, name: account.name, code: issued.code, publicUrl: deps.config.publicUrl, accountId: input.accountId }), cause);
     }
     await sendSecurityNotice(tx, trx, { accountId: input.accountId, name: account.name, change: 'email_change_requested', info: input.info, detail: maskEmail(email.value) });
     await recordEvent(trx, deps.clock, { accountId: input.accountId, type: 'email.change_requested', info: input.info });
@@ -79,8 +80,11 @@ export async function startPhoneConfirmation(deps: Deps, input: { accountId: str
     ttlMs: SMS_CODE_TTL_MS,
     accountId: input.accountId,
   });
-  // A number that is already someone's sign-in gets no text: it would only be noise to its owner.
-  if (!taken) await enqueueMessage(deps.db, deps.clock, phoneCodeSms({ to: input.phone.normalized, code: issued.code, accountId: input.accountId }));
+  // A number that is already someone's sign-in gets no text: it would only be noise to its owner. It spends the
+  // budget all the same (SMS pumping: every number asked for counts, and a 429 must not reveal which are taken).
+  const cause = { kind: 'code', ip: input.info.ip, accountId: input.accountId } as const;
+  if (taken) await spendMessageBudget(deps.db, deps, { channel: 'sms', recipient: input.phone.normalized }, cause);
+  else await enqueueMessage(deps.db, deps, phoneCodeSms({ to: input.phone.normalized, code: issued.code, accountId: input.accountId }), cause);
   await recordEvent(deps.db, deps.clock, { accountId: input.accountId, type: 'phone.change_requested', info: input.info });
 }
 
@@ -122,7 +126,7 @@ export async function removePhone(deps: Deps, input: { accountId: string; info: 
   deps.notifyOutbox();
 }
 
-export async function resendContactCode(deps: Deps, input: { accountId: string; purpose: 'email_change' | 'phone_confirm' }): Promise<void> {
+export async function resendContactCode(deps: Deps, input: { accountId: string; purpose: 'email_change' | 'phone_confirm'; info: RequestInfo }): Promise<void> {
   const account = await requireAccount(deps, input.accountId);
   const record = await findPending(codeDeps(deps), { accountId: input.accountId }, input.purpose);
   if (!record) throw errors.codeExpired();
@@ -130,13 +134,15 @@ export async function resendContactCode(deps: Deps, input: { accountId: string; 
     const tx = { ...deps, db: trx };
     const ttl = input.purpose === 'email_change' ? EMAIL_CODE_TTL_MS : SMS_CODE_TTL_MS;
     const issued = await reissueCode(codeDeps(tx), record, ttl);
+    const cause = { kind: 'code', ip: input.info.ip, accountId: input.accountId } as const;
     if (input.purpose === 'email_change') {
       const email = parseEmail(record.target) as ParsedIdentifier;
-      if (!(await isIdentifierTaken(trx, email))) {
-        await enqueueMessage(trx, deps.clock, emailChangeCodeEmail({ to: email.value, name: account.name, code: issued.code, publicUrl: deps.config.publicUrl, accountId: input.accountId }));
-      }
-    } else if (!(await isIdentifierTaken(trx, { kind: 'phone', normalized: record.target }))) {
-      await enqueueMessage(trx, deps.clock, phoneCodeSms({ to: record.target, code: issued.code, accountId: input.accountId }));
+      if (await isIdentifierTaken(trx, email)) await spendMessageBudget(trx, deps, { channel: 'email', recipient: email.normalized }, cause);
+      else await enqueueMessage(trx, deps, emailChangeCodeEmail({ to: email.value, name: account.name, code: issued.code, publicUrl: deps.config.publicUrl, accountId: input.accountId }), cause);
+    } else if (await isIdentifierTaken(trx, { kind: 'phone', normalized: record.target })) {
+      await spendMessageBudget(trx, deps, { channel: 'sms', recipient: record.target }, cause);
+    } else {
+      await enqueueMessage(trx, deps, phoneCodeSms({ to: record.target, code: issued.code, accountId: input.accountId }), cause);
     }
   });
   deps.notifyOutbox();

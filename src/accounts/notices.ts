@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Deps, RequestInfo } from '../platform/context.js';
 import type { Database } from '../platform/db/schema.js';
-import { enqueueMessage } from '../platform/outbox.js';
+import { enqueueMessage } from '../notify/enqueue.js';
 import { securityNoticeEmail } from '../notify/messages.js';
 import { securityNoticeSms } from '../notify/alerts.js';
 import { describeDevice } from '../activity/device.js';
@@ -10,6 +10,9 @@ import { listIdentifiers } from './store.js';
 import { issueSecureLink } from '../recovery/secure-link.js';
 
 export type SecurityChange = Parameters<typeof securityNoticeEmail>[0]['change'];
+
+/** Never refused by a budget: an attacker must not be able to silence the owner's alerts (a flood is combined). */
+const NOTICE = { kind: 'notice' } as const;
 
 /**
  * Tells the customer about a change to their sign-in details, at every verified email address and phone, and
@@ -26,13 +29,13 @@ export async function sendSecurityNotice(
   for (const extra of input.alsoTo ?? []) recipients.add(extra);
   const phone = identifiers.find((i) => i.kind === 'phone' && i.verified);
   if (phone) {
-    await enqueueMessage(db, deps.clock, securityNoticeSms({ to: phone.normalized, change: input.change, publicUrl: deps.config.publicUrl, accountId: input.accountId }));
+    await enqueueMessage(db, deps, securityNoticeSms({ to: phone.normalized, change: input.change, publicUrl: deps.config.publicUrl, accountId: input.accountId }), NOTICE);
   }
   for (const to of recipients) {
     const secureLink = input.change === 'account_secured' ? undefined : await issueSecureLink(deps, db, input.accountId, to);
     await enqueueMessage(
       db,
-      deps.clock,
+      deps,
       securityNoticeEmail({
         to,
         name: input.name,
@@ -45,6 +48,7 @@ export async function sendSecurityNotice(
         detail: input.detail,
         secureLink,
       }),
+      NOTICE,
     );
   }
 }

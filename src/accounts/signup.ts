@@ -2,7 +2,7 @@ import type { Deps, RequestInfo } from '../platform/context.js';
 import { DAY } from '../platform/clock.js';
 import { AppError, errors } from '../platform/errors.js';
 import { advanceFlow, createFlow, loadFlow, requireState, type Flow } from '../platform/flows.js';
-import { enqueueMessage } from '../platform/outbox.js';
+import { enqueueMessage, spendMessageBudget } from '../notify/enqueue.js';
 import { spendSourceAllowance, type ThrottlePolicy } from '../platform/throttle.js';
 import { HOUR } from '../platform/clock.js';
 import { hashPassword } from '../passwords/hashing.js';
@@ -88,10 +88,11 @@ export async function startSignup(deps: Deps, input: SignupInput, info: RequestI
       flowId: flow.id,
       withLink: true,
     });
+    const cause = { kind: 'code', ip: info.ip } as const;
     if (existing) {
-      await enqueueMessage(trx, deps.clock, signupExistingAccountEmail({ to: email.value, publicUrl: deps.config.publicUrl }));
+      await enqueueMessage(trx, deps, signupExistingAccountEmail({ to: email.value, publicUrl: deps.config.publicUrl }), cause);
     } else {
-      await enqueueMessage(trx, deps.clock, signupConfirmationEmail({ to: email.value, name, code: issued.code, link: confirmLink(deps, flow.id, issued.linkToken!), publicUrl: deps.config.publicUrl }));
+      await enqueueMessage(trx, deps, signupConfirmationEmail({ to: email.value, name, code: issued.code, link: confirmLink(deps, flow.id, issued.linkToken!), publicUrl: deps.config.publicUrl }), cause);
     }
     await recordEvent(trx, deps.clock, { accountId: null, type: 'signup.started', info });
     return flow.id;
@@ -152,7 +153,7 @@ async function completeSignup(deps: Deps, flow: Flow<SignupData>, info: RequestI
   return accountId;
 }
 
-export async function resendSignupCode(deps: Deps, flowId: string): Promise<void> {
+export async function resendSignupCode(deps: Deps, flowId: string, info: RequestInfo): Promise<void> {
   const flow = await loadSignupFlow(deps, flowId);
   requireState(flow, 'confirm_email');
   const record = await findPending(codeDeps(deps), { flowId }, 'signup_email');
@@ -160,9 +161,12 @@ export async function resendSignupCode(deps: Deps, flowId: string): Promise<void
   await deps.db.transaction().execute(async (trx) => {
     const issued = await reissueCode(codeDeps({ ...deps, db: trx }), record, SIGNUP_TTL_MS);
     const data = flow.data;
-    // The owner of an existing address is told once; a resend changes nothing they see.
-    if (!data.existing) {
-      await enqueueMessage(trx, deps.clock, signupConfirmationEmail({ to: data.email.value, name: data.name, code: issued.code, link: confirmLink(deps, flow.id, issued.linkToken!), publicUrl: deps.config.publicUrl }));
+    // The owner of an existing address is told once; a resend changes nothing they see, but spends alike.
+    const cause = { kind: 'code', ip: info.ip } as const;
+    if (data.existing) {
+      await spendMessageBudget(trx, deps, { channel: 'email', recipient: data.email.value }, cause);
+    } else {
+      await enqueueMessage(trx, deps, signupConfirmationEmail({ to: data.email.value, name: data.name, code: issued.code, link: confirmLink(deps, flow.id, issued.linkToken!), publicUrl: deps.config.publicUrl }), cause);
     }
   });
   deps.notifyOutbox();

@@ -1,6 +1,6 @@
 import type { Deps, RequestInfo } from '../platform/context.js';
 import { HOUR } from '../platform/clock.js';
-import { enqueueMessage } from '../platform/outbox.js';
+import { enqueueMessage } from '../notify/enqueue.js';
 import { claimPeriodicSlot } from '../platform/throttle.js';
 import { failedSigninsEmail, newDeviceSigninEmail } from '../notify/alerts.js';
 import { getAccount, listIdentifiers } from '../accounts/store.js';
@@ -16,10 +16,10 @@ export async function noteSuccessfulSignin(deps: Deps, accountId: string, info: 
     if (!isNew) return false;
     const account = await getAccount(trx, accountId);
     for (const to of await verifiedEmails(deps, trx, accountId)) {
-      await enqueueMessage(trx, deps.clock, newDeviceSigninEmail({
+      await enqueueMessage(trx, deps, newDeviceSigninEmail({
         to, name: account?.name ?? '', at: deps.clock.now(), device: describeDevice(info.userAgent), place: describePlace(info.ip), publicUrl: deps.config.publicUrl, accountId,
         secureLink: await issueSecureLink(deps, trx, accountId, to),
-      }));
+      }), { kind: 'notice' });
     }
     return true;
   });
@@ -33,10 +33,10 @@ export async function alertFailedSignins(deps: Deps, accountId: string, failures
   const account = await getAccount(deps.db, accountId);
   await deps.db.transaction().execute(async (trx) => {
     for (const to of await verifiedEmails(deps, trx, accountId)) {
-      await enqueueMessage(trx, deps.clock, failedSigninsEmail({
+      await enqueueMessage(trx, deps, failedSigninsEmail({
         to, name: account?.name ?? '', at: deps.clock.now(), failures, place: describePlace(info.ip), publicUrl: deps.config.publicUrl, accountId,
         secureLink: await issueSecureLink(deps, trx, accountId, to),
-      }));
+      }), { kind: 'notice' });
     }
   });
   deps.notifyOutbox();

@@ -74,7 +74,12 @@ export function securityNoticeSms(m: { to: string; change: SecurityChange; publi
     channel: 'sms',
     template: 'securityNoticeSms',
     recipient: m.to,
-    subject: 'Security notice',
+    // What changed, as the record and a combined notice show it (notify/notice-digest.ts); it holds no secret.
+    subject: capitalise(SMS_CHANGE[m.change]),
     text: `Custos: ${SMS_CHANGE[m.change]}. Not you? Review your account at ${m.publicUrl}${SECURITY_PATH}`,
   };
+}
+
+function capitalise(phrase: string): string {
+  return phrase.charAt(0).toUpperCase() + phrase.slice(1);
 }

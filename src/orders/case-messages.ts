@@ -4,7 +4,7 @@ import { button, facts, greeting, text } from '../notify/message-layout.js';
 import { composeEmail } from '../notify/messages.js';
 import type { Deps } from '../platform/context.js';
 import type { Database, OrderCaseKind } from '../platform/db/schema.js';
-import { enqueueMessage } from '../platform/outbox.js';
+import { enqueueMessage } from '../notify/enqueue.js';
 import type { CaseDecision } from './case-resolution.js';
 import { formatMoney } from './money.js';
 
@@ -32,7 +32,7 @@ export async function tellCustomerOfDecision(
   if (input.refund) rows.push(['Refund', formatMoney(input.refund.amount, input.refund.currency)]);
   await enqueueMessage(
     trx,
-    deps.clock,
+    deps,
     composeEmail('caseDecisionEmail', email.value, subject, [
       greeting(account?.name),
       text(`The store has ${OUTCOME[input.decision]} your ${WHAT[input.kind]}.`),
@@ -40,5 +40,7 @@ export async function tellCustomerOfDecision(
       text(`The store's note: ${input.resolution}`),
       button('View the order', `${deps.config.publicUrl}/orders/${input.orderId}`),
     ], deps.config.publicUrl, input.accountId),
+    // The store's decision, to the customer's own verified address: refusing it would undo the decision.
+    { kind: 'account_mail' },
   );
 }

@@ -51,7 +51,7 @@ function registerContactKind(routes: PageRoutes, kind: ContactKind): void {
 
   routes.post(`${kind.path}/resend`, 'signed-in', async (page) => {
     try {
-      await resendContactCode(page.deps, { accountId: page.session.accountId, purpose: kind.purpose });
+      await resendContactCode(page.deps, { accountId: page.session.accountId, purpose: kind.purpose, info: page.info });
       return page.redirect(`${kind.path}/confirm?sent=1`);
     } catch (error) {
       return renderConfirmForm(page, kind, page.problem(error));

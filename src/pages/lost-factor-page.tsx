@@ -33,7 +33,7 @@ export function registerLostFactorPage(routes: PageRoutes): void {
   routes.post('/signin/verify/lost', 'anyone', async (page) => {
     const flowId = page.field('flow', 200);
     try {
-      await startLostFactor(page.deps, flowId);
+      await startLostFactor(page.deps, flowId, page.info);
       return page.redirect(`/signin/verify/lost?flow=${encodeURIComponent(flowId)}&sent=1`);
     } catch (error) {
       const problem = page.problem(error);

@@ -48,7 +48,7 @@ export function registerSignupPages(routes: PageRoutes): void {
   routes.post('/signup/resend', 'anyone', async (page) => {
     const flowId = page.field('flow', 200);
     try {
-      await resendSignupCode(page.deps, flowId);
+      await resendSignupCode(page.deps, flowId, page.info);
       return page.redirect(`/signup/confirm?flow=${encodeURIComponent(flowId)}&sent=1`);
     } catch (error) {
       return renderConfirm(page, flowId, page.problem(error));

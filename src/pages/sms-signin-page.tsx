@@ -17,7 +17,7 @@ export function registerSmsSigninPage(routes: PageRoutes): void {
     const flowId = page.field('flow', 200);
     const again = page.field('again', 10) === '1';
     try {
-      await requestSmsSignin(page.deps, flowId);
+      await requestSmsSignin(page.deps, flowId, page.info);
       return page.redirect(`${smsPath(flowId)}${again ? '&sent=1' : ''}`);
     } catch (error) {
       return renderSmsCode(page, flowId, page.problem(error));

@@ -60,7 +60,7 @@ export function registerVerifyPages(routes: PageRoutes): void {
     const waiting = await loadWaiting(page, page.field('flow', 200), 'sms');
     if (!waiting.ok) return waiting.reply;
     try {
-      await sendSigninSms(page.deps, waiting.value.flow.id);
+      await sendSigninSms(page.deps, waiting.value.flow.id, page.info);
       return page.redirect(verifyPath(waiting.value.flow.id, 'sms', true));
     } catch (error) {
       const problem = page.problem(error);

@@ -5,7 +5,8 @@ import type { Database } from './db/schema.js';
 
 /**
  * Everything the service sends is written here in the same transaction as the change that caused it, so a
- * crash never loses a message and a rolled-back change never sends one. The delivery worker
+ * crash never loses a message and a rolled-back change never sends one. Features queue messages through
+ * notify/enqueue.ts, which spends the message budget and keeps the record first; the delivery worker
  * (notify/delivery-worker.ts) sends what is due, with retry and backoff.
  */
 export interface OutgoingMessage {
@@ -19,7 +20,8 @@ export interface OutgoingMessage {
   html?: string;
 }
 
-export async function enqueueMessage(db: Kysely<Database>, clock: Clock, message: OutgoingMessage): Promise<void> {
+/** The bare insert; only notify/enqueue.ts calls it, so no message skips the budget. */
+export async function insertOutboxRow(db: Kysely<Database>, clock: Clock, message: OutgoingMessage): Promise<void> {
   const now = clock.now();
   await db
     .insertInto('outbox')

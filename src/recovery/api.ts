@@ -66,9 +66,9 @@ export function registerRecoveryApi(api: ApiRegistry, deps: Deps): void {
     method: 'POST', path: '/api/v1/signin/flows/:flowId/sms-code', tag: 'Sign-in', guards: [],
     summary: 'Passwordless: text a sign-in code to the phone number given as identifier (same answer for any number).',
     body: z.object({}).strict(),
-    responses: { 204: 'Sent if it has an account', 400: 'Identifier is not a phone', 429: 'Too soon' },
-    handler: async ({ params }) => {
-      await requestSmsSignin(deps, params.flowId!);
+    responses: { 204: 'Sent if it has an account', 400: 'Identifier is not a phone', 429: "Too soon, or the number's text budget is spent (the same for any number)" },
+    handler: async ({ params, info }) => {
+      await requestSmsSignin(deps, params.flowId!, info);
     },
   });
 
@@ -84,9 +84,9 @@ export function registerRecoveryApi(api: ApiRegistry, deps: Deps): void {
     method: 'POST', path: '/api/v1/signin/flows/:flowId/lost-factor', tag: 'Recovery', guards: [],
     summary: 'Lost your second factor: at the second step, send one code to your verified email and one to your verified phone.',
     body: z.object({}).strict(),
-    responses: { 202: 'Both codes sent', 409: 'Needs support: the account lacks a verified email or phone' },
-    handler: async ({ params }) => {
-      const sent = await startLostFactor(deps, params.flowId!);
+    responses: { 202: 'Both codes sent', 409: 'Needs support: the account lacks a verified email or phone', 429: 'Too soon, or the message budget is spent' },
+    handler: async ({ params, info }) => {
+      const sent = await startLostFactor(deps, params.flowId!, info);
       return new ApiAnswer(202, { sent_to: { email: maskEmail(sent.email), phone: maskPhone(sent.phone.replace(/\s/g, '')) } });
     },
   });

@@ -3,7 +3,7 @@ import { MINUTE } from '../platform/clock.js';
 import { AppError, errors } from '../platform/errors.js';
 import { claimPeriodicSlot } from '../platform/throttle.js';
 import { requireState } from '../platform/flows.js';
-import { enqueueMessage } from '../platform/outbox.js';
+import { enqueueMessage } from '../notify/enqueue.js';
 import { recordEvent } from '../activity/audit.js';
 import { getAccount, listIdentifiers } from '../accounts/store.js';
 import { sendSecurityNotice } from '../accounts/notices.js';
@@ -25,7 +25,7 @@ const CODE_TTL_MS = 10 * MINUTE;
 export const NEEDS_SUPPORT_MESSAGE =
   "We can't confirm it's you without a second step: this account needs both a confirmed email address and a confirmed phone number for that. Please contact the store's customer service: they can start a supervised recovery, which includes a waiting period and a notice to every address on the account.";
 
-export async function startLostFactor(deps: Deps, flowId: string): Promise<{ email: string; phone: string }> {
+export async function startLostFactor(deps: Deps, flowId: string, info: RequestInfo): Promise<{ email: string; phone: string }> {
   const flow = await loadSignin(deps, flowId);
   requireState(flow, 'second_factor');
   const accountId = flow.accountId!;
@@ -38,8 +38,10 @@ export async function startLostFactor(deps: Deps, flowId: string): Promise<{ ema
     const tx = codeDeps({ ...deps, db: trx });
     const email = await issueCode(tx, { purpose: 'lost_factor_email', channel: 'email', target: contacts.email.normalized, ttlMs: CODE_TTL_MS, flowId, accountId });
     const sms = await issueCode(tx, { purpose: 'lost_factor_sms', channel: 'sms', target: contacts.phone.normalized, ttlMs: CODE_TTL_MS, flowId, accountId });
-    await enqueueMessage(trx, deps.clock, lostFactorEmail({ to: contacts.email.value, name: account?.name ?? '', code: email.code, publicUrl: deps.config.publicUrl, accountId }));
-    await enqueueMessage(trx, deps.clock, lostFactorSms({ to: contacts.phone.normalized, code: sms.code, accountId }));
+    // Asked for at the second step, after the password: the second-step allowance.
+    const cause = { kind: 'second_step', ip: info.ip, accountId } as const;
+    await enqueueMessage(trx, deps, lostFactorEmail({ to: contacts.email.value, name: account?.name ?? '', code: email.code, publicUrl: deps.config.publicUrl, accountId }), cause);
+    await enqueueMessage(trx, deps, lostFactorSms({ to: contacts.phone.normalized, code: sms.code, accountId }), cause);
   });
   deps.notifyOutbox();
   return { email: contacts.email.value, phone: contacts.phone.value };

@@ -3,7 +3,7 @@ import { HOUR, MINUTE } from '../platform/clock.js';
 import { AppError, errors } from '../platform/errors.js';
 import { constantTimeEqual, randomToken, sha256 } from '../platform/crypto.js';
 import { advanceFlow, createFlow, loadFlow, requireState, type Flow } from '../platform/flows.js';
-import { enqueueMessage } from '../platform/outbox.js';
+import { enqueueMessage, spendMessageBudget } from '../notify/enqueue.js';
 import { accountKey, resetFailures, spendSourceAllowance, type ThrottlePolicy } from '../platform/throttle.js';
 import { hashPassword } from '../passwords/hashing.js';
 import { checkPassword, normalizePassword } from '../passwords/policy.js';
@@ -59,11 +59,14 @@ export async function startPasswordReset(deps: Deps, input: string, info: Reques
       flowId: flow.id,
       withLink: channel === 'email',
     });
+    // An unknown identifier spends the same budget as a known one, so a 429 can't tell them apart.
+    const cause = { kind: 'code', ip: info.ip } as const;
+    if (!account) await spendMessageBudget(trx, deps, { channel, recipient: identifier.normalized }, cause);
     if (account) {
       const message = channel === 'email'
         ? passwordResetEmail({ to: identifier.value, name: account.name, code: issued.code, link: resetLink(deps, flow.id, issued.linkToken!), publicUrl: deps.config.publicUrl, accountId: account.id })
         : passwordResetSms({ to: identifier.normalized, code: issued.code, accountId: account.id });
-      await enqueueMessage(trx, deps.clock, message);
+      await enqueueMessage(trx, deps, message, cause);
       await recordEvent(trx, deps.clock, { accountId: account.id, type: 'password.reset_requested', info, detail: { channel } });
     }
     return flow.id;

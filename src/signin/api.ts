@@ -49,8 +49,8 @@ export function registerSigninApi(api: ApiRegistry, deps: Deps): void {
     summary: 'Text a sign-in code to the account’s verified phone (second step). At most once a minute.',
     body: z.object({}).strict(),
     responses: { 204: 'Sent', 400: 'Not set up for this account', 409: 'Wrong step', 429: 'Too soon' },
-    handler: async ({ params }) => {
-      await sendSigninSms(deps, params.flowId!);
+    handler: async ({ params, info }) => {
+      await sendSigninSms(deps, params.flowId!, info);
     },
   });
 

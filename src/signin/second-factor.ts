@@ -2,7 +2,7 @@ import type { Deps, RequestInfo } from '../platform/context.js';
 import { MINUTE } from '../platform/clock.js';
 import { AppError } from '../platform/errors.js';
 import { requireState } from '../platform/flows.js';
-import { enqueueMessage } from '../platform/outbox.js';
+import { enqueueMessage } from '../notify/enqueue.js';
 import { recordEvent } from '../activity/audit.js';
 import { countUnusedBackupCodes } from '../factors/store.js';
 import { availableMethods, verifiedPhone, type SecondFactorMethod } from '../factors/methods.js';
@@ -24,7 +24,7 @@ import { loadSignin } from './password-signin.js';
 export const SMS_SIGNIN_TTL_MS = 10 * MINUTE;
 
 /** Texts a sign-in code for the waiting flow (or a fresh one, at most once a minute). */
-export async function sendSigninSms(deps: Deps, flowId: string): Promise<void> {
+export async function sendSigninSms(deps: Deps, flowId: string, info: RequestInfo): Promise<void> {
   const flow = await loadSignin(deps, flowId);
   requireState(flow, 'second_factor');
   const accountId = flow.accountId!;
@@ -36,7 +36,8 @@ export async function sendSigninSms(deps: Deps, flowId: string): Promise<void> {
     const issued = pending
       ? await reissueCode(tx, pending, SMS_SIGNIN_TTL_MS)
       : await issueCode(tx, { purpose: 'signin_sms', channel: 'sms', target: phone, ttlMs: SMS_SIGNIN_TTL_MS, flowId, accountId });
-    await enqueueMessage(trx, deps.clock, { ...phoneCodeSms({ to: phone, code: issued.code, accountId }), template: 'signinCodeSms', text: `Custos: ${issued.code} is your sign-in code. It expires in 10 minutes. Don't share it with anyone — we will never ask for it.` });
+    // The password is proven: this code draws on the second-step allowance, which anonymous requests can't spend.
+    await enqueueMessage(trx, deps, { ...phoneCodeSms({ to: phone, code: issued.code, accountId }), template: 'signinCodeSms', subject: 'Sign-in code', text: `Custos: ${issued.code} is your sign-in code. It expires in 10 minutes. Don't share it with anyone — we will never ask for it.` }, { kind: 'second_step', ip: info.ip, accountId });
   });
   deps.notifyOutbox();
 }

@@ -1,7 +1,7 @@
 import type { Deps, RequestInfo } from '../platform/context.js';
 import { AppError, errors } from '../platform/errors.js';
 import { advanceFlow, requireState } from '../platform/flows.js';
-import { enqueueMessage } from '../platform/outbox.js';
+import { enqueueMessage, spendMessageBudget } from '../notify/enqueue.js';
 import { recordEvent } from '../activity/audit.js';
 import { isProblem, parseIdentifier } from '../accounts/identifiers.js';
 import { findAccountByIdentifier, getAccount, listIdentifiers } from '../accounts/store.js';
@@ -20,7 +20,7 @@ import { SMS_SIGNIN_TTL_MS } from './second-factor.js';
  * account: an unknown number gets a code nobody receives. Pre-hijacking defence (Sudhodanan & Paverd 2022): on
  * an account whose email was never confirmed, whatever password someone set is removed and its sessions end.
  */
-export async function requestSmsSignin(deps: Deps, flowId: string): Promise<void> {
+export async function requestSmsSignin(deps: Deps, flowId: string, info: RequestInfo): Promise<void> {
   const flow = await loadSignin(deps, flowId);
   requireState(flow, 'password');
   const phone = parseIdentifier(flow.data.identifier ?? '', deps.config.defaultPhoneRegion);
@@ -34,11 +34,15 @@ export async function requestSmsSignin(deps: Deps, flowId: string): Promise<void
     const issued = pending
       ? await reissueCode(tx, pending, SMS_SIGNIN_TTL_MS)
       : await issueCode(tx, { purpose: 'signin_sms', channel: 'sms', target: phone.normalized, ttlMs: SMS_SIGNIN_TTL_MS, flowId });
+    // An unknown number spends the same budget as a known one, so a 429 can't tell them apart.
+    const cause = { kind: 'code', ip: info.ip } as const;
     if (account) {
-      await enqueueMessage(trx, deps.clock, {
+      await enqueueMessage(trx, deps, {
         accountId: account.id, channel: 'sms', template: 'signinCodeSms', recipient: phone.normalized, subject: 'Sign-in code',
         text: `Custos: ${issued.code} is your sign-in code. It expires in 10 minutes. Don't share it with anyone — we will never ask for it.`,
-      });
+      }, cause);
+    } else {
+      await spendMessageBudget(trx, deps, { channel: 'sms', recipient: phone.normalized }, cause);
     }
   });
   deps.notifyOutbox();

@@ -1,6 +1,6 @@
 import type { Deps } from '../platform/context.js';
 import { HOUR, MINUTE } from '../platform/clock.js';
-import { enqueueMessage } from '../platform/outbox.js';
+import { enqueueMessage } from '../notify/enqueue.js';
 import { claimPeriodicSlot } from '../platform/throttle.js';
 import { getAccount, listIdentifiers } from '../accounts/store.js';
 import { describeCard } from './cards.js';
@@ -65,8 +65,10 @@ async function remindOnce(deps: Deps, now: number, card: { id: string; accountId
     if (!email) return false;
     await enqueueMessage(
       trx,
-      deps.clock,
+      deps,
       cardExpiryReminderEmail({ to: email.value, name: account?.name, card: describeCard(card), expiry: formatExpiry(card), publicUrl: deps.config.publicUrl, accountId: card.accountId }),
+      // A scheduled reminder to the customer's own verified address, at most once per card.
+      { kind: 'account_mail' },
     );
     return true;
   });

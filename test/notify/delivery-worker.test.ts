@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/platform/clock.js';
 import { openDatabase, type Db } from '../../src/platform/db/connect.js';
-import { enqueueMessage } from '../../src/platform/outbox.js';
+import { insertOutboxRow } from '../../src/platform/outbox.js';
 import { DeliveryWorker, type DeliveryWorkerDeps } from '../../src/notify/delivery-worker.js';
 import type { EmailTransport } from '../../src/notify/email-transport.js';
 import { phoneCodeSms, signupConfirmationEmail } from '../../src/notify/messages.js';
@@ -46,7 +46,7 @@ describe('DeliveryWorker', () => {
   async function enqueueEmails(count: number) {
     for (let i = 0; i < count; i++) {
       const to = `customer${String(i).padStart(2, '0')}@example.com`;
-      await enqueueMessage(db(), clock, signupConfirmationEmail({ to, code: '271828', link: 'https://shop.example/c', publicUrl: 'https://shop.example' }));
+      await insertOutboxRow(db(), clock, signupConfirmationEmail({ to, code: '271828', link: 'https://shop.example/c', publicUrl: 'https://shop.example' }));
     }
   }
 
@@ -115,7 +115,7 @@ describe('DeliveryWorker', () => {
 
   it('blanks the bodies after sending when scrubAfterSend is set, and never logs codes or addresses', async () => {
     await enqueueEmails(1);
-    await enqueueMessage(db(), clock, phoneCodeSms({ to: '+15555550167', code: '314159' }));
+    await insertOutboxRow(db(), clock, phoneCodeSms({ to: '+15555550167', code: '314159' }));
     const sms = { sent: 0, send: async () => void sms.sent++ };
     const { worker: w, entries } = worker({ email: recordingTransport(), sms, scrubAfterSend: true });
 
@@ -132,7 +132,7 @@ describe('DeliveryWorker', () => {
   });
 
   it('in development, counts a channel without a transport as delivered to the mailbox and keeps the content', async () => {
-    await enqueueMessage(db(), clock, phoneCodeSms({ to: '+15555550167', code: '314159' }));
+    await insertOutboxRow(db(), clock, phoneCodeSms({ to: '+15555550167', code: '314159' }));
     const { worker: w } = worker({ devMailbox: true, scrubAfterSend: true });
 
     expect(await w.deliverDue()).toBe(1);
@@ -143,7 +143,7 @@ describe('DeliveryWorker', () => {
   });
 
   it('otherwise leaves such messages pending, warns once, and still sends the other channel', async () => {
-    await enqueueMessage(db(), clock, phoneCodeSms({ to: '+15555550167', code: '314159' }));
+    await insertOutboxRow(db(), clock, phoneCodeSms({ to: '+15555550167', code: '314159' }));
     await enqueueEmails(1);
     const { worker: w, entries } = worker({ email: recordingTransport() });
 

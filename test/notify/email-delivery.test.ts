@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/platform/clock.js';
-import { enqueueMessage } from '../../src/platform/outbox.js';
+import { insertOutboxRow } from '../../src/platform/outbox.js';
 import { DeliveryWorker } from '../../src/notify/delivery-worker.js';
 import { createSmtpTransport } from '../../src/notify/email-transport.js';
 import { signupConfirmationEmail } from '../../src/notify/messages.js';
@@ -39,7 +39,7 @@ describe('email delivery over SMTP', () => {
       link: 'https://shop.example/signup/confirm?t=abc',
       publicUrl: 'https://shop.example',
     });
-    await enqueueMessage(testDb.db.kysely, clock, message);
+    await insertOutboxRow(testDb.db.kysely, clock, message);
 
     expect(await worker().deliverDue()).toBe(1);
 
@@ -58,7 +58,7 @@ describe('email delivery over SMTP', () => {
   });
 
   it('adds an HTML part to a message that has only text', async () => {
-    await enqueueMessage(testDb.db.kysely, clock, {
+    await insertOutboxRow(testDb.db.kysely, clock, {
       channel: 'email',
       template: 'plain',
       recipient: 'sam@example.com',
@@ -75,7 +75,7 @@ describe('email delivery over SMTP', () => {
 
   it('records an SMTP failure for a retry, without the content', async () => {
     await smtp.close();
-    await enqueueMessage(
+    await insertOutboxRow(
       testDb.db.kysely,
       clock,
       signupConfirmationEmail({ to: 'jane@example.com', code: '482913', link: 'https://shop.example/x', publicUrl: 'https://shop.example' }),

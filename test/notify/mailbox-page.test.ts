@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { ManualClock } from '../../src/platform/clock.js';
-import { enqueueMessage } from '../../src/platform/outbox.js';
+import { insertOutboxRow } from '../../src/platform/outbox.js';
 import { registerDevMailbox } from '../../src/notify/mailbox-page.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
@@ -23,7 +23,7 @@ describe('development mailbox', () => {
   });
 
   async function enqueueHostile() {
-    await enqueueMessage(testDb.db.kysely, clock, {
+    await insertOutboxRow(testDb.db.kysely, clock, {
       channel: 'email',
       template: 'test',
       recipient: 'jane@example.com',

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/platform/clock.js';
-import { enqueueMessage } from '../../src/platform/outbox.js';
+import { insertOutboxRow } from '../../src/platform/outbox.js';
 import { DeliveryWorker, MAX_ATTEMPTS, retryDelay } from '../../src/notify/delivery-worker.js';
 import { phoneCodeSms } from '../../src/notify/messages.js';
 import { createWebhookSmsTransport } from '../../src/notify/sms-transport.js';
@@ -28,7 +28,7 @@ describe('SMS delivery over the webhook', () => {
     const { log, entries } = fakeLogger();
     const sms = createWebhookSmsTransport(gateway.url);
     const worker = new DeliveryWorker({ db: testDb.db.kysely, clock, log, sms, devMailbox: false, scrubAfterSend: false });
-    await enqueueMessage(testDb.db.kysely, clock, phoneCodeSms({ to: '+15555550123', code: '123456' }));
+    await insertOutboxRow(testDb.db.kysely, clock, phoneCodeSms({ to: '+15555550123', code: '123456' }));
     return { gateway, worker, entries };
   }
 

@@ -21,6 +21,8 @@ export interface Database {
   orders: OrderTable;
   order_items: OrderItemTable;
   order_cases: OrderCaseTable;
+  message_budgets: MessageBudgetTable;
+  message_records: MessageRecordTable;
 }
 
 export type AccountStatus = 'active' | 'locked' | 'closed';
@@ -305,4 +307,26 @@ export interface OrderCaseTable {
   created_at: number;
   updated_at: number;
   resolved_at: number | null;
+}
+
+/** One budget counter per key and window (notify/message-budget.ts). */
+export interface MessageBudgetTable {
+  key: string;
+  window_start: number;
+  used: number;
+  expires_at: number;
+}
+
+/** What was sent, kept for ACTIVITY_RETENTION_DAYS after the outbox has forgotten the body. */
+export interface MessageRecordTable {
+  id: string;
+  /** Short and unguessable, for a customer to check a message against. */
+  reference: string;
+  account_id: string | null;
+  channel: 'email' | 'sms';
+  /** Masked (notify/mask.ts): the record must not become a directory of contacts. */
+  destination: string;
+  /** The email subject or the text's kind, never a body (bodies carry codes). */
+  subject: string;
+  created_at: number;
 }
