@@ -3,7 +3,7 @@ import type { Clock } from '../platform/clock.js';
 import { newId } from '../platform/crypto.js';
 import type { Database } from '../platform/db/schema.js';
 import type { Keyring } from '../platform/keyring.js';
-import { openSecret, sealSecret } from '../platform/secret-box.js';
+import { openSecret, sealSecret, type Opened } from '../platform/secret-box.js';
 import { matchTotpStep, newTotpKey } from './totp.js';
 
 /**
@@ -38,7 +38,8 @@ export async function pendingTotpKey(db: Kysely<Database>, keys: Keyring, accoun
     .where('kind', '=', 'totp')
     .where('confirmed_at', 'is', null)
     .executeTakeFirst();
-  return row?.secret_sealed ? { factorId: row.id, key: openSecret(keys, SEAL_PURPOSE, row.secret_sealed).plaintext } : undefined;
+  const opened = row?.secret_sealed ? openKey(keys, row.secret_sealed) : undefined;
+  return row && opened ? { factorId: row.id, key: opened.plaintext } : undefined;
 }
 
 /**
@@ -58,7 +59,8 @@ export async function useTotpCode(
   const now = clock.now();
   for (const factor of await query.execute()) {
     if (!factor.secret_sealed) continue;
-    const opened = openSecret(keys, SEAL_PURPOSE, factor.secret_sealed);
+    const opened = openKey(keys, factor.secret_sealed);
+    if (!opened) continue;
     const step = matchTotpStep(opened.plaintext, code, now);
     if (step === null) continue;
     if (opened.stale) await resealKey(db, keys, factor.id, factor.secret_sealed, opened.plaintext);
@@ -76,4 +78,16 @@ export async function useTotpCode(
 /** Moves a key to the newest SECRET, unless another request already changed it. */
 async function resealKey(db: Kysely<Database>, keys: Keyring, factorId: string, sealed: string, key: string): Promise<void> {
   await db.updateTable('factors').set({ secret_sealed: sealSecret(keys, SEAL_PURPOSE, key) }).where('id', '=', factorId).where('secret_sealed', '=', sealed).execute();
+}
+
+/**
+ * A key sealed under a SECRET no longer listed cannot be opened: that authenticator simply stops matching (the
+ * customer uses a backup code or recovery), rather than failing the whole sign-in.
+ */
+function openKey(keys: Keyring, sealed: string): Opened | undefined {
+  try {
+    return openSecret(keys, SEAL_PURPOSE, sealed);
+  } catch {
+    return undefined;
+  }
 }
