@@ -22,6 +22,8 @@ async function main(): Promise<void> {
   const app = await buildApp({ config, db, clock: systemClock });
   app.worker.start();
   app.jobs.start();
+  // Key ids only, never secrets: what an operator needs to see which keys a rotation still depends on.
+  app.fastify.log.info({ key: config.keys.current.id, previous: config.keys.previous.map((key) => key.id) }, 'secret keys');
   await app.fastify.listen({ host: config.host, port: config.port });
   const engine = db.engine === 'sqlite' ? `SQLite in ${config.dataDir}` : 'PostgreSQL';
   app.fastify.log.info(`Custos is serving ${config.publicUrl} on ${engine}${config.devMailbox ? `; development mailbox at ${config.publicUrl}/dev/mailbox` : ''}`);
