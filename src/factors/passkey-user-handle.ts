@@ -25,6 +25,30 @@ export async function isUserHandleOf(db: Kysely<Database>, keys: Keyring, accoun
   return (await pin(db, accountId, derived)) === derived;
 }
 
+/**
+ * Stores the derived handle of every account that has passkeys but no stored handle, so a later rotation cannot
+ * orphan passkeys that go unused while the old secret is still listed. Only while SECRET is the sole key: with
+ * previous keys listed, which one derived a handle is no longer certain, and sign-in stores it when it matches.
+ */
+export async function storeLegacyUserHandles(db: Kysely<Database>, keys: Keyring, batchSize = 500): Promise<number> {
+  if (keys.previous.length > 0) return 0;
+  let stored = 0;
+  for (;;) {
+    const accounts = await db
+      .selectFrom('factors')
+      .innerJoin('accounts', 'accounts.id', 'factors.account_id')
+      .select('accounts.id')
+      .distinct()
+      .where('factors.kind', '=', 'passkey')
+      .where('accounts.webauthn_user_handle', 'is', null)
+      .limit(batchSize)
+      .execute();
+    for (const account of accounts) await pin(db, account.id, derivedHandle(keys.current.secret, account.id));
+    stored += accounts.length;
+    if (accounts.length < batchSize) return stored;
+  }
+}
+
 function derivedHandle(secret: string, accountId: string): string {
   return hmac(secret, 'passkey-user-handle', accountId);
 }

@@ -46,6 +46,7 @@ describe('SECURITY.md Secrets rotate: SECRET plus PREVIOUS_SECRETS', () => {
   let ada: { accountId: string; totpKey: string; backupCodes: string[] };
   let tom: { accountId: string; totpKey: string; backupCodes: string[] };
   let passkey: SoftAuthenticator;
+  let unusedPasskey: SoftAuthenticator;
   let csrfBrowser: Browser;
   let rememberToken: string;
   const pendingCodes: Record<string, string> = {};
@@ -56,6 +57,10 @@ describe('SECURITY.md Secrets rotate: SECRET plus PREVIOUS_SECRETS', () => {
     before = await serviceWith({ SECRET: OLD });
     ada = await accountWithAuthenticator(before, 'ada@example.com');
     tom = await accountWithAuthenticator(before, 'tom@example.com');
+    unusedPasskey = await legacyAccountWithPasskey(before, 'una@example.com');
+    // The first start of this release, while SECRET is the only key, stores the handles older passkeys carry.
+    expect((await before.app.jobs.runDue()).find((job) => job.name === 'store-legacy-passkey-handles')).toMatchObject({ status: 'done', handled: 1 });
+    // Pat's handle is left unstored (as if the job had not yet reached it): sign-in finds it under the old key.
     passkey = await legacyAccountWithPasskey(before, 'pat@example.com');
 
     for (const purpose of ['email_change', 'phone_confirm'] as const) {
@@ -112,6 +117,8 @@ describe('SECURITY.md Secrets rotate: SECRET plus PREVIOUS_SECRETS', () => {
     // Re-sealed or stored on first use: keeps working.
     expect((await secondStep(after, 'totp', totpCodeAt(ada.totpKey, clock.now()))).status).toBe(201);
     expect((await passkeySignIn(after, passkey)).status).toBe(201);
+    // Never used while both keys were listed, and still fine: its handle was stored at the first start.
+    expect((await passkeySignIn(after, unusedPasskey)).status).toBe(201);
     // Random cookies stored only as a plain hash were never keyed: nothing to lose.
     expect(await isRememberedDevice(after.app.deps.db, clock, ada.accountId, rememberToken)).toBe(true);
     expect(await rememberDevice(after.app.deps, after.app.deps.db, ada.accountId, { ...INFO, deviceToken: 'known-device-cookie-value-0123456789' })).toEqual({ isNew: false });
