@@ -38,9 +38,11 @@ describe('job runner: one lease table shared by every instance', () => {
     return new JobRunner({ db: db.kysely, clock, log }, { timer });
   }
 
-  it('a due job runs on one instance only, even when 20 instances poll at the same moment', async () => {
+  it('a due job runs on one instance only, even when 200 runners on 10 connections poll at the same moment', async () => {
     let runs = 0;
-    const runners = Array.from({ length: 20 }, () => instance());
+    const connections = Array.from({ length: 10 }, () => openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir, poolSize: 2 }));
+    instances.push(...connections);
+    const runners = Array.from({ length: 200 }, (_, i) => new JobRunner({ db: connections[i % 10]!.kysely, clock, log }));
     for (const runner of runners) runner.register({ name: 'count', everyMs: 15 * MINUTE, run: async () => void runs++ });
     const outcomes = (await Promise.all(runners.map((r) => r.runDue()))).flat();
     expect(runs).toBe(1);
