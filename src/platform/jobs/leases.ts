@@ -5,7 +5,7 @@ import type { Database } from '../db/schema.js';
 /**
  * A job's lease: the row that says which instance runs it now and when it is next due. Taking it is one
  * conditional upsert, so on one database (SQLite, or PostgreSQL shared by many instances) exactly one caller wins
- * a due job. A holder that dies stops renewing nothing: its lease simply runs out and the next caller takes over.
+ * a due job. A holder that dies simply stops: its lease runs out and the next caller takes over.
  */
 export interface Lease {
   name: string;
