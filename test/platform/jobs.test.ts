@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { ManualClock, MINUTE } from '../../src/platform/clock.js';
@@ -7,6 +9,7 @@ import { JobRunner, type Timer } from '../../src/platform/jobs/runner.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 const log = pino({ level: 'silent' });
+const run = promisify(execFile);
 
 /** A timer the test fires by hand: the runner's next poll waits here instead of in setTimeout. */
 class ManualTimer implements Timer {
@@ -153,3 +156,24 @@ async function until(condition: () => boolean, deadlineMs = 5000): Promise<void>
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
+
+describe('job runner: two service processes on one database', () => {
+  let database: TestDatabase;
+  beforeEach(async () => {
+    database = await createTestDatabase();
+  });
+  afterEach(() => database.close());
+
+  it('a due job runs once when two processes of 100 runners each ask at the same moment', async () => {
+    const env = { ...process.env, DATA_DIR: database.dataDir, DATABASE_URL: database.databaseUrl ?? '' };
+    const now = String(Date.UTC(2026, 0, 15, 12));
+    // Each process is waited for with a deadline, never a fixed sleep.
+    const instances = await Promise.all(
+      [1, 2].map(() => run(process.execPath, ['test/platform/lease-instance.mjs', now, '100'], { env, timeout: 60_000 })),
+    );
+    const runs = instances.map(({ stdout }) => (JSON.parse(stdout) as { runs: number }).runs);
+    expect(runs.reduce((a, b) => a + b, 0)).toBe(1);
+    const lease = await database.db.kysely.selectFrom('job_leases').selectAll().executeTakeFirstOrThrow();
+    expect(lease).toMatchObject({ name: 'once-across-processes', holder: null, next_run_at: Number(now) + 60 * MINUTE });
+  });
+});
