@@ -8,7 +8,8 @@ import { keyedHash, matchesKeyedHash, type Keyring } from '../platform/keyring.j
 
 /**
  * One-time codes for email and phone confirmation (SECURITY.md "One-time codes"): 6 digits from the CSPRNG,
- * stored as an HMAC keyed with the newest server secret (its key id beside it, so a rotation keeps it valid) and bound to the flow or account and purpose that made them;
+ * stored as an HMAC keyed with the newest server secret (its key id beside it, so a rotation keeps it valid) and
+ * bound to the flow or account and purpose that made them;
  * at most MAX_ATTEMPTS wrong tries; consumed by one conditional update, so two concurrent uses → one winner.
  * A resend replaces the code but keeps the failure count (a resend must not buy more guesses).
  */
