@@ -18,7 +18,7 @@ export interface SecondStepFixture {
 }
 
 export async function prepareSecondStep(db: Db, count: number, deviceCookie: string): Promise<SecondStepFixture> {
-  const secret = loadConfig().secret;
+  const keys = loadConfig().keys;
   const now = Date.now();
   const pairs: SecondStepFixture['pairs'] = [];
   const accounts: unknown[][] = [];
@@ -33,7 +33,7 @@ export async function prepareSecondStep(db: Db, count: number, deviceCookie: str
     const email = `second-step-${i}@example.test`;
     accounts.push([accountId, `Second Step ${i}`, 'active', null, now, now, now]);
     identifiers.push([newId(), accountId, 'email', email, email, 1, now, now]);
-    factors.push([newId(), accountId, 'totp', 'Authenticator app', sealSecret(secret, 'totp', key), now, now]);
+    factors.push([newId(), accountId, 'totp', 'Authenticator app', sealSecret(keys, 'totp', key), now, now]);
     devices.push([newId(), accountId, sha256(deviceCookie), 'bench', now, now]);
     flows.push([flowId, 'signin', 'second_factor', accountId, '{}', '["password"]', now, now + 3_600_000]);
     pairs.push({ flowId, key });

@@ -29,11 +29,15 @@ import { registerOrderApi } from './orders/order-api.js';
 import { registerCardApi } from './wallet/card-api.js';
 import { registerSandboxGatewayPages } from './wallet/sandbox/sandbox-page.js';
 import { registerPages } from './pages/routes.js';
+import { JobRunner } from './platform/jobs/runner.js';
+import { registerScheduledJobs } from './scheduled-jobs.js';
 
 export interface App {
   fastify: FastifyInstance;
   deps: Deps;
   worker: DeliveryWorker;
+  /** Scheduled jobs; main.ts starts it, tests call runDue() after moving the clock. */
+  jobs: JobRunner;
   close(): Promise<void>;
 }
 
@@ -77,6 +81,9 @@ export async function buildApp(options: { config: Config; db: Db; clock: Clock }
     notifyOutbox: () => worker.kick(),
   };
 
+  const jobs = new JobRunner({ db: db.kysely, clock, log: fastify.log });
+  registerScheduledJobs(jobs, deps);
+
   await fastify.register(cookie);
   await fastify.register(formbody, { bodyLimit: 64 * 1024 });
   installSecurityHeaders(fastify, config);
@@ -113,8 +120,10 @@ export async function buildApp(options: { config: Config; db: Db; clock: Clock }
     fastify,
     deps,
     worker,
+    jobs,
     close: async () => {
       await fastify.close();
+      await jobs.stop();
       await inFlight.drain(15_000);
       await worker.stop();
       email?.close();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { buildKeyring, type Keyring } from './platform/keyring.js';
 
 /**
  * Environment → typed, validated Config. Parsed once at start and passed down explicitly; nothing reads
@@ -9,8 +10,10 @@ export interface Config {
   host: string;
   port: number;
   publicUrl: string;
-  /** HMAC key for codes, CSRF and device cookies. */
+  /** The newest SECRET. Anything stored or verified later must use `keys`, so that it survives a rotation. */
   secret: string;
+  /** SECRET plus PREVIOUS_SECRETS: new values are keyed with the newest, old ones still verify and unseal. */
+  keys: Keyring;
   databaseUrl: string | undefined;
   dataDir: string;
   smtpUrl: string | undefined;
@@ -62,6 +65,8 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   SECRET: z.string().optional(),
+  // Comma-separated, newest first: secrets that were SECRET before, still accepted for what they keyed.
+  PREVIOUS_SECRETS: z.string().optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
@@ -109,9 +114,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
+  const previousSecrets = (e.PREVIOUS_SECRETS ?? '').split(',').map((secret) => secret.trim()).filter((secret) => secret !== '');
   if (production) {
     const missing: string[] = [];
     if (!e.SECRET || !isStrongSecret(e.SECRET)) missing.push('SECRET (at least 32 characters, not a repeated or example value)');
+    // A weak old key would still unseal authenticator keys and verify codes: it must be as strong as SECRET.
+    if (!previousSecrets.every(isStrongSecret)) missing.push('strong PREVIOUS_SECRETS (each at least 32 characters, not a repeated or example value)');
     if (!e.PUBLIC_URL) missing.push('PUBLIC_URL');
     if (!e.DATABASE_URL) missing.push('DATABASE_URL');
     if (missing.length) throw new ConfigError(`Refusing to start in production without: ${missing.join(', ')}`);
@@ -128,6 +136,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     publicUrl,
     secret: e.SECRET ?? DEV_SECRET,
+    keys: buildKeyring(e.SECRET ?? DEV_SECRET, previousSecrets),
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
     smtpUrl: e.SMTP_URL,

@@ -3,9 +3,6 @@ import { ConfigError, loadConfig } from './config.js';
 import { systemClock } from './platform/clock.js';
 import { migrateToLatest, openDatabase } from './platform/db/connect.js';
 import { loadBlocklist } from './passwords/blocklist.js';
-import { pruneActivity } from './activity/retention.js';
-import { HOUR } from './platform/clock.js';
-import { runCardExpiryReminders } from './wallet/card-expiry-reminders.js';
 
 /** Start: config → database → migrations → app → listen; on SIGTERM/SIGINT finish in-flight requests, then stop. */
 async function main(): Promise<void> {
@@ -23,18 +20,9 @@ async function main(): Promise<void> {
   await migrateToLatest(db);
   const app = await buildApp({ config, db, clock: systemClock });
   app.worker.start();
-  const prune = () =>
-    pruneActivity(app.deps, { retentionDays: config.activityRetentionDays })
-      .then((removed) => removed && app.fastify.log.info({ removed }, 'pruned old activity'))
-      .catch((error) => app.fastify.log.error({ err: error }, 'activity pruning failed'));
-  void prune();
-  setInterval(prune, HOUR).unref();
-  const remindExpiringCards = () =>
-    runCardExpiryReminders(app.deps)
-      .then((queued) => queued && app.fastify.log.info({ queued }, 'queued card expiry reminders'))
-      .catch((error) => app.fastify.log.error({ err: error }, 'card expiry reminders failed'));
-  void remindExpiringCards();
-  setInterval(remindExpiringCards, HOUR).unref();
+  app.jobs.start();
+  // Key ids only, never secrets: what an operator needs to see which keys a rotation still depends on.
+  app.fastify.log.info({ key: config.keys.current.id, previous: config.keys.previous.map((key) => key.id) }, 'secret keys');
   await app.fastify.listen({ host: config.host, port: config.port });
   // Warm the password blocklist once listening, so start-up does not wait on it; a password check that comes
   // first simply loads it itself.

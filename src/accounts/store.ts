@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../platform/clock.js';
-import { newId } from '../platform/crypto.js';
+import { newId, randomToken } from '../platform/crypto.js';
 import type { AccountStatus, Database, IdentifierKind } from '../platform/db/schema.js';
 import type { ParsedIdentifier } from './identifiers.js';
 
@@ -30,7 +30,8 @@ export async function insertAccount(
   const id = newId();
   await db
     .insertInto('accounts')
-    .values({ id, name: input.name, status: 'active', password_hash: input.passwordHash, password_changed_at: now, created_at: now, updated_at: now })
+    // A random WebAuthn user handle of its own, so rotating SECRET never orphans this account's passkeys.
+    .values({ id, name: input.name, status: 'active', password_hash: input.passwordHash, password_changed_at: now, webauthn_user_handle: randomToken(), created_at: now, updated_at: now })
     .execute();
   await insertIdentifier(db, clock, id, input.email, { primary: true, verified: true });
   return id;

@@ -8,7 +8,7 @@ import { describePlace } from './place.js';
 
 /**
  * The append-only audit trail of security events. There is deliberately no update or delete here: the only
- * removal is the retention job. Details never carry secrets, codes or tokens.
+ * removal is the sweep job's retention rule (platform/jobs/sweep-rules.ts). Details never carry secrets, codes or tokens.
  */
 export type AuditEventType =
   | 'signup.started'

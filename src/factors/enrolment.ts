@@ -47,8 +47,8 @@ export interface TotpEnrolment {
 
 /** A new authenticator key, waiting for its first code (or the one already waiting, so a reload shows the same QR). */
 export async function beginTotp(deps: Deps, accountId: string, options: { fresh?: boolean } = {}): Promise<TotpEnrolment> {
-  const waiting = options.fresh ? undefined : await pendingTotpKey(deps.db, deps.config.secret, accountId);
-  const { key } = waiting ?? (await startTotpEnrolment(deps.db, deps.clock, deps.config.secret, accountId));
+  const waiting = options.fresh ? undefined : await pendingTotpKey(deps.db, deps.config.keys, accountId);
+  const { key } = waiting ?? (await startTotpEnrolment(deps.db, deps.clock, deps.config.keys, accountId));
   const email = (await listIdentifiers(deps.db, accountId)).find((i) => i.kind === 'email' && i.isPrimary)?.value ?? 'account';
   const uri = totpUri(key, email);
   const qrSvg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
@@ -57,9 +57,9 @@ export async function beginTotp(deps: Deps, accountId: string, options: { fresh?
 
 /** The first correct code makes the authenticator active. */
 export async function confirmTotp(deps: Deps, input: { accountId: string; code: string; info: RequestInfo }): Promise<void> {
-  const factorId = await useTotpCode(deps.db, deps.clock, deps.config.secret, input.accountId, input.code, { confirming: true });
+  const factorId = await useTotpCode(deps.db, deps.clock, deps.config.keys, input.accountId, input.code, { confirming: true });
   if (!factorId) {
-    if (!(await pendingTotpKey(deps.db, deps.config.secret, input.accountId))) throw new AppError(410, 'factor.no_enrolment', 'Start adding the authenticator app again: no set-up is waiting.');
+    if (!(await pendingTotpKey(deps.db, deps.config.keys, input.accountId))) throw new AppError(410, 'factor.no_enrolment', 'Start adding the authenticator app again: no set-up is waiting.');
     throw errors.invalidInput({ code: 'That code is not correct. Check the time on your phone and enter the newest code.' });
   }
   await afterChange(deps, input.accountId, input.info, 'totp_added', 'factor.added', { kind: 'totp' });
@@ -94,7 +94,7 @@ export async function removeFactor(deps: Deps, input: { accountId: string; facto
 
 /** Ten new backup codes, shown once; the old set stops working. */
 export async function newBackupCodes(deps: Deps, input: { accountId: string; info: RequestInfo }): Promise<string[]> {
-  const codes = await deps.db.transaction().execute((trx) => replaceBackupCodes(trx, deps.clock, deps.config.secret, input.accountId));
+  const codes = await deps.db.transaction().execute((trx) => replaceBackupCodes(trx, deps.clock, deps.config.keys, input.accountId));
   await afterChange(deps, input.accountId, input.info, 'backup_codes_created', 'backup_codes.created', {});
   return codes;
 }

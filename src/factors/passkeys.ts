@@ -4,13 +4,13 @@ import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import type { Config } from '../config.js';
 import type { Deps, RequestInfo } from '../platform/context.js';
 import { MINUTE } from '../platform/clock.js';
-import { hmac } from '../platform/crypto.js';
 import { AppError, errors } from '../platform/errors.js';
 import { advanceFlow, createFlow, loadFlow } from '../platform/flows.js';
 import { cleanText } from '../platform/text.js';
 import { recordEvent } from '../activity/audit.js';
 import { getAccount, listIdentifiers } from '../accounts/store.js';
 import { sendSecurityNotice, type SecurityChange } from '../accounts/notices.js';
+import { userHandleFor } from './passkey-user-handle.js';
 import { deletePasskey, findPasskeyByCredential, insertPasskey, listPasskeys, updatePasskeyLabel, type StoredPasskey } from './passkey-store.js';
 
 /**
@@ -32,11 +32,6 @@ const nameMessages = {
 export function relyingParty(config: Config): { rpID: string; rpName: string; origin: string } {
   const url = new URL(config.publicUrl);
   return { rpID: url.hostname, rpName: 'Custos', origin: url.origin };
-}
-
-/** The WebAuthn user handle: stable per account, but not the internal id, which is never shown (PRODUCT.md). */
-export function passkeyUserHandle(secret: string, accountId: string): string {
-  return hmac(secret, 'passkey-user-handle', accountId);
 }
 
 /** A 256-bit challenge from the CSPRNG (ASVS 6.7.2 asks for at least 64 bits). */
@@ -65,12 +60,17 @@ export async function beginPasskeyRegistration(
 ): Promise<{ flowId: string; options: PublicKeyCredentialCreationOptionsJSON }> {
   // A bad name is refused before the authenticator makes a credential that could then not be kept.
   if (name !== undefined) validatePasskeyName(name);
-  const [account, identifiers, existing] = await Promise.all([getAccount(deps.db, accountId), listIdentifiers(deps.db, accountId), listPasskeys(deps.db, accountId)]);
+  const [account, identifiers, existing, userHandle] = await Promise.all([
+    getAccount(deps.db, accountId),
+    listIdentifiers(deps.db, accountId),
+    listPasskeys(deps.db, accountId),
+    userHandleFor(deps.db, deps.config.keys, accountId),
+  ]);
   const rp = relyingParty(deps.config);
   const options = await generateRegistrationOptions({
     rpName: rp.rpName,
     rpID: rp.rpID,
-    userID: isoBase64URL.toBuffer(passkeyUserHandle(deps.config.secret, accountId)),
+    userID: isoBase64URL.toBuffer(userHandle),
     userName: identifiers.find((i) => i.kind === 'email' && i.isPrimary)?.value ?? identifiers[0]?.value ?? 'Custos account',
     userDisplayName: account?.name ?? '',
     challenge: newChallenge(),

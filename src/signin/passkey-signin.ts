@@ -6,14 +6,15 @@ import {
 } from '@simplewebauthn/server';
 import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import type { Deps, RequestInfo } from '../platform/context.js';
-import { constantTimeEqual, sha256 } from '../platform/crypto.js';
+import { sha256 } from '../platform/crypto.js';
 import { AppError, errors } from '../platform/errors.js';
 import { advanceFlow, createFlow, loadFlow, requireState } from '../platform/flows.js';
 import { recordEvent } from '../activity/audit.js';
 import { getAccount } from '../accounts/store.js';
 import { availableMethods } from '../factors/methods.js';
 import { findPasskeyByCredential, listPasskeys, recordPasskeyUse, type StoredPasskey } from '../factors/passkey-store.js';
-import { newChallenge, PASSKEY_CEREMONY_TTL_MS, passkeyUserHandle, relyingParty } from '../factors/passkeys.js';
+import { newChallenge, PASSKEY_CEREMONY_TTL_MS, relyingParty } from '../factors/passkeys.js';
+import { isUserHandleOf } from '../factors/passkey-user-handle.js';
 import { attemptKeys, clearFailures, countFailure, guardAttempt, type AttemptKeys } from './attempts.js';
 import { completeSignin, type SignedIn } from './complete.js';
 import type { SecondStepNeeded, SigninData } from './password-signin.js';
@@ -156,7 +157,7 @@ export async function submitPasskeySecondFactor(
  */
 async function checkAssertion(deps: Deps, passkey: StoredPasskey, response: AuthenticationResponseJSON, expectedChallenge: string): Promise<{ userVerified: boolean } | null> {
   const handle = response.response.userHandle;
-  if (handle && !constantTimeEqual(handle, passkeyUserHandle(deps.config.secret, passkey.accountId))) return null;
+  if (handle && !(await isUserHandleOf(deps.db, deps.config.keys, passkey.accountId, handle))) return null;
   const rp = relyingParty(deps.config);
   try {
     const { verified, authenticationInfo } = await verifyAuthenticationResponse({

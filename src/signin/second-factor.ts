@@ -87,9 +87,9 @@ async function checkMethod(deps: Deps, flowId: string, accountId: string, input:
     case 'passkey':
       return false;
     case 'totp':
-      return (await useTotpCode(deps.db, deps.clock, deps.config.secret, accountId, input.code)) !== undefined;
+      return (await useTotpCode(deps.db, deps.clock, deps.config.keys, accountId, input.code)) !== undefined;
     case 'backup_code':
-      return consumeBackupCode(deps.db, deps.clock, deps.config.secret, accountId, input.code);
+      return consumeBackupCode(deps.db, deps.clock, deps.config.keys, accountId, input.code);
     case 'sms': {
       const record = await findPending(codeDeps(deps), { flowId }, 'signin_sms');
       try {

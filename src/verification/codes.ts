@@ -1,13 +1,15 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../platform/clock.js';
 import { MINUTE } from '../platform/clock.js';
-import { constantTimeEqual, hmac, newId, randomDigits, randomToken, sha256 } from '../platform/crypto.js';
+import { newId, randomDigits, randomToken, sha256 } from '../platform/crypto.js';
 import type { Database, VerificationTable } from '../platform/db/schema.js';
 import { errors } from '../platform/errors.js';
+import { keyedHash, matchesKeyedHash, type Keyring } from '../platform/keyring.js';
 
 /**
  * One-time codes for email and phone confirmation (SECURITY.md "One-time codes"): 6 digits from the CSPRNG,
- * stored as an HMAC keyed with the server secret and bound to the flow or account and purpose that made them;
+ * stored as an HMAC keyed with the newest server secret (its key id beside it, so a rotation keeps it valid) and
+ * bound to the flow or account and purpose that made them;
  * at most MAX_ATTEMPTS wrong tries; consumed by one conditional update, so two concurrent uses → one winner.
  * A resend replaces the code but keeps the failure count (a resend must not buy more guesses).
  */
@@ -28,7 +30,7 @@ export type CodePurpose =
 export interface CodeDeps {
   db: Kysely<Database>;
   clock: Clock;
-  secret: string;
+  keys: Keyring;
 }
 
 export interface IssuedCode {
@@ -39,8 +41,8 @@ export interface IssuedCode {
 
 export type VerificationRecord = VerificationTable;
 
-export function codeDeps(deps: { db: Kysely<Database>; clock: Clock; config: { secret: string } }): CodeDeps {
-  return { db: deps.db, clock: deps.clock, secret: deps.config.secret };
+export function codeDeps(deps: { db: Kysely<Database>; clock: Clock; config: { keys: Keyring } }): CodeDeps {
+  return { db: deps.db, clock: deps.clock, keys: deps.config.keys };
 }
 
 export async function issueCode(
@@ -71,6 +73,7 @@ export async function issueCode(
   const verificationId = newId();
   const code = randomDigits(6);
   const linkToken = input.withLink ? randomToken() : undefined;
+  const keyed = keyedHash(deps.keys, verificationId, code);
   await deps.db
     .insertInto('verifications')
     .values({
@@ -80,7 +83,8 @@ export async function issueCode(
       purpose: input.purpose,
       channel: input.channel,
       target: input.target,
-      code_hash: hmac(deps.secret, verificationId, code),
+      code_hash: keyed.hash,
+      key_id: keyed.keyId,
       link_hash: linkToken ? sha256(linkToken) : null,
       attempts: 0,
       max_attempts: MAX_ATTEMPTS,
@@ -113,10 +117,12 @@ export async function reissueCode(deps: CodeDeps, record: VerificationRecord, tt
   if (record.sends >= MAX_SENDS) throw errors.codeExhausted();
   const code = randomDigits(6);
   const linkToken = record.link_hash ? randomToken() : undefined;
+  const keyed = keyedHash(deps.keys, record.id, code);
   const result = await deps.db
     .updateTable('verifications')
     .set({
-      code_hash: hmac(deps.secret, record.id, code),
+      code_hash: keyed.hash,
+      key_id: keyed.keyId,
       link_hash: linkToken ? sha256(linkToken) : null,
       sends: record.sends + 1,
       last_sent_at: now,
@@ -152,7 +158,7 @@ export async function checkCode(deps: CodeDeps, record: VerificationRecord | und
     throw !latest || latest.consumed_at !== null ? errors.codeExpired() : errors.codeExhausted();
   }
   const typed = code.replace(/\s+/g, '');
-  if (!constantTimeEqual(hmac(deps.secret, record.id, typed), record.code_hash)) {
+  if (!matchesKeyedHash(deps.keys, record.key_id, record.code_hash, record.id, typed)) {
     const after = await deps.db.selectFrom('verifications').select('attempts').where('id', '=', record.id).executeTakeFirst();
     throw (after?.attempts ?? record.max_attempts) >= record.max_attempts ? errors.codeExhausted() : errors.codeInvalid();
   }

@@ -1,7 +1,5 @@
 import type { Deps } from '../platform/context.js';
-import { HOUR, MINUTE } from '../platform/clock.js';
 import { enqueueMessage } from '../notify/enqueue.js';
-import { claimPeriodicSlot } from '../platform/throttle.js';
 import { getAccount, listIdentifiers } from '../accounts/store.js';
 import { describeCard } from './cards.js';
 import { cardExpiryReminderEmail } from './card-messages.js';
@@ -12,14 +10,8 @@ import { EXPIRES_SOON_WINDOW_MS, formatExpiry, monthsExpiringWithin } from './ca
  * claimed by a conditional update (expiry_reminder_sent_at from null to now) in the same transaction as its
  * outbox row: two instances running the job at the same moment both try, one wins, one message goes out.
  * Renewing the card (re-entering it with a later date) clears the mark, so the new date gets its own reminder.
+ * Scheduled hourly by the job runner (scheduled-jobs.ts), which gives each run to one instance.
  */
-const JOB_SLOT = 'job:card-expiry-reminders';
-
-/** Run hourly by every instance; the shared slot lets one of them do the work each hour. */
-export async function runCardExpiryReminders(deps: Deps): Promise<number> {
-  if (!(await claimPeriodicSlot(deps.db, deps.clock, JOB_SLOT, HOUR - 5 * MINUTE))) return 0;
-  return queueCardExpiryReminders(deps);
-}
 
 /** Queues every reminder now due; returns how many cards were reminded by this call. */
 export async function queueCardExpiryReminders(deps: Deps, options: { batchSize?: number; maxBatches?: number } = {}): Promise<number> {

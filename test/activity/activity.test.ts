@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY, HOUR, MINUTE } from '../../src/platform/clock.js';
-import { pruneActivity } from '../../src/activity/retention.js';
+import { sweepExpiredRows } from '../../src/platform/jobs/sweep.js';
 import { api, createTestApp, signIn, signUp, STRONG_PASSWORD, type TestApp } from '../helpers/app.js';
 
 const FIREFOX_LINUX = 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0';
@@ -121,8 +121,8 @@ describe('login activity', () => {
     const before = await t.app.deps.db.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     t.clock.advance(400 * DAY);
     const { token: fresh } = await signUp(t, { email: 'fresh@example.com' });
-    const removed = await pruneActivity(t.app.deps, { retentionDays: 365, batchSize: 7 });
-    expect(removed).toBe(Number(before.n));
+    const swept = await sweepExpiredRows(t.app.deps, { batchSize: 7 });
+    expect(swept.find((s) => s.table === 'audit_events')!.removed).toBe(Number(before.n));
     const page = await api(t, 'GET', '/api/v1/activity', { token: fresh });
     expect(page.body.activity.length).toBeGreaterThan(0);
   });

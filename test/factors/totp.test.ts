@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HOTP, Secret } from 'otpauth';
 import { matchTotpStep, newTotpKey, totpCodeAt, totpUri } from '../../src/factors/totp.js';
+import { buildKeyring } from '../../src/platform/keyring.js';
 import { openSecret, sealSecret } from '../../src/platform/secret-box.js';
 
 // RFC 6238 Appendix B (SHA-1 rows) and RFC 4226 Appendix D: the shared secret is ASCII "12345678901234567890".
@@ -48,10 +49,11 @@ describe('authenticator codes', () => {
   });
 
   it('seals authenticator keys so the database holds no readable key', () => {
-    const sealed = sealSecret('server secret with enough entropy 123', 'totp', 'JBSWY3DPEHPK3PXP');
+    const keys = buildKeyring('server secret with enough entropy 123');
+    const sealed = sealSecret(keys, 'totp', 'JBSWY3DPEHPK3PXP');
     expect(sealed).not.toContain('JBSWY3DPEHPK3PXP');
-    expect(openSecret('server secret with enough entropy 123', 'totp', sealed)).toBe('JBSWY3DPEHPK3PXP');
-    expect(() => openSecret('another secret with enough entropy 123', 'totp', sealed)).toThrow();
-    expect(() => openSecret('server secret with enough entropy 123', 'other-purpose', sealed)).toThrow();
+    expect(openSecret(keys, 'totp', sealed)).toEqual({ plaintext: 'JBSWY3DPEHPK3PXP', stale: false });
+    expect(() => openSecret(buildKeyring('another secret with enough entropy 123'), 'totp', sealed)).toThrow();
+    expect(() => openSecret(keys, 'other-purpose', sealed)).toThrow();
   });
 });

@@ -17,7 +17,7 @@ describe('second factors', () => {
   });
   afterEach(() => t.close());
 
-  const secret = () => t.config.secret;
+  const secret = () => t.config.keys;
 
   async function confirmedTotp(accountId: string): Promise<string> {
     const { key } = await startTotpEnrolment(t.app.deps.db, t.clock, secret(), accountId);

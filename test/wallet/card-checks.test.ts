@@ -6,9 +6,10 @@ import { TEST_CARDS } from '../../src/wallet/sandbox/test-cards.js';
 import { declineMessage, DECLINE_REASONS, GatewayTokenError, publicDeclineReason } from '../../src/wallet/gateway.js';
 import { cardExpiresAt, expiryStatus, monthsExpiringWithin } from '../../src/wallet/card-expiry.js';
 import { DAY } from '../../src/platform/clock.js';
+import { buildKeyring } from '../../src/platform/keyring.js';
 
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
-const config = { secret: 'a-test-secret-that-is-long-enough-1234567890', publicUrl: 'https://shop.example' };
+const config = { secret: 'a-test-secret-that-is-long-enough-1234567890', keys: buildKeyring('a-test-secret-that-is-long-enough-1234567890'), publicUrl: 'https://shop.example' };
 
 describe('card number: Luhn, length and brand (card-validator)', () => {
   const brands: Array<[string, string, number]> = [
@@ -81,7 +82,7 @@ describe('security code and the whole form', () => {
 describe('the sandbox gateway', () => {
   const gateway = sandboxGateway(config);
   const tokenFor = (number: string, reference = 'setup-1') =>
-    issueToken(config.secret, { digits: number, brand: 'visa', expMonth: 12, expYear: 2030 }, reference);
+    issueToken(config.keys, { digits: number, brand: 'visa', expMonth: 12, expYear: 2030 }, reference);
 
   it.each(TEST_CARDS.map((c) => [c.number, c.behaviour]))('test number %s → %s at the zero-amount check and at a charge', async (number, behaviour) => {
     expect(checkCardNumber(number)).toEqual({ digits: number, brand: 'visa' });
@@ -111,19 +112,19 @@ describe('the sandbox gateway', () => {
     expect(await other.retrieveTokenizedCard(token)).toEqual({
       brand: 'visa', last4: '4242', expMonth: 12, expYear: 2030, fingerprint: cardFingerprint(config.secret, '4242424242424242'), setupReference: 'setup-1',
     });
-    const foreign = sandboxGateway({ ...config, secret: 'another-secret-entirely-0987654321-abcdef' });
+    const foreign = sandboxGateway({ ...config, keys: buildKeyring('another-secret-entirely-0987654321-abcdef') });
     await expect(foreign.retrieveTokenizedCard(token)).rejects.toBeInstanceOf(GatewayTokenError);
     const tampered = token.slice(0, -3) + (token.endsWith('AAA') ? 'BBB' : 'AAA');
     for (const bad of [tampered, 'tok_sbx_', 'nonsense', token.replace('tok_sbx_', ''), `tok_sbx_${'A'.repeat(5000)}`]) {
       await expect(gateway.retrieveTokenizedCard(bad)).rejects.toBeInstanceOf(GatewayTokenError);
-      expect(() => openToken(config.secret, bad)).toThrow(GatewayTokenError);
+      expect(() => openToken(config.keys, bad)).toThrow(GatewayTokenError);
     }
   });
 
   it('a token holds neither the full number nor the security code, even once opened', () => {
     const token = tokenFor('4111111111111111');
     expect(token).not.toContain('4111111111111111');
-    const opened = JSON.stringify(openToken(config.secret, token));
+    const opened = JSON.stringify(openToken(config.keys, token));
     expect(opened).not.toContain('4111111111111111');
     expect(opened).not.toContain('11111111');
   });
@@ -139,12 +140,12 @@ describe('the sandbox gateway', () => {
   it('the setup session is sealed: its return address cannot be changed (no open redirect)', async () => {
     const { gatewayUrl } = await gateway.createSetup({ reference: 'setup-1', returnUrl: 'https://shop.example/account/cards/return', expiresAt: NOW + 1000 });
     const session = new URL(gatewayUrl).searchParams.get('session')!;
-    expect(openSetup(config.secret, session)).toEqual({ reference: 'setup-1', returnUrl: 'https://shop.example/account/cards/return', expiresAt: NOW + 1000 });
+    expect(openSetup(config.keys, session)).toEqual({ reference: 'setup-1', returnUrl: 'https://shop.example/account/cards/return', expiresAt: NOW + 1000 });
     // A character in the middle: the last base64url character can carry padding bits that change nothing.
     const middle = Math.floor(session.length / 2);
     const tampered = session.slice(0, middle) + (session[middle] === 'A' ? 'B' : 'A') + session.slice(middle + 1);
-    expect(openSetup(config.secret, tampered)).toBeNull();
-    expect(openSetup(config.secret, sealSetup('another-secret-entirely-0987654321-abcdef', { reference: 'x', returnUrl: 'https://evil.example/', expiresAt: NOW }))).toBeNull();
+    expect(openSetup(config.keys, tampered)).toBeNull();
+    expect(openSetup(config.keys, sealSetup(buildKeyring('another-secret-entirely-0987654321-abcdef'), { reference: 'x', returnUrl: 'https://evil.example/', expiresAt: NOW }))).toBeNull();
   });
 
   it('charges are idempotent by key and refunds never exceed the charge', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { buildKeyring } from '../../src/platform/keyring.js';
 import { GatewayIdempotencyError, GatewayTokenError } from '../../src/wallet/gateway.js';
 import { paymentGateway } from '../../src/wallet/gateways.js';
 import { sandboxGateway } from '../../src/wallet/sandbox/sandbox-gateway.js';
@@ -10,8 +11,8 @@ import { issueToken } from '../../src/wallet/sandbox/sandbox-tokens.js';
  * second one, and a key reused for another card, amount or currency is refused — a retried request can never
  * turn into a different charge. The sandbox honours it like a real gateway would.
  */
-const config = { secret: 'a-test-secret-that-is-long-enough-1234567890', publicUrl: 'https://shop.example' };
-const tokenFor = (number: string, reference = 'setup-1') => issueToken(config.secret, { digits: number, brand: 'visa', expMonth: 12, expYear: 2030 }, reference);
+const config = { keys: buildKeyring('a-test-secret-that-is-long-enough-1234567890'), publicUrl: 'https://shop.example' };
+const tokenFor = (number: string, reference = 'setup-1') => issueToken(config.keys, { digits: number, brand: 'visa', expMonth: 12, expYear: 2030 }, reference);
 
 describe('sandbox charges and idempotency keys', () => {
   it('the same key and request give the same charge id, derived from the key by keyed HMAC (the key itself is not in it)', async () => {
@@ -67,7 +68,7 @@ describe('sandbox charges and idempotency keys', () => {
 
   it('the configured adapter is one per app, so it remembers keys across requests', async () => {
     const appConfig = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
-    const token = issueToken(appConfig.secret, { digits: '4242424242424242', brand: 'visa', expMonth: 12, expYear: 2030 }, 'setup-1');
+    const token = issueToken(appConfig.keys, { digits: '4242424242424242', brand: 'visa', expMonth: 12, expYear: 2030 }, 'setup-1');
     expect(paymentGateway(appConfig)).toBe(paymentGateway(appConfig));
     await paymentGateway(appConfig).charge({ token, amount: 100, currency: 'USD', idempotencyKey: 'order-D-1' });
     await expect(paymentGateway(appConfig).charge({ token, amount: 101, currency: 'USD', idempotencyKey: 'order-D-1' })).rejects.toBeInstanceOf(GatewayIdempotencyError);

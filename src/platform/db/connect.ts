@@ -9,6 +9,7 @@ import * as activity from './migrations/002_activity.js';
 import * as secondFactors from './migrations/003_second_factors.js';
 import * as walletOrders from './migrations/004_wallet_orders.js';
 import * as messageBudgets from './migrations/006_message_budgets.js';
+import * as jobsAndKeys from './migrations/008_jobs_and_keys.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '003_second_factors': secondFactors,
   '004_wallet_orders': walletOrders,
   '006_message_budgets': messageBudgets,
+  '008_jobs_and_keys': jobsAndKeys,
 };
 
 export function openDatabase(options: { databaseUrl?: string; dataDir: string; poolSize?: number; onQuery?: (sql: string) => void }): Db {

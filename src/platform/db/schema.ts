@@ -23,6 +23,7 @@ export interface Database {
   order_cases: OrderCaseTable;
   message_budgets: MessageBudgetTable;
   message_records: MessageRecordTable;
+  job_leases: JobLeaseTable;
 }
 
 export type AccountStatus = 'active' | 'locked' | 'closed';
@@ -33,6 +34,8 @@ export interface AccountTable {
   status: AccountStatus;
   password_hash: string | null;
   password_changed_at: number | null;
+  /** Random, set at sign-up; null for accounts made before, whose handle is derived from SECRET (factors/passkeys.ts). */
+  webauthn_user_handle: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -74,6 +77,8 @@ export interface VerificationTable {
   channel: 'email' | 'sms';
   target: string;
   code_hash: string;
+  /** Which SECRET keyed code_hash (platform/keyring.ts); null for codes made before keys had ids. */
+  key_id: string | null;
   link_hash: string | null;
   attempts: number;
   max_attempts: number;
@@ -173,6 +178,8 @@ export interface BackupCodeTable {
   id: string;
   account_id: string;
   code_hash: string;
+  /** Which SECRET keyed code_hash (platform/keyring.ts); null for codes made before keys had ids. */
+  key_id: string | null;
   used_at: number | null;
   created_at: number;
 }
@@ -329,4 +336,15 @@ export interface MessageRecordTable {
   /** The email subject or the text's kind, never a body (bodies carry codes). */
   subject: string;
   created_at: number;
+}
+
+/** One row per scheduled job (platform/jobs): who holds it, until when, and when it is next due. */
+export interface JobLeaseTable {
+  name: string;
+  holder: string | null;
+  lease_until: number;
+  next_run_at: number;
+  last_started_at: number | null;
+  last_finished_at: number | null;
+  last_error: string | null;
 }

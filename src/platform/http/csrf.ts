@@ -1,11 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
-import { constantTimeEqual, hmac, randomToken } from '../crypto.js';
+import { randomToken } from '../crypto.js';
 import { errors } from '../errors.js';
+import { signToken, verifyToken } from '../keyring.js';
 
 /**
  * CSRF for pages: a random per-browser value in a `__Host-` cookie, and in every form an HMAC of it keyed with
- * the server secret. A cross-site page can neither read the cookie nor compute the token, so it cannot post a
+ * the server secret (carrying its key id, so forms open before a secret rotation still post). A cross-site page can neither read the cookie nor compute the token, so it cannot post a
  * form — sign-in included (login CSRF, ASVS 7.6.2). The JSON API is protected differently: it accepts only
  * `application/json` bodies, which a cross-site form cannot send without a CORS preflight we never grant.
  */
@@ -19,12 +20,12 @@ export function csrfToken(request: FastifyRequest, reply: FastifyReply, config: 
     // Make the new seed visible to a render later in this same request.
     request.cookies[CSRF_COOKIE] = seed;
   }
-  return hmac(config.secret, 'csrf', seed);
+  return signToken(config.keys, 'csrf', seed);
 }
 
 export function verifyCsrf(request: FastifyRequest, config: Config): void {
   const seed = request.cookies[CSRF_COOKIE];
   const body = request.body as Record<string, unknown> | undefined;
   const sent = typeof body?._csrf === 'string' ? body._csrf : '';
-  if (!seed || !sent || !constantTimeEqual(sent, hmac(config.secret, 'csrf', seed))) throw errors.csrf();
+  if (!seed || !sent || sent.length > 200 || !verifyToken(config.keys, sent, 'csrf', seed)) throw errors.csrf();
 }

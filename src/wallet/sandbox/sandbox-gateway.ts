@@ -1,5 +1,6 @@
 import type { Config } from '../../config.js';
-import { constantTimeEqual, hmac } from '../../platform/crypto.js';
+import { hmac } from '../../platform/crypto.js';
+import { matchesKeyedHash, type Keyring } from '../../platform/keyring.js';
 import { GatewayIdempotencyError, type ChargeOutcome, type GatewayOutcome, type PaymentGateway, type RefundOutcome } from '../gateway.js';
 import { openToken, sealSetup } from './sandbox-tokens.js';
 import type { TestBehaviour } from './test-cards.js';
@@ -17,35 +18,36 @@ export const SANDBOX_SETUP_PATH = '/sandbox-gateway/setup';
 /** Idempotency keys remembered per adapter; the oldest are forgotten first, so a long-running dev server stays small. */
 const REMEMBERED_KEYS = 10_000;
 
-export function sandboxGateway(config: Pick<Config, 'secret' | 'publicUrl'>): PaymentGateway {
+export function sandboxGateway(config: Pick<Config, 'keys' | 'publicUrl'>): PaymentGateway {
+  const secret = config.keys.current.secret;
   /** hmac(idempotency key) → hmac(token, amount, currency) of the request that first used it. */
   const keys = new Map<string, string>();
   return {
     name: SANDBOX_GATEWAY,
 
     async createSetup({ reference, returnUrl, expiresAt }) {
-      const session = sealSetup(config.secret, { reference, returnUrl, expiresAt });
+      const session = sealSetup(config.keys, { reference, returnUrl, expiresAt });
       return { gatewayUrl: `${config.publicUrl}${SANDBOX_SETUP_PATH}/${encodeURIComponent(reference)}?session=${encodeURIComponent(session)}` };
     },
 
     async retrieveTokenizedCard(token) {
-      const { behaviour: _behaviour, ...card } = openToken(config.secret, token);
+      const { behaviour: _behaviour, ...card } = openToken(config.keys, token);
       return card;
     },
 
     async verifyCard(token) {
-      return outcomeOf(openToken(config.secret, token).behaviour);
+      return outcomeOf(openToken(config.keys, token).behaviour);
     },
 
     async charge({ token, amount, currency, idempotencyKey }): Promise<ChargeOutcome> {
       checkAmount(amount);
       if (!/^[A-Z]{3}$/.test(currency)) throw new RangeError('currency must be an ISO 4217 code');
       if (idempotencyKey.length === 0 || idempotencyKey.length > 255) throw new RangeError('idempotency key must be 1–255 characters');
-      const card = openToken(config.secret, token);
+      const card = openToken(config.keys, token);
       // Keyed, so a charge id reveals neither the caller's idempotency key nor the card's token.
-      const key = hmac(config.secret, 'sandbox-idempotency', idempotencyKey);
-      const tokenTag = hmac(config.secret, 'sandbox-charge-token', token);
-      const request = hmac(config.secret, 'sandbox-charge-request', tokenTag, String(amount), currency);
+      const key = hmac(secret, 'sandbox-idempotency', idempotencyKey);
+      const tokenTag = hmac(secret, 'sandbox-charge-token', token);
+      const request = hmac(secret, 'sandbox-charge-request', tokenTag, String(amount), currency);
       const first = keys.get(key);
       if (first !== undefined && first !== request) {
         throw new GatewayIdempotencyError('this idempotency key was already used for a charge with another card, amount or currency; use a new key for a new charge');
@@ -55,16 +57,16 @@ export function sandboxGateway(config: Pick<Config, 'secret' | 'publicUrl'>): Pa
       const outcome = outcomeOf(card.behaviour);
       if (!outcome.ok) return outcome;
       const payload = Buffer.from(JSON.stringify({ k: key, t: tokenTag, a: amount, c: currency })).toString('base64url');
-      return { ok: true, chargeId: `ch_sbx_${payload}.${hmac(config.secret, 'sandbox-charge', payload)}` };
+      return { ok: true, chargeId: `ch_sbx_${payload}.${hmac(secret, 'sandbox-charge', payload)}` };
     },
 
     async refund({ chargeId, amount }): Promise<RefundOutcome> {
       checkAmount(amount);
-      const charged = chargedAmount(config.secret, chargeId);
+      const charged = chargedAmount(config.keys, chargeId);
       if (charged === null) return { ok: false, error: 'unknown_charge' };
       // Stateless, so each refund is checked against the charge alone, not against earlier partial refunds.
       if (amount > charged) return { ok: false, error: 'amount_too_large' };
-      return { ok: true, refundId: `re_sbx_${hmac(config.secret, 'sandbox-refund', chargeId, String(amount)).slice(0, 24)}` };
+      return { ok: true, refundId: `re_sbx_${hmac(secret, 'sandbox-refund', chargeId, String(amount)).slice(0, 24)}` };
     },
   };
 }
@@ -82,9 +84,10 @@ function checkAmount(amount: number): void {
   if (!Number.isSafeInteger(amount) || amount <= 0) throw new RangeError('amount must be a positive whole number of minor units');
 }
 
-function chargedAmount(secret: string, chargeId: string): number | null {
+/** A charge signed under any listed SECRET can still be refunded after a rotation. */
+function chargedAmount(keys: Keyring, chargeId: string): number | null {
   const match = /^ch_sbx_([\w-]{1,400})\.([\w-]{43})$/.exec(chargeId);
-  if (!match || !constantTimeEqual(match[2]!, hmac(secret, 'sandbox-charge', match[1]!))) return null;
+  if (!match || !matchesKeyedHash(keys, null, match[2]!, 'sandbox-charge', match[1]!)) return null;
   const { a } = JSON.parse(Buffer.from(match[1]!, 'base64url').toString('utf8')) as { a: number };
   return a;
 }

@@ -39,14 +39,14 @@ export function registerSandboxGatewayPages(app: FastifyInstance, deps: Deps): v
       const echo = { expiry: entered.expiry, name: entered.name, last4: 'digits' in number ? lastFour(number.digits) : undefined };
       return renderEntry(request, reply, deps, setup.sealed, setup.setup, checked.errors, echo, 400);
     }
-    const token = issueToken(deps.config.secret, checked.card, setup.setup.reference);
+    const token = issueToken(deps.config.keys, checked.card, setup.setup.reference);
     return reply.redirect(backToService(setup.setup, { token }), 303);
   });
 }
 
 /** The sealed setup session, if it is genuine, for this setup id and not expired. */
 function liveSetup(deps: Deps, request: FastifyRequest, sealed: string): { sealed: string; setup: SandboxSetup } | null {
-  const setup = sealed ? openSetup(deps.config.secret, sealed) : null;
+  const setup = sealed ? openSetup(deps.config.keys, sealed) : null;
   const setupId = (request.params as { setupId?: string }).setupId;
   if (!setup || setup.reference !== setupId || setup.expiresAt <= deps.clock.now()) return null;
   return { sealed, setup };
