@@ -4,7 +4,8 @@ import { AppError, errors } from '../platform/errors.js';
 import { constantTimeEqual, randomToken, sha256 } from '../platform/crypto.js';
 import { advanceFlow, createFlow, loadFlow, requireState, type Flow } from '../platform/flows.js';
 import { enqueueMessage } from '../platform/outbox.js';
-import { accountKey, resetFailures, spendSourceAllowance, type ThrottlePolicy } from '../platform/throttle.js';
+import { reserveAttempt, spendSourceAllowance, type ThrottlePolicy } from '../platform/throttle.js';
+import { attemptSecret, clearAccountAttempts, identifierSubject } from '../signin/attempts.js';
 import { hashPassword } from '../passwords/hashing.js';
 import { checkPassword, normalizePassword } from '../passwords/policy.js';
 import { recordEvent } from '../activity/audit.js';
@@ -27,6 +28,9 @@ import { passwordResetEmail, passwordResetSms } from './messages.js';
 export const RESET_EMAIL_TTL_MS = HOUR;
 export const RESET_SMS_TTL_MS = 10 * MINUTE;
 const RESET_SOURCE_POLICY: ThrottlePolicy = { freeFailures: 10, firstWaitMs: MINUTE, maxWaitMs: HOUR, forgetAfterMs: HOUR };
+/** Reset messages one identifier receives: RESET_SENDS_PER_HOUR, then nothing until the hour has passed. */
+export const RESET_SENDS_PER_HOUR = 3;
+const RESET_SENDS_POLICY: ThrottlePolicy = { freeFailures: RESET_SENDS_PER_HOUR - 1, firstWaitMs: HOUR, maxWaitMs: HOUR, forgetAfterMs: HOUR };
 
 interface ResetData {
   channel: 'email' | 'sms';
@@ -39,7 +43,11 @@ export async function startPasswordReset(deps: Deps, input: string, info: Reques
   const identifier = requireIdentifier(input, deps.config.defaultPhoneRegion);
   await spendSourceAllowance(deps.db, deps.clock, 'reset', info.ip, RESET_SOURCE_POLICY);
 
-  const account = await findAccountByIdentifier(deps.db, identifier);
+  const found = await findAccountByIdentifier(deps.db, identifier);
+  // The owner is not flooded: past RESET_SENDS_PER_HOUR the request answers alike but sends nothing and
+  // leaves the live proof alone. The allowance is keyed by the identifier, so unknown ones spend it alike.
+  const mayProve = await reserveAttempt(deps.db, deps.clock, `reset:sends:${identifierSubject(identifier.normalized)}`, RESET_SENDS_POLICY);
+  const account = mayProve.granted ? found : undefined;
   const channel = identifier.kind === 'email' ? 'email' : 'sms';
   const flowId = await deps.db.transaction().execute(async (trx) => {
     const tx = { ...deps, db: trx };
@@ -50,13 +58,15 @@ export async function startPasswordReset(deps: Deps, input: string, info: Reques
       accountId: account?.id ?? null,
       data: { channel, destination: identifier.normalized },
     });
-    // Unknown identifiers get a code nobody receives, so every later step behaves the same.
+    // Unknown identifiers get a code nobody receives, so every later step behaves the same. The account's id
+    // on the code voids its older reset proofs: one live proof per account, whichever channel asked.
     const issued = await issueCode(codeDeps(tx), {
       purpose: 'password_reset',
       channel,
       target: identifier.normalized,
       ttlMs: channel === 'email' ? RESET_EMAIL_TTL_MS : RESET_SMS_TTL_MS,
       flowId: flow.id,
+      accountId: account?.id,
       withLink: channel === 'email',
     });
     if (account) {
@@ -82,10 +92,13 @@ export async function loadResetFlow(deps: Deps, flowId: string): Promise<Flow<Re
 }
 
 /** Returns the proof secret that the new-password step requires. */
-export async function confirmResetCode(deps: Deps, flowId: string, code: string): Promise<string> {
+export async function confirmResetCode(deps: Deps, flowId: string, code: string, info: RequestInfo): Promise<string> {
   const flow = await loadResetFlow(deps, flowId);
   requireState(flow, 'confirm');
-  await consumeCode(codeDeps(deps), await findPending(codeDeps(deps), { flowId }, 'password_reset'), code);
+  // Guesses are limited per account (and per identifier and network), not only by the code's own five tries.
+  await attemptSecret(deps, { scope: 'reset_code', subject: identifierSubject(flow.data.destination), accountId: flow.accountId, info, method: 'reset_code' }, async () =>
+    consumeCode(codeDeps(deps), await findPending(codeDeps(deps), { flowId }, 'password_reset'), code),
+  );
   return afterProof(deps, flow);
 }
 
@@ -138,8 +151,8 @@ export async function setNewPassword(deps: Deps, flowId: string, proof: string, 
     await sendSecurityNotice(tx, trx, { accountId, name: account.name, change: 'password_reset', info });
     await recordEvent(trx, deps.clock, { accountId, type: 'password.reset', info, detail: { channel: flow.data.channel } });
   });
-  // Lockout must not outlive recovery: the password counters start again.
-  await resetFailures(deps.db, accountKey('password', accountId));
+  // Lockout must not outlive recovery: every counter on the account starts again, second step included.
+  await clearAccountAttempts(deps, accountId);
   deps.notifyOutbox();
 }
 

@@ -12,6 +12,7 @@ export interface Database {
   outbox: OutboxTable;
   audit_events: AuditEventTable;
   known_devices: KnownDeviceTable;
+  known_networks: KnownNetworkTable;
   factors: FactorTable;
   backup_codes: BackupCodeTable;
   remembered_devices: RememberedDeviceTable;
@@ -134,6 +135,14 @@ export interface AuditEventTable {
   created_at: number;
   device: string | null;
   place: string | null;
+}
+
+/** A network (IPv4 address or IPv6 /64) that has signed in to an account. */
+export interface KnownNetworkTable {
+  account_id: string;
+  network: string;
+  created_at: number;
+  last_seen_at: number;
 }
 
 export interface KnownDeviceTable {
