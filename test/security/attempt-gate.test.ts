@@ -34,11 +34,11 @@ async function atSecondStep(t: TestApp, email: string): Promise<string> {
   return res.body.flow.id as string;
 }
 
-/** Every request past the allowance was refused by the gate (429 throttled) — none failed, none answered 5xx. */
+/** Every request past the allowance was refused by the gate (429 throttled), and none answered 5xx. */
 function refusedAsThrottled(answers: Array<{ status: number; code?: string }>, allowance: number): void {
   expect(answers.filter((a) => a.status >= 500)).toEqual([]);
-  expect(answers.filter((a) => a.status === 429).every((a) => a.code === 'throttled')).toBe(true);
-  expect(answers.filter((a) => a.status !== 429).length).toBeLessThanOrEqual(allowance);
+  const throttled = answers.filter((a) => a.status === 429 && a.code === 'throttled');
+  expect(answers.length - throttled.length).toBeLessThanOrEqual(allowance);
 }
 
 describe('the attempt gate under concurrency', () => {
