@@ -28,7 +28,7 @@ import { passwordResetEmail, passwordResetSms } from './messages.js';
 export const RESET_EMAIL_TTL_MS = HOUR;
 export const RESET_SMS_TTL_MS = 10 * MINUTE;
 const RESET_SOURCE_POLICY: ThrottlePolicy = { freeFailures: 10, firstWaitMs: MINUTE, maxWaitMs: HOUR, forgetAfterMs: HOUR };
-/** Reset messages one identifier receives: RESET_SENDS_PER_HOUR, then nothing until the hour has passed. */
+/** Reset messages one account receives: RESET_SENDS_PER_HOUR, then nothing until the hour has passed. */
 export const RESET_SENDS_PER_HOUR = 3;
 const RESET_SENDS_POLICY: ThrottlePolicy = { freeFailures: RESET_SENDS_PER_HOUR - 1, firstWaitMs: HOUR, maxWaitMs: HOUR, forgetAfterMs: HOUR };
 
@@ -44,9 +44,10 @@ export async function startPasswordReset(deps: Deps, input: string, info: Reques
   await spendSourceAllowance(deps.db, deps.clock, 'reset', info.ip, RESET_SOURCE_POLICY);
 
   const found = await findAccountByIdentifier(deps.db, identifier);
-  // The owner is not flooded: past RESET_SENDS_PER_HOUR the request answers alike but sends nothing and
-  // leaves the live proof alone. The allowance is keyed by the identifier, so unknown ones spend it alike.
-  const mayProve = await reserveAttempt(deps.db, deps.clock, `reset:sends:${identifierSubject(identifier.normalized)}`, RESET_SENDS_POLICY);
+  // The owner is not flooded: past RESET_SENDS_PER_HOUR for the account the request answers alike but sends
+  // nothing and leaves the live proof alone. An unknown identifier spends an allowance of its own alike.
+  const sendsKey = `reset:sends:${found?.id ?? identifierSubject(identifier.normalized)}`;
+  const mayProve = await reserveAttempt(deps.db, deps.clock, sendsKey, RESET_SENDS_POLICY);
   const account = mayProve.granted ? found : undefined;
   const channel = identifier.kind === 'email' ? 'email' : 'sms';
   const flowId = await deps.db.transaction().execute(async (trx) => {
