@@ -19,7 +19,16 @@ export interface OutgoingMessage {
   html?: string;
 }
 
-export async function enqueueMessage(db: Kysely<Database>, clock: Clock, message: OutgoingMessage): Promise<void> {
+/**
+ * Where a known identifier would be sent a message, an unknown one queues a withheld row by the same
+ * statement: same work either way (SECURITY.md "Every public path does the same work"). It holds no address
+ * and no text, and the delivery worker only ever picks pending rows.
+ */
+export async function enqueueWithheld(db: Kysely<Database>, clock: Clock, channel: 'email' | 'sms', template: string): Promise<void> {
+  await enqueueMessage(db, clock, { channel, template, recipient: '', subject: '', text: '' }, 'withheld');
+}
+
+export async function enqueueMessage(db: Kysely<Database>, clock: Clock, message: OutgoingMessage, status: 'pending' | 'withheld' = 'pending'): Promise<void> {
   const now = clock.now();
   await db
     .insertInto('outbox')
@@ -32,7 +41,7 @@ export async function enqueueMessage(db: Kysely<Database>, clock: Clock, message
       subject: message.subject,
       text_body: message.text,
       html_body: message.html ?? null,
-      status: 'pending',
+      status,
       attempts: 0,
       next_attempt_at: now,
       locked_until: null,

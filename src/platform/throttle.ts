@@ -45,17 +45,26 @@ export async function reserveAttempt(db: Kysely<Database>, clock: Clock, key: st
   const forgotten = now - policy.forgetAfterMs;
   const row = await db
     .insertInto('throttles')
-    .values({ key, failures: 1, blocked_until: blockedUntil(policy, now, 1), updated_at: now })
+    .values({ key, failures: 1, blocked_until: policy.freeFailures >= 1 ? 0 : now + policy.firstWaitMs, updated_at: now })
     .onConflict((oc) =>
       oc
         .column('key')
         .doUpdateSet((eb) => {
-          // A key quiet for forgetAfterMs starts again from one: limits decay, never "until reset" (NIST §3.2.2).
-          let wait = eb.case().when('throttles.updated_at', '<', forgotten).then(blockedUntil(policy, now, 1));
-          for (const [count, until] of waitSteps(policy, now)) wait = wait.when(eb('throttles.failures', '+', 1), '=', count).then(until);
+          // The wait doubles from the last one (blocked_until − updated_at), so no power function is needed.
+          // Parenthesised: the query builder writes binary operations without brackets.
+          const lastWait = eb.parens(eb(eb.ref('throttles.blocked_until'), '-', eb.ref('throttles.updated_at')));
+          const doubled = eb.parens(eb(lastWait, '*', eb.val(2)));
           return {
-            failures: eb.case().when('throttles.updated_at', '<', forgotten).then(1).else(eb('throttles.failures', '+', 1)).end(),
-            blocked_until: wait.else(now + policy.maxWaitMs).end(),
+            // A key quiet for forgetAfterMs starts again from one: limits decay, never "until reset" (NIST §3.2.2).
+            failures: eb.case().when('throttles.updated_at', '<', forgotten).then(eb.val(1)).else(eb('throttles.failures', '+', 1)).end(),
+            blocked_until: eb
+              .case()
+              .when('throttles.updated_at', '<', forgotten).then(eb.val(policy.freeFailures >= 1 ? 0 : now + policy.firstWaitMs))
+              .when(eb('throttles.failures', '+', 1), '<=', policy.freeFailures).then(eb.val(0))
+              .when(lastWait, '<=', 0).then(eb.val(now + policy.firstWaitMs))
+              .when(doubled, '>=', policy.maxWaitMs).then(eb.val(now + policy.maxWaitMs))
+              .else(eb(eb.val(now), '+', doubled))
+              .end(),
             updated_at: now,
           };
         })
@@ -93,22 +102,6 @@ export async function resetFailuresUnder(db: Kysely<Database>, prefixes: string[
     .deleteFrom('throttles')
     .where((eb) => eb.or(prefixes.map((prefix) => eb('key', 'like', `${prefix}%`))))
     .execute();
-}
-
-/** When a key with `failures` counted must next wait until: free failures wait nothing, then the wait doubles. */
-function blockedUntil(policy: ThrottlePolicy, now: number, failures: number): number {
-  if (failures <= policy.freeFailures) return 0;
-  return now + Math.min(policy.maxWaitMs, policy.firstWaitMs * 2 ** (failures - policy.freeFailures - 1));
-}
-
-/** The (count, blocked-until) pairs up to the count where the wait reaches its maximum, for the upsert's CASE. */
-function waitSteps(policy: ThrottlePolicy, now: number): Array<[number, number]> {
-  const steps: Array<[number, number]> = [];
-  for (let count = 1; ; count++) {
-    const until = blockedUntil(policy, now, count);
-    steps.push([count, until]);
-    if (until >= now + policy.maxWaitMs) return steps;
-  }
 }
 
 export interface ThrottleState {

@@ -1,6 +1,6 @@
 import type { Deps, RequestInfo } from '../platform/context.js';
 import { HOUR, MINUTE } from '../platform/clock.js';
-import { enqueueMessage } from '../platform/outbox.js';
+import { enqueueMessage, enqueueWithheld } from '../platform/outbox.js';
 import { spendSourceAllowance, type ThrottlePolicy } from '../platform/throttle.js';
 import { maskEmail, maskPhone } from '../notify/mask.js';
 import { recordEvent } from '../activity/audit.js';
@@ -20,17 +20,20 @@ export async function findAccount(deps: Deps, input: string, info: RequestInfo):
   await spendSourceAllowance(deps.db, deps.clock, 'find-account', info.ip, FIND_SOURCE_POLICY);
 
   const account = await findAccountByIdentifier(deps.db, identifier);
-  if (!account) return;
-  const others = (await listIdentifiers(deps.db, account.id))
+  // No early return for an unknown contact: the same reads, the same rows queued (a withheld one), the same
+  // audit row — so neither time nor load says whether it has an account (SECURITY.md same work).
+  const others = (await listIdentifiers(deps.db, account?.id ?? ''))
     .filter((i) => i.verified && i.normalized !== identifier.normalized)
     .map((i) => (i.kind === 'email' ? maskEmail(i.value) : maskPhone(i.normalized)));
   if (others.length === 0) others.push(identifier.kind === 'email' ? 'this email address' : 'this phone number');
-  const message = identifier.kind === 'email'
-    ? findAccountEmail({ to: identifier.value, others, publicUrl: deps.config.publicUrl, accountId: account.id })
-    : findAccountSms({ to: identifier.normalized, others, publicUrl: deps.config.publicUrl, accountId: account.id });
+  const channel = identifier.kind === 'email' ? 'email' : 'sms';
+  const message = channel === 'email'
+    ? findAccountEmail({ to: identifier.value, others, publicUrl: deps.config.publicUrl, accountId: account?.id ?? '' })
+    : findAccountSms({ to: identifier.normalized, others, publicUrl: deps.config.publicUrl, accountId: account?.id ?? '' });
   await deps.db.transaction().execute(async (trx) => {
-    await enqueueMessage(trx, deps.clock, message);
-    await recordEvent(trx, deps.clock, { accountId: account.id, type: 'find_account.requested', info, detail: { via: identifier.kind } });
+    if (account) await enqueueMessage(trx, deps.clock, message);
+    else await enqueueWithheld(trx, deps.clock, channel, message.template);
+    await recordEvent(trx, deps.clock, { accountId: account?.id ?? null, type: 'find_account.requested', info, detail: { via: identifier.kind } });
   });
   deps.notifyOutbox();
 }

@@ -3,7 +3,7 @@ import { HOUR, MINUTE } from '../platform/clock.js';
 import { AppError, errors } from '../platform/errors.js';
 import { constantTimeEqual, randomToken, sha256 } from '../platform/crypto.js';
 import { advanceFlow, createFlow, loadFlow, requireState, type Flow } from '../platform/flows.js';
-import { enqueueMessage } from '../platform/outbox.js';
+import { enqueueMessage, enqueueWithheld } from '../platform/outbox.js';
 import { reserveAttempt, spendSourceAllowance, type ThrottlePolicy } from '../platform/throttle.js';
 import { attemptSecret, clearAccountAttempts, identifierSubject } from '../signin/attempts.js';
 import { hashPassword } from '../passwords/hashing.js';
@@ -75,8 +75,10 @@ export async function startPasswordReset(deps: Deps, input: string, info: Reques
         ? passwordResetEmail({ to: identifier.value, name: account.name, code: issued.code, link: resetLink(deps, flow.id, issued.linkToken!), publicUrl: deps.config.publicUrl, accountId: account.id })
         : passwordResetSms({ to: identifier.normalized, code: issued.code, accountId: account.id });
       await enqueueMessage(trx, deps.clock, message);
-      await recordEvent(trx, deps.clock, { accountId: account.id, type: 'password.reset_requested', info, detail: { channel } });
+    } else {
+      await enqueueWithheld(trx, deps.clock, channel, channel === 'email' ? 'passwordResetEmail' : 'passwordResetSms');
     }
+    await recordEvent(trx, deps.clock, { accountId: account?.id ?? null, type: 'password.reset_requested', info, detail: { channel } });
     return flow.id;
   });
   deps.notifyOutbox();

@@ -19,7 +19,8 @@ export async function checkPasswordFactor(
   const attempt = await takeAttempt(deps, { scope: 'password', subject: input.subject, accountId: input.accountId, info: input.info, method: input.method });
 
   const password = normalizePassword(input.password);
-  const account = input.accountId ? await getAccount(deps.db, input.accountId) : undefined;
+  // Looked up for an unknown identifier too (finding nothing): the same statements either way (ASVS 6.3.8).
+  const account = await getAccount(deps.db, input.accountId ?? '');
   let valid = false;
   if (account?.passwordHash) valid = await verifyPassword(account.passwordHash, password);
   else await burnVerifyTime(password);

@@ -18,11 +18,12 @@ export interface TestDatabase {
 
 export const testEngine = process.env.TEST_POSTGRES_URL ? 'postgres' : 'sqlite';
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** `onQuery` sees every statement's SQL, for tests that count the work a request does. */
+export async function createTestDatabase(options: { onQuery?: (sql: string) => void } = {}): Promise<TestDatabase> {
   const dataDir = mkdtempSync(join(tmpdir(), 'custos-test-'));
   const adminUrl = process.env.TEST_POSTGRES_URL;
   if (!adminUrl) {
-    const db = openDatabase({ dataDir });
+    const db = openDatabase({ dataDir, onQuery: options.onQuery });
     await migrateToLatest(db);
     return {
       db,
@@ -39,7 +40,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const databaseUrl = url.toString();
-  const db = openDatabase({ databaseUrl, dataDir, poolSize: 8 });
+  const db = openDatabase({ databaseUrl, dataDir, poolSize: 8, onQuery: options.onQuery });
   await migrateToLatest(db);
   return {
     db,

@@ -116,7 +116,8 @@ export interface OutboxTable {
   subject: string;
   text_body: string;
   html_body: string | null;
-  status: 'pending' | 'sent' | 'failed';
+  /** `withheld`: queued for an unknown identifier so both do the same work, never sent (platform/outbox.ts). */
+  status: 'pending' | 'sent' | 'failed' | 'withheld';
   attempts: number;
   next_attempt_at: number;
   locked_until: number | null;
