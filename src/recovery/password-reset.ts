@@ -70,14 +70,12 @@ export async function startPasswordReset(deps: Deps, input: string, info: Reques
       accountId: account?.id,
       withLink: channel === 'email',
     });
-    if (account) {
-      const message = channel === 'email'
-        ? passwordResetEmail({ to: identifier.value, name: account.name, code: issued.code, link: resetLink(deps, flow.id, issued.linkToken!), publicUrl: deps.config.publicUrl, accountId: account.id })
-        : passwordResetSms({ to: identifier.normalized, code: issued.code, accountId: account.id });
-      await enqueueMessage(trx, deps.clock, message);
-    } else {
-      await enqueueWithheld(trx, deps.clock, channel, channel === 'email' ? 'passwordResetEmail' : 'passwordResetSms');
-    }
+    // The message is composed either way and a withheld row queued in its place: the same work (SECURITY.md).
+    const message = channel === 'email'
+      ? passwordResetEmail({ to: identifier.value, name: account?.name ?? '', code: issued.code, link: resetLink(deps, flow.id, issued.linkToken!), publicUrl: deps.config.publicUrl, accountId: account?.id ?? '' })
+      : passwordResetSms({ to: identifier.normalized, code: issued.code, accountId: account?.id ?? '' });
+    if (account) await enqueueMessage(trx, deps.clock, message);
+    else await enqueueWithheld(trx, deps.clock, channel, message.template);
     await recordEvent(trx, deps.clock, { accountId: account?.id ?? null, type: 'password.reset_requested', info, detail: { channel } });
     return flow.id;
   });
