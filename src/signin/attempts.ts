@@ -18,6 +18,7 @@ import { listIdentifiers } from '../accounts/store.js';
 import { recordEvent } from '../activity/audit.js';
 import { alertFailedSignins } from '../activity/alerts.js';
 import { knownSourceFor } from '../activity/known-devices.js';
+import { hasRetryPass } from './retry-pass.js';
 
 /**
  * The one gate every guess of a secret passes (ASVS 6.3.4): password, authenticator, text and email codes,
@@ -104,9 +105,15 @@ export async function attemptSecret<T>(deps: Deps, spec: AttemptSpec, check: () 
 
 async function gateKeys(deps: Deps, spec: AttemptSpec): Promise<GateKey[]> {
   // Looked up for unknown identifiers too, so a known and an unknown one do the same work.
-  const known = await knownSourceFor(deps, spec.accountId ?? spec.subject, spec.info);
-  if (known && spec.accountId) {
-    return [{ key: `${accountKey(spec.scope, spec.accountId)}:${known}`, policy: ACCOUNT_POLICY, onSuccess: 'clear' }];
+  const deviceHash = sha256(spec.info.deviceToken ?? '');
+  const [known, passed] = await Promise.all([
+    knownSourceFor(deps, spec.accountId ?? spec.subject, spec.info),
+    hasRetryPass(deps, spec.accountId ?? spec.subject, deviceHash),
+  ]);
+  // An emailed "let this browser try again" link gives the browser that asked a counter of its own, too.
+  const own = known ?? (passed ? `pass:${deviceHash}` : undefined);
+  if (own && spec.accountId) {
+    return [{ key: `${accountKey(spec.scope, spec.accountId)}:${own}`, policy: ACCOUNT_POLICY, onSuccess: 'clear' }];
   }
   return [
     { key: sourceKey(spec.scope, spec.info.ip), policy: SOURCE_POLICY, onSuccess: 'release' },

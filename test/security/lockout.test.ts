@@ -111,4 +111,46 @@ describe('lockout that cannot lock the owner out', () => {
     expect(done.status).toBe(201);
     expect((await lastMessageTo(t, 'two@example.com'))?.template).not.toBe('passwordResetEmail');
   });
+
+  it('NIST §3.2.2: an owner on a new device, paused by strangers, gets an emailed link that lets that browser — and only that browser — try again', async () => {
+    await signUp(t, { email: 'owner@example.com' });
+    for (let i = 0; i < 6; i++) await signInWith(t, 'owner@example.com', WRONG, { ip: freshIp() });
+    const newDevice = 'n'.repeat(43);
+    const ownerIp = freshIp();
+    const paused = await signInWith(t, 'owner@example.com', STRONG_PASSWORD, { ip: ownerIp, device: newDevice });
+    expect(paused.status).toBe(429);
+
+    const flow = await call(t, '/api/v1/signin/flows', {}, { ip: ownerIp, device: newDevice });
+    await call(t, `/api/v1/signin/flows/${flow.body.flow.id}/identifier`, { identifier: 'owner@example.com' }, { ip: ownerIp, device: newDevice });
+    const asked = await call(t, `/api/v1/signin/flows/${flow.body.flow.id}/retry-link`, {}, { ip: ownerIp, device: newDevice });
+    expect(asked.status).toBe(202);
+    const email = await lastMessageTo(t, 'owner@example.com');
+    expect(email?.template).toBe('retryLinkEmail');
+    const token = /\/signin\/retry\?token=([\w-]+)/.exec(email!.text_body)![1]!;
+
+    // Another browser (whoever else reads the email) gains nothing; the asking browser may try again, once.
+    expect((await call(t, '/api/v1/signin/retry', { token }, { ip: freshIp(), device: 'x'.repeat(43) })).status).toBe(410);
+    expect((await call(t, '/api/v1/signin/retry', { token }, { ip: ownerIp, device: newDevice })).status).toBe(204);
+    expect((await call(t, '/api/v1/signin/retry', { token }, { ip: ownerIp, device: newDevice })).status).toBe(410);
+    expect((await signInWith(t, 'owner@example.com', STRONG_PASSWORD, { ip: ownerIp, device: newDevice })).status).toBe(201);
+    // Strangers stay paused.
+    expect((await signInWith(t, 'owner@example.com', STRONG_PASSWORD, { ip: freshIp() })).status).toBe(429);
+  });
+
+  it('ASVS 6.3.8: asking for a try-again link answers the same for an unknown identifier, and emails nobody', async () => {
+    await signUp(t, { email: 'owner@example.com' });
+    const ask = async (identifier: string) => {
+      const ip = freshIp();
+      const flow = await call(t, '/api/v1/signin/flows', {}, { ip });
+      await call(t, `/api/v1/signin/flows/${flow.body.flow.id}/identifier`, { identifier }, { ip });
+      return call(t, `/api/v1/signin/flows/${flow.body.flow.id}/retry-link`, {}, { ip });
+    };
+    const outboxBefore = await t.app.deps.db.selectFrom('outbox').select('id').where('status', '!=', 'withheld').execute();
+    const unknown = await ask('nobody@example.com');
+    const outboxAfter = await t.app.deps.db.selectFrom('outbox').select('id').where('status', '!=', 'withheld').execute();
+    const known = await ask('owner@example.com');
+    expect(unknown.status).toBe(known.status);
+    expect(unknown.body).toEqual(known.body);
+    expect(outboxAfter).toHaveLength(outboxBefore.length);
+  });
 });

@@ -13,6 +13,7 @@ export interface Database {
   audit_events: AuditEventTable;
   known_devices: KnownDeviceTable;
   known_networks: KnownNetworkTable;
+  retry_passes: RetryPassTable;
   factors: FactorTable;
   backup_codes: BackupCodeTable;
   remembered_devices: RememberedDeviceTable;
@@ -144,6 +145,18 @@ export interface KnownNetworkTable {
   network: string;
   created_at: number;
   last_seen_at: number;
+}
+
+/** An emailed "let this browser try again" link, bound to the device cookie of the browser that asked. */
+export interface RetryPassTable {
+  id: string;
+  account_id: string | null;
+  device_hash: string;
+  link_hash: string;
+  expires_at: number;
+  used_at: number | null;
+  trusted_until: number | null;
+  created_at: number;
 }
 
 export interface KnownDeviceTable {
