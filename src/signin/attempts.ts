@@ -110,8 +110,9 @@ async function gateKeys(deps: Deps, spec: AttemptSpec): Promise<GateKey[]> {
     knownSourceFor(deps, spec.accountId ?? spec.subject, spec.info),
     hasRetryPass(deps, spec.accountId ?? spec.subject, deviceHash),
   ]);
-  // An emailed "let this browser try again" link gives the browser that asked a counter of its own, too.
-  const own = known ?? (passed ? `pass:${deviceHash}` : undefined);
+  // An emailed "let this browser try again" link gives the browser that asked a counter of its own, too:
+  // ahead of a known network's, which others on that network may have spent.
+  const own = known?.startsWith('device:') ? known : passed ? `pass:${deviceHash}` : known;
   if (own && spec.accountId) {
     return [{ key: `${accountKey(spec.scope, spec.accountId)}:${own}`, policy: ACCOUNT_POLICY, onSuccess: 'clear' }];
   }
