@@ -1,3 +1,4 @@
+import { globSync, readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -6,8 +7,8 @@ import { defineConfig } from 'vitest/config';
  * builds its own app over its own fresh database, so nothing a test relies on is shared but code. Files that
  * replace a module with `vi.mock` run isolated, so their stand-ins never leak into other files.
  */
-const MOCKS_MODULES = ['test/orders/idempotency.test.ts', 'test/wallet/card-data.test.ts', 'test/security/logging.test.ts'];
 const ALL = ['test/**/*.test.ts', 'test/**/*.test.tsx', 'e2e/**/*.test.ts'];
+const MOCKS_MODULES = ALL.flatMap((pattern) => globSync(pattern)).filter((file) => /\bvi\.mock\(/.test(readFileSync(file, 'utf8')));
 
 export default defineConfig({
   test: {

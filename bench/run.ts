@@ -12,15 +12,18 @@ import { HASH_CONCURRENCY } from '../src/passwords/hash-limiter.js';
 import { createBenchAccount } from './account.js';
 import { bareTotpChecksPerSecond, loadSecondStep, prepareSecondStep } from './second-step.js';
 import { loadOrderPages, prepareOrderBench, type OrderPagesResult } from './orders.js';
+import { enumerationTable, measureEnumeration } from './enumeration.js';
 
 /**
  * `npm run bench`: one run, real server processes, real HTTP load (autocannon). Every figure is reported next to
  * a baseline measured in the same run, because this machine is shared and noisy. `--quick` shrinks durations
- * and the seeded scale for a smoke run; `--orders-only` measures just the order pages at both sizes. With
+ * and the seeded scale for a smoke run; `--orders-only` measures just the order pages at both sizes;
+ * `--enumeration` measures only known vs unknown identifier timings on an empty database. With
  * DATABASE_URL set, PostgreSQL is measured too (in a fresh database created from that URL and dropped afterwards).
  */
 const quick = process.argv.includes('--quick');
 const ordersOnly = process.argv.includes('--orders-only');
+const enumerationOnly = process.argv.includes('--enumeration');
 const SECONDS = quick ? { signin: 4, get: 3 } : { signin: 10, get: 6 };
 /** Waiting second-step flows: more than the run can use up, since each is good for one request. */
 const SECOND_STEP_FLOWS = quick ? 3_000 : 12_000;
@@ -307,6 +310,20 @@ function table(results: EngineResult[]): string {
   ];
   add('errors (non-2xx, timeouts)', '0', (r) => f0(loads(r).reduce((sum, l) => sum + l.errors, 0)));
   return rows.join('\n');
+}
+
+if (enumerationOnly) {
+  const engines: Array<['SQLite' | 'PostgreSQL', string | undefined]> = [['SQLite', undefined]];
+  if (process.env.DATABASE_URL) engines.push(['PostgreSQL', process.env.DATABASE_URL]);
+  for (const [engine, adminUrl] of engines) {
+    const bench = await createBenchDatabase(engine, adminUrl, 'enumeration');
+    try {
+      process.stdout.write(`${enumerationTable(engine, await measureEnumeration(bench.env, bench.db))}\n`);
+    } finally {
+      await bench.drop();
+    }
+  }
+  process.exit(0);
 }
 
 const results: EngineResult[] = [];

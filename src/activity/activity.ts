@@ -84,6 +84,10 @@ function describeEvent(type: string, detail: Record<string, unknown>): Pick<Acti
       return { description: `Sign-in failed: ${reason}`, outcome: 'failure' };
     case 'signin.throttled':
       return { description: 'Sign-in blocked: too many attempts', outcome: 'blocked' };
+    case 'signin.retry_link_requested':
+      return { description: 'Asked for a link to try signing in again from a browser', outcome: 'info' };
+    case 'signin.retry_link_used':
+      return { description: 'A browser may try signing in again (emailed link)', outcome: 'info' };
     case 'stepup.succeeded':
       return { description: 'Password confirmed', outcome: 'success' };
     case 'stepup.failed':

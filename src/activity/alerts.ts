@@ -6,12 +6,13 @@ import { failedSigninsEmail, newDeviceSigninEmail } from '../notify/alerts.js';
 import { getAccount, listIdentifiers } from '../accounts/store.js';
 import { describeDevice } from './device.js';
 import { describePlace } from './place.js';
-import { rememberDevice } from './known-devices.js';
+import { rememberDevice, rememberNetwork } from './known-devices.js';
 import { issueSecureLink } from '../recovery/secure-link.js';
 
 /** After a successful sign-in: remember the device, and alert the customer if it is new (ASVS 6.3.5). */
 export async function noteSuccessfulSignin(deps: Deps, accountId: string, info: RequestInfo): Promise<{ newDevice: boolean }> {
   const newDevice = await deps.db.transaction().execute(async (trx) => {
+    await rememberNetwork(deps, trx, accountId, info);
     const { isNew } = await rememberDevice(deps, trx, accountId, info);
     if (!isNew) return false;
     const account = await getAccount(trx, accountId);

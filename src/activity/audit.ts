@@ -16,6 +16,8 @@ export type AuditEventType =
   | 'signin.succeeded'
   | 'signin.failed'
   | 'signin.throttled'
+  | 'signin.retry_link_requested'
+  | 'signin.retry_link_used'
   | 'stepup.succeeded'
   | 'stepup.failed'
   | 'session.ended'

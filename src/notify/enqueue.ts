@@ -22,6 +22,21 @@ export async function enqueueMessage(db: Kysely<Database>, deps: MessageDeps, me
 }
 
 /**
+ * Where a known identifier would be sent a message, an unknown one goes through the same steps with nothing of
+ * it kept: the budget is spent for the destination typed (so a 429 never tells whether it has an account), and
+ * a record and an outbox row are written blank and withheld — the same statements as a real message
+ * (SECURITY.md "Every public path does the same work"). Nothing is sent.
+ */
+export async function enqueueWithheld(db: Kysely<Database>, deps: MessageDeps, message: OutgoingMessage, cause: BudgetedCause): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    await reserveMessageBudget(trx, deps, message, cause);
+    const blank: OutgoingMessage = { channel: message.channel, template: message.template, recipient: '', subject: '', text: '' };
+    await recordMessage(trx, deps.clock, blank);
+    await insertOutboxRow(trx, deps.clock, blank, 'withheld');
+  });
+}
+
+/**
  * For a request that names a contact with no account (or one that must not be told): the budget is spent exactly
  * as if a message were sent, so a 429 never tells whether a number or address has an account.
  */

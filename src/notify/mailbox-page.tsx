@@ -19,6 +19,7 @@ export function registerDevMailbox(app: FastifyInstance, deps: { db: Kysely<Data
     const rows = await db
       .selectFrom('outbox')
       .select(['id', 'created_at', 'channel', 'recipient', 'subject', 'status', 'text_body', 'html_body'])
+      .where('status', '!=', 'withheld')
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .limit(100)

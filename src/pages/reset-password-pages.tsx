@@ -32,7 +32,7 @@ export function registerResetPasswordPages(routes: PageRoutes): void {
   routes.post('/recovery/password/code', 'anyone', async (page) => {
     const flowId = page.field('flow', 200);
     try {
-      const proof = await confirmResetCode(page.deps, flowId, page.field('code', 20));
+      const proof = await confirmResetCode(page.deps, flowId, page.field('code', 20), page.info);
       return provenHere(page, flowId, proof);
     } catch (error) {
       return renderCode(page, flowId, asCodeProblem(page.problem(error)));

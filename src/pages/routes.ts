@@ -17,6 +17,7 @@ import { registerResetPasswordPages } from './reset-password-pages.js';
 import { registerSecureAccountPages } from './secure-account-pages.js';
 import { registerSecurityPages } from './security-pages.js';
 import { registerSigninPages } from './signin-pages.js';
+import { registerRetryLinkPages } from './retry-link-pages.js';
 import { registerSignupLinkPages } from './signup-link-pages.js';
 import { registerSignupPages } from './signup-pages.js';
 import { registerSmsSigninPage } from './sms-signin-page.js';
@@ -34,6 +35,7 @@ export function registerPages(app: FastifyInstance, deps: Deps): void {
   registerSignupPages(routes);
   registerSignupLinkPages(routes);
   registerSigninPages(routes);
+  registerRetryLinkPages(routes);
   registerVerifyPages(routes);
   registerSmsSigninPage(routes);
   registerLostFactorPage(routes);

@@ -3,6 +3,7 @@ import { Field } from '../platform/http/forms.js';
 import { loadSignin, startSignin, submitIdentifier, submitPassword } from '../signin/password-signin.js';
 import { PostForm, Problem, UsernameHint } from './page-parts.js';
 import { PASSKEY_SCRIPTS, PasskeySignin } from './passkey-pages.js';
+import { RetryLinkOffer } from './retry-link-pages.js';
 import { NO_PROBLEM, type FormProblem, type Page, type PageRoutes } from './page-session.js';
 
 /**
@@ -102,6 +103,8 @@ async function renderPassword(page: Page, flowId: string, problem: FormProblem) 
         </p>
         <button type="submit" class="button">Sign in</button>
       </PostForm>
+      {/* Paused by too many attempts: the owner can let this browser try again (NIST §3.2.2). */}
+      {problem.code === 'throttled' ? <RetryLinkOffer flowId={flowId} csrf={page.csrf} /> : null}
       {isPhone(page, identifier) ? (
         // Passwordless with a phone number (sms-signin-page.tsx): a post, since it sends a text message.
         <PostForm action="/signin/sms" csrf={page.csrf} class="alternative-signin">

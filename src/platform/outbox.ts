@@ -20,8 +20,11 @@ export interface OutgoingMessage {
   html?: string;
 }
 
-/** The bare insert; only notify/enqueue.ts calls it, so no message skips the budget. */
-export async function insertOutboxRow(db: Kysely<Database>, clock: Clock, message: OutgoingMessage): Promise<void> {
+/**
+ * The bare insert; only notify/enqueue.ts calls it, so no message skips the budget. A `withheld` row stands where
+ * a message to an unknown identifier would be (same work either way); the delivery worker only picks pending rows.
+ */
+export async function insertOutboxRow(db: Kysely<Database>, clock: Clock, message: OutgoingMessage, status: 'pending' | 'withheld' = 'pending'): Promise<void> {
   const now = clock.now();
   await db
     .insertInto('outbox')
@@ -34,7 +37,7 @@ export async function insertOutboxRow(db: Kysely<Database>, clock: Clock, messag
       subject: message.subject,
       text_body: message.text,
       html_body: message.html ?? null,
-      status: 'pending',
+      status,
       attempts: 0,
       next_attempt_at: now,
       locked_until: null,

@@ -10,8 +10,8 @@ import { errors } from './errors.js';
  * shares them. A success resets a key.
  *
  * Policy: the first FREE_FAILURES failures cost nothing; after that each failure blocks the key for a wait
- * that doubles (1 min, 2, 4 … capped at 1 h). HARD_LIMIT consecutive failures on an account lock the sign-in
- * factor until the password is reset (NIST §3.2.2: never more than 100).
+ * that doubles (1 min, 2, 4 … capped at 1 h). At HARD_LIMIT failures a key refuses until it has been quiet
+ * for forgetAfterMs (NIST §3.2.2: never more than 100; limits decay, never "until reset").
  */
 export interface ThrottlePolicy {
   freeFailures: number;
@@ -24,6 +24,85 @@ export interface ThrottlePolicy {
 export const ACCOUNT_POLICY: ThrottlePolicy = { freeFailures: 5, firstWaitMs: MINUTE, maxWaitMs: HOUR, forgetAfterMs: DAY };
 export const SOURCE_POLICY: ThrottlePolicy = { freeFailures: 20, firstWaitMs: MINUTE, maxWaitMs: HOUR, forgetAfterMs: HOUR };
 export const HARD_LIMIT = 100;
+
+/**
+ * Reserve, then check: takes one attempt from a key's allowance before the secret is checked. One atomic
+ * upsert increments the count only while the key is neither waiting nor at its cap, and reports through its
+ * RETURNING whether this caller got the slot — so N concurrent callers on any engine or instance get at most
+ * the allowance (check-then-count let 200 concurrent guesses through). A reserved attempt counts as a
+ * failure until a success clears or releases it.
+ */
+export interface Reservation {
+  granted: boolean;
+  /** How long a refused caller waits; 0 when granted. */
+  retryAfterSeconds: number;
+  /** The key's count including this attempt (when granted). */
+  failures: number;
+}
+
+export async function reserveAttempt(db: Kysely<Database>, clock: Clock, key: string, policy: ThrottlePolicy, cap = HARD_LIMIT): Promise<Reservation> {
+  const now = clock.now();
+  const forgotten = now - policy.forgetAfterMs;
+  const row = await db
+    .insertInto('throttles')
+    .values({ key, failures: 1, blocked_until: policy.freeFailures >= 1 ? 0 : now + policy.firstWaitMs, updated_at: now })
+    .onConflict((oc) =>
+      oc
+        .column('key')
+        .doUpdateSet((eb) => {
+          // The wait doubles from the last one (blocked_until − updated_at), so no power function is needed.
+          // Parenthesised: the query builder writes binary operations without brackets.
+          const lastWait = eb.parens(eb(eb.ref('throttles.blocked_until'), '-', eb.ref('throttles.updated_at')));
+          const doubled = eb.parens(eb(lastWait, '*', eb.val(2)));
+          return {
+            // A key quiet for forgetAfterMs starts again from one: limits decay, never "until reset" (NIST §3.2.2).
+            failures: eb.case().when('throttles.updated_at', '<', forgotten).then(eb.val(1)).else(eb('throttles.failures', '+', 1)).end(),
+            blocked_until: eb
+              .case()
+              .when('throttles.updated_at', '<', forgotten).then(eb.val(policy.freeFailures >= 1 ? 0 : now + policy.firstWaitMs))
+              .when(eb('throttles.failures', '+', 1), '<=', policy.freeFailures).then(eb.val(0))
+              .when(lastWait, '<=', 0).then(eb.val(now + policy.firstWaitMs))
+              .when(doubled, '>=', policy.maxWaitMs).then(eb.val(now + policy.maxWaitMs))
+              .else(eb(eb.val(now), '+', doubled))
+              .end(),
+            updated_at: now,
+          };
+        })
+        .where((eb) =>
+          eb.or([
+            eb('throttles.updated_at', '<', forgotten),
+            eb.and([eb('throttles.blocked_until', '<=', now), eb('throttles.failures', '<', cap)]),
+          ]),
+        ),
+    )
+    .returning('failures')
+    .executeTakeFirst();
+  if (row) return { granted: true, retryAfterSeconds: 0, failures: row.failures };
+  const held = await db.selectFrom('throttles').select(['failures', 'blocked_until', 'updated_at']).where('key', '=', key).executeTakeFirst();
+  if (!held) return { granted: false, retryAfterSeconds: 1, failures: 0 };
+  // At the cap the key waits until it is forgotten: a day of quiet, not a reset.
+  const until = held.failures >= cap ? held.updated_at + policy.forgetAfterMs : held.blocked_until;
+  return { granted: false, retryAfterSeconds: Math.max(1, Math.ceil((until - now) / 1000)), failures: held.failures };
+}
+
+/** Gives back a reservation that checked nothing or succeeded without clearing the key (a source's count). */
+export async function releaseAttempt(db: Kysely<Database>, key: string): Promise<void> {
+  await db
+    .updateTable('throttles')
+    .set((eb) => ({ failures: eb('failures', '-', 1) }))
+    .where('key', '=', key)
+    .where('failures', '>', 0)
+    .execute();
+}
+
+/** Deletes every key under the given prefixes (recovery that proves the owner clears all its counters). */
+export async function resetFailuresUnder(db: Kysely<Database>, prefixes: string[]): Promise<void> {
+  if (prefixes.length === 0) return;
+  await db
+    .deleteFrom('throttles')
+    .where((eb) => eb.or(prefixes.map((prefix) => eb('key', 'like', `${prefix}%`))))
+    .execute();
+}
 
 export interface ThrottleState {
   failures: number;
@@ -77,10 +156,15 @@ export async function resetFailures(db: Kysely<Database>, key: string): Promise<
 
 /** The source key groups an IPv6 address by its /64, since one customer's network hands out a whole /64. */
 export function sourceKey(scope: string, ip: string): string {
+  return `${scope}:${networkOf(ip)}`;
+}
+
+/** An IPv4 address on its own, or an IPv6 address's /64: the unit a source is throttled and trusted by. */
+export function networkOf(ip: string): string {
   const lowered = ip.toLowerCase();
   const address = lowered.startsWith('::ffff:') && lowered.includes('.') ? lowered.slice(7) : lowered;
-  if (!address.includes(':')) return `${scope}:ip:${address}`;
-  return `${scope}:ip6:${expandIpv6(address).slice(0, 4).join(':')}::/64`;
+  if (!address.includes(':')) return `ip:${address}`;
+  return `ip6:${expandIpv6(address).slice(0, 4).join(':')}::/64`;
 }
 
 export function accountKey(scope: string, accountId: string): string {
@@ -115,12 +199,10 @@ export async function claimPeriodicSlot(db: Kysely<Database>, clock: Clock, key:
 }
 
 /**
- * A rate limit on requests that send messages (sign-up, reset, find-your-account): every request counts
- * against the source, and once past the policy's free allowance the source waits.
+ * A rate limit on requests that send messages (sign-up, reset, find-your-account): every request reserves a
+ * slot from the source's allowance in one statement, so concurrent requests can't all slip past a check.
  */
 export async function spendSourceAllowance(db: Kysely<Database>, clock: Clock, scope: string, ip: string, policy: ThrottlePolicy): Promise<void> {
-  const key = sourceKey(scope, ip);
-  const state = await throttleState(db, clock, key);
-  if (state.retryAfterSeconds > 0) throw errors.throttled(state.retryAfterSeconds);
-  await recordFailure(db, clock, key, policy);
+  const reserved = await reserveAttempt(db, clock, sourceKey(scope, ip), policy);
+  if (!reserved.granted) throw errors.throttled(reserved.retryAfterSeconds);
 }

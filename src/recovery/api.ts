@@ -33,8 +33,8 @@ export function registerRecoveryApi(api: ApiRegistry, deps: Deps): void {
     summary: 'Prove the reset with the code, or with the token from the emailed link. Returns the reset_token the next step needs.',
     body: z.object({ code: text(12).optional(), token: text(100).optional() }).strict(),
     responses: { 200: 'Next: choose a new password', 400: 'Wrong code', 410: 'Expired or used', 429: 'Too many wrong codes' },
-    handler: async ({ body, params }) => {
-      const proof = body.token ? await confirmResetLink(deps, params.flowId!, body.token) : await confirmResetCode(deps, params.flowId!, body.code ?? '');
+    handler: async ({ body, params, info }) => {
+      const proof = body.token ? await confirmResetLink(deps, params.flowId!, body.token) : await confirmResetCode(deps, params.flowId!, body.code ?? '', info);
       return { flow: { id: params.flowId, state: 'new_password' }, reset_token: proof };
     },
   });

@@ -1,6 +1,6 @@
 import type { Deps, RequestInfo } from '../platform/context.js';
 import { HOUR, MINUTE } from '../platform/clock.js';
-import { enqueueMessage, spendMessageBudget } from '../notify/enqueue.js';
+import { enqueueMessage, enqueueWithheld } from '../notify/enqueue.js';
 import { spendSourceAllowance, type ThrottlePolicy } from '../platform/throttle.js';
 import { maskEmail, maskPhone } from '../notify/mask.js';
 import { recordEvent } from '../activity/audit.js';
@@ -20,19 +20,22 @@ export async function findAccount(deps: Deps, input: string, info: RequestInfo):
   await spendSourceAllowance(deps.db, deps.clock, 'find-account', info.ip, FIND_SOURCE_POLICY);
 
   const account = await findAccountByIdentifier(deps.db, identifier);
-  // An unknown contact spends the same budget as a known one, so a 429 can't tell them apart.
+  // No early return for an unknown contact: the same reads, the same rows queued (a withheld one), the same
+  // audit row — so neither time nor load says whether it has an account (SECURITY.md same work).
   const cause = { kind: 'code', ip: info.ip } as const;
-  if (!account) return spendMessageBudget(deps.db, deps, { channel: identifier.kind === 'email' ? 'email' : 'sms', recipient: identifier.normalized }, cause);
-  const others = (await listIdentifiers(deps.db, account.id))
+  const others = (await listIdentifiers(deps.db, account?.id ?? ''))
     .filter((i) => i.verified && i.normalized !== identifier.normalized)
     .map((i) => (i.kind === 'email' ? maskEmail(i.value) : maskPhone(i.normalized)));
   if (others.length === 0) others.push(identifier.kind === 'email' ? 'this email address' : 'this phone number');
-  const message = identifier.kind === 'email'
-    ? findAccountEmail({ to: identifier.value, others, publicUrl: deps.config.publicUrl, accountId: account.id })
-    : findAccountSms({ to: identifier.normalized, others, publicUrl: deps.config.publicUrl, accountId: account.id });
+  const channel = identifier.kind === 'email' ? 'email' : 'sms';
+  const message = channel === 'email'
+    ? findAccountEmail({ to: identifier.value, others, publicUrl: deps.config.publicUrl, accountId: account?.id ?? '' })
+    : findAccountSms({ to: identifier.normalized, others, publicUrl: deps.config.publicUrl, accountId: account?.id ?? '' });
   await deps.db.transaction().execute(async (trx) => {
-    await enqueueMessage(trx, deps, message, cause);
-    await recordEvent(trx, deps.clock, { accountId: account.id, type: 'find_account.requested', info, detail: { via: identifier.kind } });
+    // An unknown contact spends the same budget as a known one, so a 429 can't tell them apart either.
+    if (account) await enqueueMessage(trx, deps, message, cause);
+    else await enqueueWithheld(trx, deps, message, cause);
+    await recordEvent(trx, deps.clock, { accountId: account?.id ?? null, type: 'find_account.requested', info, detail: { via: identifier.kind } });
   });
   deps.notifyOutbox();
 }

@@ -10,7 +10,7 @@ import { sendSecurityNotice } from '../accounts/notices.js';
 import { forgetRememberedDevices } from '../factors/remembered-devices.js';
 import { loadSignin } from '../signin/password-signin.js';
 import { completeSignin, type SignedIn } from '../signin/complete.js';
-import { attemptKeys, clearFailures, countFailure, guardAttempt } from '../signin/attempts.js';
+import { clearAccountAttempts, takeAttempt } from '../signin/attempts.js';
 import { claimCode, checkCode, codeDeps, findPending, issueCode, type VerificationRecord } from '../verification/codes.js';
 import { lostFactorEmail, lostFactorSms } from './messages.js';
 
@@ -51,8 +51,8 @@ export async function finishLostFactor(deps: Deps, flowId: string, codes: { emai
   const flow = await loadSignin(deps, flowId);
   requireState(flow, 'second_factor');
   const accountId = flow.accountId!;
-  const keys = attemptKeys('second_factor', accountId, info);
-  await guardAttempt(deps, keys, { accountId, info, method: 'lost_factor' });
+  // Reserved before either code is checked, on the second step's allowance.
+  const attempt = await takeAttempt(deps, { scope: 'second_factor', subject: accountId, accountId, info, method: 'lost_factor' });
   const cd = codeDeps(deps);
   try {
     // Both are checked (and both spend an attempt); neither is used up unless both match, so one typo
@@ -65,11 +65,13 @@ export async function finishLostFactor(deps: Deps, flowId: string, codes: { emai
     if (failed) throw (failed as PromiseRejectedResult).reason;
     for (const result of results) await claimCode(cd, (result as PromiseFulfilledResult<VerificationRecord>).value);
   } catch (error) {
-    await countFailure(deps, keys);
     await recordEvent(deps.db, deps.clock, { accountId, type: 'signin.failed', info, detail: { method: 'lost_factor', reason: 'wrong_code' } });
+    await attempt.failed();
     throw error;
   }
-  await clearFailures(deps, keys);
+  await attempt.succeeded();
+  // Recovery proved the owner: every counter on the account starts again (lockout must not outlive it).
+  await clearAccountAttempts(deps, accountId);
   const account = await getAccount(deps.db, accountId);
   await deps.db.transaction().execute(async (trx) => {
     await trx.deleteFrom('factors').where('account_id', '=', accountId).execute();

@@ -21,6 +21,15 @@ export function passwordResetSms(m: { to: string; code: string; accountId: strin
   };
 }
 
+export function retryLinkEmail(m: { to: string; name: string; link: string; publicUrl: string; accountId: string }): OutgoingMessage {
+  return composeEmail('retryLinkEmail', m.to, 'Try signing in again from your browser', [
+    greeting(m.name),
+    text('Sign-in to your Custos account is paused after many wrong attempts. You asked to try again from your browser: open this link in the same browser, then sign in with your password as usual.'),
+    button('Let this browser try again', m.link),
+    text("The link works once, only in the browser where you asked, and expires in 30 minutes. It doesn't sign you in by itself. If you didn't ask, someone may be guessing your password: you can ignore this email."),
+  ], m.publicUrl, m.accountId);
+}
+
 export function lostFactorEmail(m: { to: string; name: string; code: string; publicUrl: string; accountId: string }): OutgoingMessage {
   return composeEmail('lostFactorEmail', m.to, 'Code to sign in without your second step', [
     greeting(m.name),

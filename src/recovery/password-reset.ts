@@ -3,8 +3,9 @@ import { HOUR, MINUTE } from '../platform/clock.js';
 import { AppError, errors } from '../platform/errors.js';
 import { constantTimeEqual, randomToken, sha256 } from '../platform/crypto.js';
 import { advanceFlow, createFlow, loadFlow, requireState, type Flow } from '../platform/flows.js';
-import { enqueueMessage, spendMessageBudget } from '../notify/enqueue.js';
-import { accountKey, resetFailures, spendSourceAllowance, type ThrottlePolicy } from '../platform/throttle.js';
+import { enqueueMessage, enqueueWithheld } from '../notify/enqueue.js';
+import { reserveAttempt, spendSourceAllowance, type ThrottlePolicy } from '../platform/throttle.js';
+import { attemptSecret, clearAccountAttempts, identifierSubject } from '../signin/attempts.js';
 import { hashPassword } from '../passwords/hashing.js';
 import { checkPassword, normalizePassword } from '../passwords/policy.js';
 import { recordEvent } from '../activity/audit.js';
@@ -27,6 +28,9 @@ import { passwordResetEmail, passwordResetSms } from './messages.js';
 export const RESET_EMAIL_TTL_MS = HOUR;
 export const RESET_SMS_TTL_MS = 10 * MINUTE;
 const RESET_SOURCE_POLICY: ThrottlePolicy = { freeFailures: 10, firstWaitMs: MINUTE, maxWaitMs: HOUR, forgetAfterMs: HOUR };
+/** Reset messages one account receives: RESET_SENDS_PER_HOUR, then nothing until the hour has passed. */
+export const RESET_SENDS_PER_HOUR = 3;
+const RESET_SENDS_POLICY: ThrottlePolicy = { freeFailures: RESET_SENDS_PER_HOUR - 1, firstWaitMs: HOUR, maxWaitMs: HOUR, forgetAfterMs: HOUR };
 
 interface ResetData {
   channel: 'email' | 'sms';
@@ -39,7 +43,12 @@ export async function startPasswordReset(deps: Deps, input: string, info: Reques
   const identifier = requireIdentifier(input, deps.config.defaultPhoneRegion);
   await spendSourceAllowance(deps.db, deps.clock, 'reset', info.ip, RESET_SOURCE_POLICY);
 
-  const account = await findAccountByIdentifier(deps.db, identifier);
+  const found = await findAccountByIdentifier(deps.db, identifier);
+  // The owner is not flooded: past RESET_SENDS_PER_HOUR for the account the request answers alike but sends
+  // nothing and leaves the live proof alone. An unknown identifier spends an allowance of its own alike.
+  const sendsKey = `reset:sends:${found?.id ?? identifierSubject(identifier.normalized)}`;
+  const mayProve = await reserveAttempt(deps.db, deps.clock, sendsKey, RESET_SENDS_POLICY);
+  const account = mayProve.granted ? found : undefined;
   const channel = identifier.kind === 'email' ? 'email' : 'sms';
   const flowId = await deps.db.transaction().execute(async (trx) => {
     const tx = { ...deps, db: trx };
@@ -50,25 +59,26 @@ export async function startPasswordReset(deps: Deps, input: string, info: Reques
       accountId: account?.id ?? null,
       data: { channel, destination: identifier.normalized },
     });
-    // Unknown identifiers get a code nobody receives, so every later step behaves the same.
+    // Unknown identifiers get a code nobody receives, so every later step behaves the same. The account's id
+    // on the code voids its older reset proofs: one live proof per account, whichever channel asked.
     const issued = await issueCode(codeDeps(tx), {
       purpose: 'password_reset',
       channel,
       target: identifier.normalized,
       ttlMs: channel === 'email' ? RESET_EMAIL_TTL_MS : RESET_SMS_TTL_MS,
       flowId: flow.id,
+      accountId: account?.id,
       withLink: channel === 'email',
     });
-    // An unknown identifier spends the same budget as a known one, so a 429 can't tell them apart.
+    // The message is composed either way and a withheld row queued in its place: the same work, and an unknown
+    // identifier spends the same budget as a known one, so a 429 can't tell them apart (SECURITY.md).
     const cause = { kind: 'code', ip: info.ip } as const;
-    if (!account) await spendMessageBudget(trx, deps, { channel, recipient: identifier.normalized }, cause);
-    if (account) {
-      const message = channel === 'email'
-        ? passwordResetEmail({ to: identifier.value, name: account.name, code: issued.code, link: resetLink(deps, flow.id, issued.linkToken!), publicUrl: deps.config.publicUrl, accountId: account.id })
-        : passwordResetSms({ to: identifier.normalized, code: issued.code, accountId: account.id });
-      await enqueueMessage(trx, deps, message, cause);
-      await recordEvent(trx, deps.clock, { accountId: account.id, type: 'password.reset_requested', info, detail: { channel } });
-    }
+    const message = channel === 'email'
+      ? passwordResetEmail({ to: identifier.value, name: account?.name ?? '', code: issued.code, link: resetLink(deps, flow.id, issued.linkToken!), publicUrl: deps.config.publicUrl, accountId: account?.id ?? '' })
+      : passwordResetSms({ to: identifier.normalized, code: issued.code, accountId: account?.id ?? '' });
+    if (account) await enqueueMessage(trx, deps, message, cause);
+    else await enqueueWithheld(trx, deps, message, cause);
+    await recordEvent(trx, deps.clock, { accountId: account?.id ?? null, type: 'password.reset_requested', info, detail: { channel } });
     return flow.id;
   });
   deps.notifyOutbox();
@@ -85,10 +95,13 @@ export async function loadResetFlow(deps: Deps, flowId: string): Promise<Flow<Re
 }
 
 /** Returns the proof secret that the new-password step requires. */
-export async function confirmResetCode(deps: Deps, flowId: string, code: string): Promise<string> {
+export async function confirmResetCode(deps: Deps, flowId: string, code: string, info: RequestInfo): Promise<string> {
   const flow = await loadResetFlow(deps, flowId);
   requireState(flow, 'confirm');
-  await consumeCode(codeDeps(deps), await findPending(codeDeps(deps), { flowId }, 'password_reset'), code);
+  // Guesses are limited per account (and per identifier and network), not only by the code's own five tries.
+  await attemptSecret(deps, { scope: 'reset_code', subject: identifierSubject(flow.data.destination), accountId: flow.accountId, info, method: 'reset_code' }, async () =>
+    consumeCode(codeDeps(deps), await findPending(codeDeps(deps), { flowId }, 'password_reset'), code),
+  );
   return afterProof(deps, flow);
 }
 
@@ -141,8 +154,8 @@ export async function setNewPassword(deps: Deps, flowId: string, proof: string, 
     await sendSecurityNotice(tx, trx, { accountId, name: account.name, change: 'password_reset', info });
     await recordEvent(trx, deps.clock, { accountId, type: 'password.reset', info, detail: { channel: flow.data.channel } });
   });
-  // Lockout must not outlive recovery: the password counters start again.
-  await resetFailures(deps.db, accountKey('password', accountId));
+  // Lockout must not outlive recovery: every counter on the account starts again, second step included.
+  await clearAccountAttempts(deps, accountId);
   deps.notifyOutbox();
 }
 

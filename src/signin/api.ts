@@ -1,7 +1,9 @@
 import { signinAnswer } from './api-answer.js';
 import { z } from 'zod';
 import type { Deps } from '../platform/context.js';
-import type { ApiRegistry } from '../platform/http/api.js';
+import { ApiAnswer, type ApiRegistry } from '../platform/http/api.js';
+import { setDeviceCookie } from '../platform/http/request-info.js';
+import { requestRetryLink, useRetryLink } from './retry-pass.js';
 import { setSessionCookie } from '../platform/http/session-cookie.js';
 import { text } from '../platform/http/validation.js';
 import { iso } from '../accounts/api.js';
@@ -62,6 +64,28 @@ export function registerSigninApi(api: ApiRegistry, deps: Deps): void {
     handler: async ({ body, params, info, reply }) => {
       const result = await submitSecondFactor(deps, params.flowId!, { method: body.method, code: body.code, rememberDevice: body.remember_device }, info);
       return signinAnswer(reply, deps.config, result, info);
+    },
+  });
+
+  api.add({
+    method: 'POST', path: '/api/v1/signin/flows/:flowId/retry-link', tag: 'Sign-in', guards: [],
+    summary: 'Paused by too many attempts: email the account a link that lets this browser (its device cookie, set here) try again. The same answer whether or not the identifier has an account.',
+    body: z.object({}).strict(),
+    responses: { 202: 'Sent if it has an account', 409: 'Wrong step', 410: 'Flow expired' },
+    handler: async ({ params, info, reply }) => {
+      await requestRetryLink(deps, params.flowId!, info);
+      setDeviceCookie(reply, deps.config, info);
+      return new ApiAnswer(202, { message: 'If this belongs to an account, we have sent a link to its email address. Open it in this browser.' });
+    },
+  });
+
+  api.add({
+    method: 'POST', path: '/api/v1/signin/retry', tag: 'Sign-in', guards: [],
+    summary: 'Use an emailed try-again link in the browser that asked for it. It proves nothing: the password and any second step are still asked.',
+    body: z.object({ token: text(100) }).strict(),
+    responses: { 204: 'This browser may try again', 410: 'Expired, used, or another browser' },
+    handler: async ({ body, info }) => {
+      await useRetryLink(deps, body.token, info);
     },
   });
 

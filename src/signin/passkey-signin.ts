@@ -15,7 +15,7 @@ import { availableMethods } from '../factors/methods.js';
 import { findPasskeyByCredential, listPasskeys, recordPasskeyUse, type StoredPasskey } from '../factors/passkey-store.js';
 import { newChallenge, PASSKEY_CEREMONY_TTL_MS, relyingParty } from '../factors/passkeys.js';
 import { isUserHandleOf } from '../factors/passkey-user-handle.js';
-import { attemptKeys, clearFailures, countFailure, guardAttempt, type AttemptKeys } from './attempts.js';
+import { takeAttempt, type Attempt } from './attempts.js';
 import { completeSignin, type SignedIn } from './complete.js';
 import type { SecondStepNeeded, SigninData } from './password-signin.js';
 
@@ -63,8 +63,7 @@ export async function finishPasskeySignin(deps: Deps, flowId: string, response: 
   requireState(flow, 'passkey');
   const passkey = await findPasskeyByCredential(deps.db, response.id);
   // An unknown credential throttles like an unknown identifier does at the password step.
-  const keys = attemptKeys('passkey', passkey?.accountId ?? `unknown:${sha256(response.id)}`, info);
-  await guardAttempt(deps, keys, { accountId: passkey?.accountId ?? null, info, method: 'passkey' });
+  const attempt = await takeAttempt(deps, { scope: 'passkey', subject: passkey?.accountId ?? `unknown:${sha256(response.id)}`, accountId: passkey?.accountId ?? null, info, method: 'passkey' });
   const checking = await advanceFlow(deps.db, deps.clock, flow, 'passkey', { state: 'passkey_checked', accountId: passkey?.accountId ?? null, data: {} });
 
   const account = passkey ? await getAccount(deps.db, passkey.accountId) : undefined;
@@ -72,10 +71,10 @@ export async function finishPasskeySignin(deps: Deps, flowId: string, response: 
   const outcome = passkey && account?.status === 'active' ? await checkAssertion(deps, passkey, response, flow.data.passkeyChallenge ?? '') : null;
   if (!passkey || !account || !outcome) {
     const reason = !passkey ? 'unknown_passkey' : account && account.status !== 'active' ? `account_${account.status}` : 'passkey_not_accepted';
-    await failed(deps, keys, passkey?.accountId ?? null, info, reason);
+    await failed(deps, attempt, passkey?.accountId ?? null, info, reason);
     throw passkeySigninFailed();
   }
-  await clearFailures(deps, keys);
+  await attempt.succeeded();
   if (outcome.userVerified) {
     return completeSignin(deps, checking, { from: 'passkey_checked', accountId: account.id, factors: ['passkey'], method: 'passkey', info });
   }
@@ -124,22 +123,21 @@ export async function submitPasskeySecondFactor(
   const flow = await loadFlow<PasskeySigninData>(deps.db, deps.clock, flowId, 'signin');
   requireState(flow, 'second_factor');
   const accountId = flow.accountId!;
-  const keys = attemptKeys('second_factor', accountId, info);
-  await guardAttempt(deps, keys, { accountId, info, method: 'passkey' });
   if (flow.factorsPassed.includes('passkey') || !flow.data.passkeyChallengeFlow) throw methodUnavailable();
   const challenge = await loadFlow<ChallengeData>(deps.db, deps.clock, flow.data.passkeyChallengeFlow, 'passkey_challenge');
   if (challenge.data.signinFlowId !== flow.id) throw errors.flowState();
   await advanceFlow(deps.db, deps.clock, challenge, 'waiting', { state: 'done', done: true });
 
+  const attempt = await takeAttempt(deps, { scope: 'second_factor', subject: accountId, accountId, info, method: 'passkey' });
   const passkey = await findPasskeyByCredential(deps.db, input.response.id);
   const account = await getAccount(deps.db, accountId);
   const ownPasskey = passkey?.accountId === accountId && account?.status === 'active' ? passkey : undefined;
   const outcome = ownPasskey ? await checkAssertion(deps, ownPasskey, input.response, challenge.data.challenge) : null;
   if (!outcome) {
-    await failed(deps, keys, accountId, info, 'wrong_second_factor');
+    await failed(deps, attempt, accountId, info, 'wrong_second_factor');
     throw new AppError(401, 'signin.second_factor_failed', "That passkey didn't work. Try again, or try another way.");
   }
-  await clearFailures(deps, keys);
+  await attempt.succeeded();
   return completeSignin(deps, flow, {
     from: 'second_factor',
     accountId,
@@ -177,9 +175,9 @@ async function checkAssertion(deps: Deps, passkey: StoredPasskey, response: Auth
   }
 }
 
-async function failed(deps: Deps, keys: AttemptKeys, accountId: string | null, info: RequestInfo, reason: string): Promise<void> {
-  await countFailure(deps, keys);
+async function failed(deps: Deps, attempt: Attempt, accountId: string | null, info: RequestInfo, reason: string): Promise<void> {
   await recordEvent(deps.db, deps.clock, { accountId, type: 'signin.failed', info, detail: { method: 'passkey', reason } });
+  await attempt.failed();
 }
 
 function passkeySigninFailed(): AppError {

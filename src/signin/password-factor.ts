@@ -1,12 +1,10 @@
 import type { Deps, RequestInfo } from '../platform/context.js';
 import { errors } from '../platform/errors.js';
-import { ACCOUNT_POLICY } from '../platform/throttle.js';
-import { attemptKeys, clearFailures, countFailure, guardAttempt } from './attempts.js';
+import { takeAttempt } from './attempts.js';
 import { burnVerifyTime, hashPassword, needsRehash, verifyPassword } from '../passwords/hashing.js';
 import { normalizePassword } from '../passwords/policy.js';
 import { getAccount, updatePasswordHash } from '../accounts/store.js';
 import { recordEvent } from '../activity/audit.js';
-import { alertFailedSignins } from '../activity/alerts.js';
 
 /**
  * The one place a password is checked — sign-in, step-up and password change all come here, so every route
@@ -17,24 +15,24 @@ export async function checkPasswordFactor(
   deps: Deps,
   input: { accountId: string | null; subject: string; password: string; info: RequestInfo; method: 'password' | 'step_up' },
 ): Promise<string> {
-  const keys = attemptKeys('password', input.subject, input.info);
-  await guardAttempt(deps, keys, { accountId: input.accountId, info: input.info, method: input.method });
+  // Reserved before argon2 runs: a spent allowance answers 429 without checking anything.
+  const attempt = await takeAttempt(deps, { scope: 'password', subject: input.subject, accountId: input.accountId, info: input.info, method: input.method });
 
   const password = normalizePassword(input.password);
-  const account = input.accountId ? await getAccount(deps.db, input.accountId) : undefined;
+  // Looked up for an unknown identifier too (finding nothing): the same statements either way (ASVS 6.3.8).
+  const account = await getAccount(deps.db, input.accountId ?? '');
   let valid = false;
   if (account?.passwordHash) valid = await verifyPassword(account.passwordHash, password);
   else await burnVerifyTime(password);
 
   if (!account || !valid || account.status !== 'active') {
-    const subjectFailures = await countFailure(deps, keys);
     const reason = !account ? 'unknown_account' : !valid ? 'wrong_password' : `account_${account.status}`;
     await recordEvent(deps.db, deps.clock, { accountId: account?.id ?? null, type: input.method === 'step_up' ? 'stepup.failed' : 'signin.failed', info: input.info, detail: { method: input.method, reason } });
-    if (account && subjectFailures > ACCOUNT_POLICY.freeFailures) await alertFailedSignins(deps, account.id, subjectFailures, input.info);
+    await attempt.failed();
     throw errors.signInFailed();
   }
 
-  await clearFailures(deps, keys);
+  await attempt.succeeded();
   if (needsRehash(account.passwordHash!)) {
     await updatePasswordHash(deps.db, deps.clock, account.id, await hashPassword(password), false);
     await recordEvent(deps.db, deps.clock, { accountId: account.id, type: 'password.rehashed', info: input.info });

@@ -1,11 +1,11 @@
 import type { Deps, RequestInfo } from '../platform/context.js';
 import { MINUTE } from '../platform/clock.js';
-import { sha256 } from '../platform/crypto.js';
 import { advanceFlow, createFlow, loadFlow, requireState, type Flow } from '../platform/flows.js';
 import { requireIdentifier } from '../accounts/identifiers.js';
 import { findAccountByIdentifier } from '../accounts/store.js';
 import { recordEvent } from '../activity/audit.js';
 import { checkPasswordFactor } from './password-factor.js';
+import { identifierSubject } from './attempts.js';
 import { completeSignin, type SignedIn } from './complete.js';
 import { availableMethods, type SecondFactorMethod } from '../factors/methods.js';
 import { isRememberedDevice } from '../factors/remembered-devices.js';
@@ -21,7 +21,7 @@ export const SIGNIN_TTL_MS = 15 * MINUTE;
 
 export interface SigninData {
   identifier?: string;
-  /** Throttle subject: the account, or for an unknown identifier a hash of it, so both throttle alike. */
+  /** Throttle subject: a hash of the identifier typed, known or not, so both throttle alike. */
   subject?: string;
 }
 
@@ -43,7 +43,7 @@ export async function submitIdentifier(deps: Deps, flowId: string, input: string
   return advanceFlow(deps.db, deps.clock, flow, 'identify', {
     state: 'password',
     accountId: account?.id ?? null,
-    data: { identifier: identifier.value, subject: account?.id ?? `unknown:${sha256(identifier.normalized)}` },
+    data: { identifier: identifier.value, subject: identifierSubject(identifier.normalized) },
   });
 }
 

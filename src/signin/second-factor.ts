@@ -12,7 +12,7 @@ import { getAccount } from '../accounts/store.js';
 import { sendSecurityNotice } from '../accounts/notices.js';
 import { codeDeps, consumeCode, findPending, issueCode, reissueCode } from '../verification/codes.js';
 import { phoneCodeSms } from '../notify/messages.js';
-import { attemptKeys, clearFailures, countFailure, guardAttempt } from './attempts.js';
+import { takeAttempt } from './attempts.js';
 import { completeSignin, type SignedIn } from './complete.js';
 import { loadSignin } from './password-signin.js';
 
@@ -51,15 +51,15 @@ export async function submitSecondFactor(
   const flow = await loadSignin(deps, flowId);
   requireState(flow, 'second_factor');
   const accountId = flow.accountId!;
-  const keys = attemptKeys('second_factor', accountId, info);
-  await guardAttempt(deps, keys, { accountId, info, method: input.method });
   const methods = await availableMethods(deps.db, accountId, flow.factorsPassed);
   // A passkey answers a challenge rather than a typed code, so it has its own route (passkey-signin.ts).
   if (input.method === 'passkey' || !methods.includes(input.method)) throw new AppError(400, 'signin.method_unavailable', 'That way of confirming is not set up for this account.');
+  // Reserved before the code is checked: a spent allowance answers 429 without checking anything.
+  const attempt = await takeAttempt(deps, { scope: 'second_factor', subject: accountId, accountId, info, method: input.method });
 
   const failed = async (error: AppError) => {
-    await countFailure(deps, keys);
     await recordEvent(deps.db, deps.clock, { accountId, type: 'signin.failed', info, detail: { method: input.method, reason: 'wrong_second_factor' } });
+    await attempt.failed();
     return error;
   };
   let accepted: boolean;
@@ -70,7 +70,7 @@ export async function submitSecondFactor(
     throw error instanceof AppError && error.code.startsWith('code.') ? await failed(error) : error;
   }
   if (!accepted) throw await failed(new AppError(401, 'signin.second_factor_failed', 'That code is not correct. Check it and try again, or try another way.'));
-  await clearFailures(deps, keys);
+  await attempt.succeeded();
   if (input.method === 'backup_code') await noticeBackupCodeUsed(deps, accountId, info);
   return completeSignin(deps, flow, {
     from: 'second_factor',

@@ -9,7 +9,7 @@ import { endOtherSessions } from '../sessions/store.js';
 import { availableMethods } from '../factors/methods.js';
 import { isRememberedDevice } from '../factors/remembered-devices.js';
 import { codeDeps, consumeCode, findPending, issueCode, reissueCode } from '../verification/codes.js';
-import { attemptKeys, clearFailures, countFailure, guardAttempt } from './attempts.js';
+import { takeAttempt } from './attempts.js';
 import { completeSignin, type SignedIn } from './complete.js';
 import { loadSignin, type SecondStepNeeded } from './password-signin.js';
 import { SMS_SIGNIN_TTL_MS } from './second-factor.js';
@@ -51,18 +51,17 @@ export async function requestSmsSignin(deps: Deps, flowId: string, info: Request
 export async function verifySmsSignin(deps: Deps, flowId: string, code: string, info: RequestInfo): Promise<SignedIn | SecondStepNeeded> {
   const flow = await loadSignin(deps, flowId);
   requireState(flow, 'password');
-  const keys = attemptKeys('sms_signin', flow.data.subject ?? 'unknown', info);
-  await guardAttempt(deps, keys, { accountId: flow.accountId, info, method: 'sms' });
+  const attempt = await takeAttempt(deps, { scope: 'sms_signin', subject: flow.data.subject ?? 'unknown', accountId: flow.accountId, info, method: 'sms' });
   const account = flow.accountId ? await getAccount(deps.db, flow.accountId) : undefined;
   try {
     await consumeCode(codeDeps(deps), await findPending(codeDeps(deps), { flowId }, 'signin_sms'), code);
     if (!account || account.status !== 'active') throw errors.signInFailed();
   } catch (error) {
-    await countFailure(deps, keys);
     await recordEvent(deps.db, deps.clock, { accountId: account?.id ?? null, type: 'signin.failed', info, detail: { method: 'sms', reason: 'wrong_code' } });
+    await attempt.failed();
     throw error;
   }
-  await clearFailures(deps, keys);
+  await attempt.succeeded();
   await removeUnprovenPassword(deps, account.id, info);
 
   const hasSmsFactor = (await availableMethods(deps.db, account.id)).includes('sms');

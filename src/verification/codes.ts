@@ -60,12 +60,13 @@ export async function issueCode(
   },
 ): Promise<IssuedCode> {
   const now = deps.clock.now();
-  // A new request for the same thing voids the previous code.
-  if (input.accountId && !input.keepPrevious) {
+  // A new request for the same thing voids the previous code. It runs even without an account (matching
+  // nothing), so a code for an unknown identifier costs the same work as one for a known one.
+  if (!input.keepPrevious) {
     await deps.db
       .updateTable('verifications')
       .set({ consumed_at: now })
-      .where('account_id', '=', input.accountId)
+      .where('account_id', '=', input.accountId ?? '')
       .where('purpose', '=', input.purpose)
       .where('consumed_at', 'is', null)
       .execute();

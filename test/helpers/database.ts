@@ -32,14 +32,15 @@ export function runPrefix(runId: string): { database: string; template: string; 
 
 let template: Promise<string> | undefined;
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** `onQuery` sees every statement's SQL, for tests that count the work a request does. */
+export async function createTestDatabase(options: { onQuery?: (sql: string) => void } = {}): Promise<TestDatabase> {
   const dataDir = mkdtempSync(join(tmpdir(), 'custos-test-'));
   const adminUrl = process.env.TEST_POSTGRES_URL;
   template ??= adminUrl ? migratedPostgresTemplate(adminUrl) : migratedSqliteTemplate();
   const source = await template;
   if (!adminUrl) {
     copyFileSync(join(source, SQLITE_FILE), join(dataDir, SQLITE_FILE));
-    const db = openDatabase({ dataDir });
+    const db = openDatabase({ dataDir, onQuery: options.onQuery });
     return {
       db,
       databaseUrl: undefined,
@@ -57,7 +58,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     await client.query(`ALTER DATABASE ${name} SET synchronous_commit = off`);
   });
   const databaseUrl = databaseUrlFor(adminUrl, name);
-  const db = openDatabase({ databaseUrl, dataDir, poolSize: 8 });
+  const db = openDatabase({ databaseUrl, dataDir, poolSize: 8, onQuery: options.onQuery });
   return {
     db,
     databaseUrl,

@@ -77,6 +77,35 @@ describe('sign-in pages', () => {
     expect(response.body).toContain('Too many attempts. Please wait');
   });
 
+  it('NIST §3.2.2: a paused sign-in offers an emailed link that lets this browser try again, alike for an unknown email', async () => {
+    const pause = async (browser: Browser, email: string) => {
+      let response = await signIn(browser, email, 'wrong password number 0');
+      for (let i = 1; i < 8 && response.status !== 429; i++) {
+        response = await browser.post('/signin/password', { flow: flowOf(response.body), password: `wrong password number ${i}` });
+      }
+      expect(response.status).toBe(429);
+      expect(response.body).toContain('Email me a link to try again from this browser');
+      return browser.post('/signin/retry-link', { flow: flowOf(response.body) });
+    };
+    const stranger = await pause(new Browser(t.app), 'nobody@example.com');
+    const owner = new Browser(t.app);
+    const asked = await pause(owner, 'jane@example.com');
+    expect(asked.status).toBe(200);
+    expect(asked.body).toContain('Check your email');
+    const comparable = (body: string) => body.replace(/flow=[\w%-]+/g, '').replace(/value="[^"]*"/g, '');
+    expect(comparable(asked.body)).toBe(comparable(stranger.body));
+
+    const email = await t.app.deps.db.selectFrom('outbox').select(['template', 'text_body']).where('recipient', '=', 'jane@example.com').orderBy('created_at', 'desc').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(email.template).toBe('retryLinkEmail');
+    const link = /\/signin\/retry\?token=[\w-]+/.exec(email.text_body)![0];
+    expect((await new Browser(t.app).get(link)).status).toBe(410);
+    expect((await owner.get(link)).body).toContain('This browser can try again');
+    const identified = await owner.submit('/signin', '/signin', { identifier: 'jane@example.com' });
+    const flow = new URL(identified.location!, 'http://x').searchParams.get('flow')!;
+    const signedIn = await owner.submit(identified.location!, '/signin/password', { flow, password: STRONG_PASSWORD });
+    expect(signedIn.location).toBe('/account');
+  });
+
   it('a correct password signs in and goes to Your Account; a finished flow cannot be replayed', async () => {
     const browser = new Browser(t.app);
     const identified = await browser.submit('/signin', '/signin', { identifier: 'jane@example.com' });

@@ -117,3 +117,15 @@ export function expectClientError(res: { status: number; body: any }, status: nu
   expect(res.status).toBe(status);
   expect(res.body).toMatchObject({ error: { code, message: expect.any(String) } });
 }
+
+/**
+ * For tests about attempts rather than messages: budgets so large that no burst of requests meets them, so what
+ * is measured is the attempt gate alone (the budgets have their own tests, message-budgets.test.ts).
+ */
+export const UNLIMITED_MESSAGE_BUDGETS: Record<string, string> = Object.fromEntries(
+  ['NUMBER', 'ACCOUNT', 'NETWORK', 'COUNTRY'].flatMap((scope) => ['HOUR', 'DAY'].map((period) => [`SMS_BUDGET_${scope}_${period}`, '1000000'])).concat([
+    ['SMS_MAX_PER_HOUR', '1000000'],
+    ['EMAIL_BUDGET_ADDRESS_HOUR', '1000000'],
+    ['EMAIL_BUDGET_ADDRESS_DAY', '1000000'],
+  ]),
+);

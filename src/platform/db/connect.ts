@@ -8,6 +8,7 @@ import * as foundation from './migrations/001_foundation.js';
 import * as activity from './migrations/002_activity.js';
 import * as secondFactors from './migrations/003_second_factors.js';
 import * as walletOrders from './migrations/004_wallet_orders.js';
+import * as attemptGate from './migrations/005_attempt_gate.js';
 import * as messageBudgets from './migrations/006_message_budgets.js';
 import * as jobsAndKeys from './migrations/008_jobs_and_keys.js';
 
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '002_activity': activity,
   '003_second_factors': secondFactors,
   '004_wallet_orders': walletOrders,
+  '005_attempt_gate': attemptGate,
   '006_message_budgets': messageBudgets,
   '008_jobs_and_keys': jobsAndKeys,
 };

@@ -12,6 +12,8 @@ export interface Database {
   outbox: OutboxTable;
   audit_events: AuditEventTable;
   known_devices: KnownDeviceTable;
+  known_networks: KnownNetworkTable;
+  retry_passes: RetryPassTable;
   factors: FactorTable;
   backup_codes: BackupCodeTable;
   remembered_devices: RememberedDeviceTable;
@@ -122,7 +124,8 @@ export interface OutboxTable {
   subject: string;
   text_body: string;
   html_body: string | null;
-  status: 'pending' | 'sent' | 'failed';
+  /** `withheld`: queued for an unknown identifier so both do the same work, never sent (platform/outbox.ts). */
+  status: 'pending' | 'sent' | 'failed' | 'withheld';
   attempts: number;
   next_attempt_at: number;
   locked_until: number | null;
@@ -141,6 +144,26 @@ export interface AuditEventTable {
   created_at: number;
   device: string | null;
   place: string | null;
+}
+
+/** A network (IPv4 address or IPv6 /64) that has signed in to an account. */
+export interface KnownNetworkTable {
+  account_id: string;
+  network: string;
+  created_at: number;
+  last_seen_at: number;
+}
+
+/** An emailed "let this browser try again" link, bound to the device cookie of the browser that asked. */
+export interface RetryPassTable {
+  id: string;
+  account_id: string | null;
+  device_hash: string;
+  link_hash: string;
+  expires_at: number;
+  used_at: number | null;
+  trusted_until: number | null;
+  created_at: number;
 }
 
 export interface KnownDeviceTable {
