@@ -35,6 +35,11 @@ export const errors = {
       undefined,
       { 'retry-after': String(retryAfterSeconds) },
     ),
+  // Sign-up: a confirmation finishes only for whoever chose the password (src/accounts/signup-confirm.ts).
+  signupPasswordIncorrect: () =>
+    new AppError(400, 'signup.password_incorrect', 'That is not the password this sign-up was started with.', {
+      password: 'That is not the password this sign-up was started with. Enter the one you chose, or create your account again.',
+    }),
   // One-time codes.
   codeInvalid: () => new AppError(400, 'code.invalid', 'That code is not correct. Check the latest message we sent and try again.'),
   codeExpired: () => new AppError(410, 'code.expired', 'That code has expired or was already used. Please ask for a new one.'),

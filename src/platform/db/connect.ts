@@ -8,6 +8,7 @@ import * as foundation from './migrations/001_foundation.js';
 import * as activity from './migrations/002_activity.js';
 import * as secondFactors from './migrations/003_second_factors.js';
 import * as walletOrders from './migrations/004_wallet_orders.js';
+import * as signupBinding from './migrations/007_signup_binding.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '002_activity': activity,
   '003_second_factors': secondFactors,
   '004_wallet_orders': walletOrders,
+  '007_signup_binding': signupBinding,
 };
 
 export function openDatabase(options: { databaseUrl?: string; dataDir: string; poolSize?: number; onQuery?: (sql: string) => void }): Db {

@@ -21,6 +21,8 @@ export interface Database {
   orders: OrderTable;
   order_items: OrderItemTable;
   order_cases: OrderCaseTable;
+  password_history: PasswordHistoryTable;
+  contact_undo: ContactUndoTable;
 }
 
 export type AccountStatus = 'active' | 'locked' | 'closed';
@@ -305,4 +307,23 @@ export interface OrderCaseTable {
   created_at: number;
   updated_at: number;
   resolved_at: number | null;
+}
+
+/** A replaced or switched-off password's argon2 hash, so a reset can refuse it (SECURITY.md Recovery). */
+export interface PasswordHistoryTable {
+  id: string;
+  account_id: string;
+  password_hash: string;
+  retired_at: number;
+}
+
+/** What a "This wasn't me" link sent with a contact change undoes: restore the old contact, remove the new one. */
+export interface ContactUndoTable {
+  verification_id: string;
+  account_id: string;
+  kind: 'email' | 'phone';
+  restore_value: string | null;
+  restore_normalized: string | null;
+  remove_normalized: string | null;
+  created_at: number;
 }
