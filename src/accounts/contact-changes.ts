@@ -37,7 +37,7 @@ export async function requestEmailChange(deps: Deps, input: { accountId: string;
     if (taken) {
       await enqueueMessage(trx, deps.clock, emailInUseEmail({ to: email.value, publicUrl: deps.config.publicUrl }));
     } else {
-      await enqueueMessage(trx, deps.clock, emailChangeCodeEmail({ to: email.value, name: account.name, code: issued.code, publicUrl: deps.config.publicUrl, accountId: input.accountId }));
+      await enqueueMessage(trx, deps.clock, emailChangeCodeEmail({ to: email.value, code: issued.code, publicUrl: deps.config.publicUrl, accountId: input.accountId }));
     }
     await sendSecurityNotice(tx, trx, { accountId: input.accountId, name: account.name, change: 'email_change_requested', info: input.info, detail: maskEmail(email.value) });
     await recordEvent(trx, deps.clock, { accountId: input.accountId, type: 'email.change_requested', info: input.info });
@@ -133,7 +133,7 @@ export async function resendContactCode(deps: Deps, input: { accountId: string; 
     if (input.purpose === 'email_change') {
       const email = parseEmail(record.target) as ParsedIdentifier;
       if (!(await isIdentifierTaken(trx, email))) {
-        await enqueueMessage(trx, deps.clock, emailChangeCodeEmail({ to: email.value, name: account.name, code: issued.code, publicUrl: deps.config.publicUrl, accountId: input.accountId }));
+        await enqueueMessage(trx, deps.clock, emailChangeCodeEmail({ to: email.value, code: issued.code, publicUrl: deps.config.publicUrl, accountId: input.accountId }));
       }
     } else if (!(await isIdentifierTaken(trx, { kind: 'phone', normalized: record.target }))) {
       await enqueueMessage(trx, deps.clock, phoneCodeSms({ to: record.target, code: issued.code, accountId: input.accountId }));

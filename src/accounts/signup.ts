@@ -98,7 +98,7 @@ export async function startSignup(deps: Deps, input: SignupInput, info: RequestI
     if (existing) {
       await enqueueMessage(trx, deps.clock, signupExistingAccountEmail({ to: email.value, publicUrl: deps.config.publicUrl }));
     } else {
-      await enqueueMessage(trx, deps.clock, signupConfirmationEmail({ to: email.value, name, code: issued.code, link: confirmLink(deps, flow.id, issued.linkToken!), publicUrl: deps.config.publicUrl }));
+      await enqueueMessage(trx, deps.clock, signupConfirmationEmail({ to: email.value, code: issued.code, link: confirmLink(deps, flow.id, issued.linkToken!), publicUrl: deps.config.publicUrl }));
     }
     await recordEvent(trx, deps.clock, { accountId: null, type: 'signup.started', info });
     return flow.id;
@@ -126,7 +126,7 @@ export async function resendSignupCode(deps: Deps, flowId: string): Promise<void
     const data = flow.data;
     // The owner of an existing address is told once; a resend changes nothing they see.
     if (!data.existing) {
-      await enqueueMessage(trx, deps.clock, signupConfirmationEmail({ to: data.email.value, name: data.name, code: issued.code, link: confirmLink(deps, flow.id, issued.linkToken!), publicUrl: deps.config.publicUrl }));
+      await enqueueMessage(trx, deps.clock, signupConfirmationEmail({ to: data.email.value, code: issued.code, link: confirmLink(deps, flow.id, issued.linkToken!), publicUrl: deps.config.publicUrl }));
     }
   });
   deps.notifyOutbox();
