@@ -11,7 +11,7 @@ import { confirmSignupCode } from './signup-confirm.js';
 import { browserSecretFor, clearSignupCookie, setSignupCookie } from './signup-cookie.js';
 import { getProfile, changeName, type Profile } from './profile.js';
 import { confirmEmailChange, confirmPhone, removePhone, requestEmailChange, requestPhoneChange, resendContactCode } from './contact-changes.js';
-import { changePassword } from './password-change.js';
+import { changePassword, PASSWORD_CHANGED } from './password-change.js';
 
 // Ceilings well above any real value but far below anything that could hurt; the domain applies finer rules.
 const code = z.object({ code: text(12) }).strict();
@@ -153,17 +153,17 @@ export function registerAccountApi(api: ApiRegistry, deps: Deps): void {
 
   api.add({
     method: 'POST', path: '/api/v1/account/password', tag: 'Account', guards: ['session'],
-    summary: 'Change your password (needs the current one). Other sessions end unless sign_out_other_sessions is false.',
-    body: z.object({ current_password: text(1000), new_password: text(1000), sign_out_other_sessions: z.boolean().optional() }).strict(),
+    summary: 'Change your password (needs the current one). Every other session ends and remembered devices are forgotten.',
+    body: z.object({ current_password: text(1000), new_password: text(1000) }).strict(),
     responses: { 200: 'Changed; a new session token is returned', 400: 'Wrong current password or weak new one', 429: 'Too many attempts' },
     handler: async ({ body, session, info, reply }) => {
       const result = await changePassword(deps, {
-        session, currentPassword: body.current_password, newPassword: body.new_password, signOutOthers: body.sign_out_other_sessions ?? true, info,
+        session, currentPassword: body.current_password, newPassword: body.new_password, info,
       }).catch((error: unknown) => {
         throw renameFields(error, { currentPassword: 'current_password', newPassword: 'new_password' });
       });
       setSessionCookie(reply, deps.config, result.token, session.createdAt + deps.config.sessionAbsoluteDays * 86_400_000);
-      return { session: { token: result.token }, ended_sessions: result.endedSessions };
+      return { session: { token: result.token }, ended_sessions: result.endedSessions, forgotten_devices: result.forgottenDevices, message: PASSWORD_CHANGED };
     },
   });
 }

@@ -108,7 +108,7 @@ function describeChange(change: SecurityChange, detail?: string): { subject: str
   const number = detail ? ` (${detail})` : '';
   switch (change) {
     case 'password_changed':
-      return { subject: 'Your password was changed', lead: 'The password for your Custos account was changed.' };
+      return { subject: 'Your password was changed', lead: 'The password for your Custos account was changed, and every other device was signed out.' };
     case 'email_change_requested':
       return {
         subject: 'A change of your email address was requested',

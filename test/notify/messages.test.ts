@@ -93,7 +93,7 @@ describe('message templates', () => {
   it('says in a security notice what happened, when, where, and what to do if it was not them', () => {
     const m = securityNoticeEmail({ to: 'jane@example.com', name: 'Jane', change: 'password_changed', at, device: 'Safari on iPhone', place: 'Lyon, France', publicUrl });
     expect(m.subject).toBe('Your password was changed');
-    expect(m.text).toContain('The password for your Custos account was changed.');
+    expect(m.text).toContain('The password for your Custos account was changed, and every other device was signed out.');
     expect(m.text).toContain('26 November 2026, 14:05 UTC');
     expect(m.text).toContain('Safari on iPhone');
     expect(m.text).toContain('Lyon, France');
