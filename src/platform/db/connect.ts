@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type LogEvent, type Migration } from 'kysely';
@@ -42,8 +42,7 @@ export function openDatabase(options: { databaseUrl?: string; dataDir: string; p
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
     return { kysely, engine: 'postgres', raw: { pool }, close: () => kysely.destroy() };
   }
-  mkdirSync(options.dataDir, { recursive: true });
-  const file = new SQLite(join(options.dataDir, 'custos.sqlite'));
+  const file = new SQLite(ownerOnlyDatabaseFile(options.dataDir));
   file.pragma('journal_mode = WAL');
   file.pragma('foreign_keys = ON');
   file.pragma('busy_timeout = 5000');
@@ -55,6 +54,22 @@ export function openDatabase(options: { databaseUrl?: string; dataDir: string; p
   file.pragma('temp_store = MEMORY');
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file) }), log });
   return { kysely, engine: 'sqlite', raw: { sqlite: file }, close: () => kysely.destroy() };
+}
+
+/**
+ * SECURITY.md "Data files are readable by the service's user only": DATA_DIR is 0700 and the database 0600,
+ * created so before SQLite opens it (SQLite gives its -wal and -shm files the database's mode). Files left
+ * wider by an older version are narrowed here too.
+ */
+function ownerOnlyDatabaseFile(dataDir: string): string {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
+  const path = join(dataDir, 'custos.sqlite');
+  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    if (existsSync(file)) chmodSync(file, 0o600);
+  }
+  return path;
 }
 
 /**
