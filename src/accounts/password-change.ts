@@ -7,6 +7,7 @@ import { checkPasswordFactor } from '../signin/password-factor.js';
 import { endOtherSessions, reauthenticateSession, type AuthenticatedSession } from '../sessions/store.js';
 import { getAccount, listIdentifiers, updatePasswordHash } from './store.js';
 import { sendSecurityNotice } from './notices.js';
+import { isRecentPassword, REUSED_PASSWORD } from './password-history.js';
 import { hasSecondFactor } from '../factors/store.js';
 import { forgetRememberedDevices } from '../factors/remembered-devices.js';
 
@@ -44,6 +45,8 @@ export async function changePassword(
   if (normalizePassword(input.newPassword) === normalizePassword(input.currentPassword)) {
     throw errors.invalidInput({ newPassword: 'Your new password must be different from your current one.' });
   }
+  // SECURITY.md Recovery: the previous five passwords are refused here as on reset.
+  if (await isRecentPassword(deps.db, accountId, normalizePassword(input.newPassword))) throw errors.invalidInput({ newPassword: REUSED_PASSWORD });
   const passwordHash = await hashPassword(normalizePassword(input.newPassword));
   const ended = await deps.db.transaction().execute(async (trx) => {
     const tx = { ...deps, db: trx };

@@ -3,7 +3,7 @@ import { DAY } from '../platform/clock.js';
 import { errors } from '../platform/errors.js';
 import { recordEvent } from '../activity/audit.js';
 import { listActivity, type ActivityEntry } from '../activity/activity.js';
-import { getAccount } from '../accounts/store.js';
+import { getAccount, switchOffPassword } from '../accounts/store.js';
 import { sendSecurityNotice } from '../accounts/notices.js';
 import { endOtherSessions } from '../sessions/store.js';
 import { forgetRememberedDevices } from '../factors/remembered-devices.js';
@@ -27,7 +27,7 @@ export async function secureAccount(deps: Deps, accountId: string, info: Request
   const recent = await recentChanges(deps, accountId);
   await deps.db.transaction().execute(async (trx) => {
     const tx = { ...deps, db: trx };
-    await trx.updateTable('accounts').set({ password_hash: null, updated_at: deps.clock.now() }).where('id', '=', accountId).execute();
+    await switchOffPassword(trx, deps.clock, accountId);
     await endOtherSessions(tx, accountId, null);
     await forgetRememberedDevices(trx, deps.clock, accountId);
     await cancelPendingChanges(tx, accountId);
