@@ -8,28 +8,31 @@ import { describeDevice } from '../activity/device.js';
 import { describePlace } from '../activity/place.js';
 import { listIdentifiers } from './store.js';
 import { issueSecureLink } from '../recovery/secure-link.js';
+import type { ContactUndo } from '../recovery/contact-undo.js';
 
 export type SecurityChange = Parameters<typeof securityNoticeEmail>[0]['change'];
 
 /**
  * Tells the customer about a change to their sign-in details, at every verified email address and phone, and
- * at any extra address given (the old one, after an email change; ASVS 6.3.7). Written to the outbox inside the
- * caller's transaction.
+ * at any extra address or number given (the old one, after a contact change: the owner proved it, the new one
+ * may be someone else's; ASVS 6.3.7). With `undo`, the "This wasn't me" links reverse that contact change.
+ * Written to the outbox inside the caller's transaction.
  */
 export async function sendSecurityNotice(
   deps: Deps,
   db: Kysely<Database>,
-  input: { accountId: string; name: string; change: SecurityChange; info: RequestInfo; detail?: string; alsoTo?: string[] },
+  input: { accountId: string; name: string; change: SecurityChange; info: RequestInfo; detail?: string; alsoTo?: string[]; alsoToPhone?: string; undo?: ContactUndo },
 ): Promise<void> {
   const identifiers = await listIdentifiers(db, input.accountId);
   const recipients = new Set(identifiers.filter((i) => i.kind === 'email' && i.verified).map((i) => i.value));
   for (const extra of input.alsoTo ?? []) recipients.add(extra);
-  const phone = identifiers.find((i) => i.kind === 'phone' && i.verified);
-  if (phone) {
-    await enqueueMessage(db, deps.clock, securityNoticeSms({ to: phone.normalized, change: input.change, publicUrl: deps.config.publicUrl, accountId: input.accountId }));
+  const phones = new Set(identifiers.filter((i) => i.kind === 'phone' && i.verified).map((i) => i.normalized));
+  if (input.alsoToPhone) phones.add(input.alsoToPhone);
+  for (const phone of phones) {
+    await enqueueMessage(db, deps.clock, securityNoticeSms({ to: phone, change: input.change, publicUrl: deps.config.publicUrl, accountId: input.accountId }));
   }
   for (const to of recipients) {
-    const secureLink = input.change === 'account_secured' ? undefined : await issueSecureLink(deps, db, input.accountId, to);
+    const secureLink = input.change === 'account_secured' ? undefined : await issueSecureLink(deps, db, input.accountId, to, input.undo);
     await enqueueMessage(
       db,
       deps.clock,
