@@ -7,8 +7,8 @@ import { securityNoticeSms } from '../notify/alerts.js';
 import { describeDevice } from '../activity/device.js';
 import { describePlace } from '../activity/place.js';
 import { listIdentifiers } from './store.js';
-import { issueSecureLink } from '../recovery/secure-link.js';
-import type { ContactUndo } from '../recovery/contact-undo.js';
+import { issueSecureLink, SECURE_LINK_TTL_MS } from '../recovery/secure-link.js';
+import { recentlyReplacedContacts, type ContactUndo } from '../recovery/contact-undo.js';
 
 export type SecurityChange = Parameters<typeof securityNoticeEmail>[0]['change'];
 
@@ -24,15 +24,22 @@ export async function sendSecurityNotice(
   input: { accountId: string; name: string; change: SecurityChange; info: RequestInfo; detail?: string; alsoTo?: string[]; alsoToPhone?: string; undo?: ContactUndo },
 ): Promise<void> {
   const identifiers = await listIdentifiers(db, input.accountId);
-  const recipients = new Set(identifiers.filter((i) => i.kind === 'email' && i.verified).map((i) => i.value));
-  for (const extra of input.alsoTo ?? []) recipients.add(extra);
+  // Each email recipient, with the contact change its "This wasn't me" link reverses, if any.
+  const recipients = new Map<string, ContactUndo | undefined>();
+  for (const email of identifiers.filter((i) => i.kind === 'email' && i.verified)) recipients.set(email.value, input.undo);
+  for (const extra of input.alsoTo ?? []) recipients.set(extra, input.undo);
   const phones = new Set(identifiers.filter((i) => i.kind === 'phone' && i.verified).map((i) => i.normalized));
   if (input.alsoToPhone) phones.add(input.alsoToPhone);
+  // Contacts changed away from recently still hear everything: the change may not have been the owner's.
+  for (const replaced of await recentlyReplacedContacts(db, input.accountId, deps.clock.now() - SECURE_LINK_TTL_MS)) {
+    if (replaced.kind === 'phone') phones.add(replaced.restore!.normalized);
+    else if (!recipients.has(replaced.restore!.value)) recipients.set(replaced.restore!.value, replaced);
+  }
   for (const phone of phones) {
     await enqueueMessage(db, deps.clock, securityNoticeSms({ to: phone, change: input.change, publicUrl: deps.config.publicUrl, accountId: input.accountId }));
   }
-  for (const to of recipients) {
-    const secureLink = input.change === 'account_secured' ? undefined : await issueSecureLink(deps, db, input.accountId, to, input.undo);
+  for (const [to, undo] of recipients) {
+    const secureLink = input.change === 'account_secured' ? undefined : await issueSecureLink(deps, db, input.accountId, to, undo);
     await enqueueMessage(
       db,
       deps.clock,

@@ -59,3 +59,25 @@ export async function undoContactChange(db: Kysely<Database>, clock: Clock, acco
   }
   return false;
 }
+
+/**
+ * The contacts changed away from since `since`, newest first, each with the undo that puts it back: notices keep
+ * reaching them for as long as their "This wasn't me" links live, so a change can't silence the owner.
+ */
+export async function recentlyReplacedContacts(db: Kysely<Database>, accountId: string, since: number): Promise<ContactUndo[]> {
+  const rows = await db
+    .selectFrom('contact_undo')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('created_at', '>', since)
+    .where('restore_normalized', 'is not', null)
+    .orderBy('created_at', 'desc')
+    .execute();
+  const seen = new Set<string>();
+  return rows.flatMap((row) => {
+    const key = `${row.kind}:${row.restore_normalized}`;
+    if (seen.has(key) || !row.restore_value || !row.restore_normalized) return [];
+    seen.add(key);
+    return [{ kind: row.kind, restore: { kind: row.kind, value: row.restore_value, normalized: row.restore_normalized }, remove: row.remove_normalized }];
+  });
+}

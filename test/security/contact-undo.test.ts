@@ -83,6 +83,22 @@ describe('"This wasn\'t me" from a contact-change alert', () => {
     expect((await messagesSince(t, OWNER_PHONE, since)).length).toBeGreaterThan(0);
   });
 
+  it('SECURITY.md Recovery: for a week after an email change, every notice also reaches the replaced address, and its link undoes the change', async () => {
+    const { accountId } = await signUpFrom(t, { email: OWNER });
+    let token = await attackerSession();
+    await api(t, 'POST', '/api/v1/account/email', { token, body: { email: ATTACKER } });
+    await api(t, 'POST', '/api/v1/account/email/confirm', { token, body: { code: await lastCodeTo(t, ATTACKER) } });
+    t.clock.advance(60_000);
+    const changed = await api(t, 'POST', '/api/v1/account/password', { token, body: { current_password: STRONG_PASSWORD, new_password: 'amber otter kiln meadow' } });
+    expect(changed.status).toBe(200);
+    token = changed.body.session.token;
+
+    const toOwner = await lastMessageTo(t, OWNER);
+    expect(toOwner!.subject).toBe('Your password was changed');
+    expect((await api(t, 'POST', '/api/v1/account/secure-link', { body: { token: secureLinkIn(toOwner!.text_body) } })).status).toBe(200);
+    expect(await contactsOf(t, accountId)).toEqual([`email:${OWNER}`]);
+  });
+
   it('SECURITY.md Recovery: undo of a phone added by someone else removes it', async () => {
     const { accountId } = await signUpFrom(t, { email: OWNER });
     const token = await attackerSession();
