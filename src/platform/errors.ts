@@ -25,8 +25,14 @@ export const errors = {
   notFound: (what = 'page') => new AppError(404, 'not_found', `We couldn't find that ${what}.`),
   flowExpired: () => new AppError(410, 'flow.expired', 'This request has expired. Please start again.'),
   flowState: () => new AppError(409, 'flow.wrong_step', 'This step has already been completed or is not available yet.'),
+  // Says what to do after "This wasn't me" switched the password off, in words true for every caller, so it
+  // reveals neither that an account exists nor that it was secured (ASVS 6.3.8).
   signInFailed: () =>
-    new AppError(401, 'signin.failed', 'The email address, phone number or password is incorrect.'),
+    new AppError(
+      401,
+      'signin.failed',
+      'The email address, phone number or password is incorrect. If we told you your account was secured, check your email and choose a new password with “Forgot your password?”.',
+    ),
   throttled: (retryAfterSeconds: number) =>
     new AppError(
       429,
