@@ -2,6 +2,7 @@ import type { Deps, RequestInfo } from '../platform/context.js';
 import { DAY } from '../platform/clock.js';
 import { errors } from '../platform/errors.js';
 import { randomToken, sha256 } from '../platform/crypto.js';
+import { lockName } from '../platform/db/lock-name.js';
 import { createFlow, expireFlows, loadFlow, requireState, type Flow } from '../platform/flows.js';
 import { enqueueMessage } from '../platform/outbox.js';
 import { spendSourceAllowance, type ThrottlePolicy } from '../platform/throttle.js';
@@ -78,6 +79,7 @@ export async function startSignup(deps: Deps, input: SignupInput, info: RequestI
   const browserSecret = randomToken();
   const flowId = await deps.db.transaction().execute(async (trx) => {
     const tx = { ...deps, db: trx };
+    await lockName(trx, deps.engine, `signup:${email.normalized}`);
     const existing = await isIdentifierTaken(trx, email);
     // Pre-hijacking: a newer sign-up for an address voids the older pending ones, their codes and links.
     await expireFlows(trx, deps.clock, await voidPendingCodes(codeDeps(tx), 'signup_email', email.normalized));
