@@ -15,8 +15,9 @@ const nameMessages = {
   address: 'A name can’t contain a web or email address. Enter just your name.',
 };
 
-// A scheme, "www.", an @, or a dot joining two words ("evil.example"; "J.R.R. Tolkien" and "Mr. Smith" pass).
-const WEB_OR_EMAIL_ADDRESS = /:\/\/|www\.|@|[\p{L}\p{N}]\.[\p{L}\p{N}]{2}/iu;
+// A scheme, "www.", an @ (or its full-width twin), or a dot — ASCII or full-width — joining two words
+// ("evil.example"; "J.R.R. Tolkien" and "Mr. Smith" pass).
+const WEB_OR_EMAIL_ADDRESS = /:\/\/|www[.\uFF0E]|[@\uFF20]|[\p{L}\p{N}][.\uFF0E][\p{L}\p{N}]{2}/iu;
 
 export function validateName(input: string): string | { message: string } {
   const cleaned = cleanText(input, NAME_MAX);

@@ -6,7 +6,7 @@ import { burnVerifyTime, verifyPassword } from '../passwords/hashing.js';
 import { normalizePassword } from '../passwords/policy.js';
 import { recordEvent } from '../activity/audit.js';
 import { rememberDevice } from '../activity/known-devices.js';
-import { checkCode, claimCode, codeDeps, findLink, findPending, reserveAttempt, type VerificationRecord } from '../verification/codes.js';
+import { checkCode, claimCode, codeDeps, findLink, findPending, reserveAttempt } from '../verification/codes.js';
 import { insertAccount, isIdentifierTaken } from './store.js';
 import { startPhoneConfirmation } from './contact-changes.js';
 import { loadSignupFlow, type SignupData } from './signup.js';
@@ -53,7 +53,7 @@ export async function confirmSignupLink(deps: Deps, flowId: string, token: strin
   requireState(flow, 'confirm_email');
   const proof = authorProof(flow, author);
   const cd = codeDeps(deps);
-  const record: VerificationRecord = await findLink(cd, token, 'signup_email');
+  const record = await findLink(cd, token, 'signup_email');
   if (record.flow_id !== flow.id) throw errors.codeExpired();
   if (proof === 'password') {
     await reserveAttempt(cd, record);

@@ -3,8 +3,7 @@ import { confirmSignupLink } from '../accounts/signup-confirm.js';
 import { browserSecretFor, clearSignupCookie } from '../accounts/signup-cookie.js';
 import { Field } from '../platform/http/forms.js';
 import { PostForm, Problem } from './page-parts.js';
-import type { FormProblem, Page, PageRoutes } from './page-session.js';
-import { NO_PROBLEM } from './page-session.js';
+import { NO_PROBLEM, type FormProblem, type Page, type PageRoutes } from './page-session.js';
 
 /**
  * The link in the sign-up email. Opening it only shows a button: mail scanners fetch links, so a GET must

@@ -16,6 +16,7 @@ const NOT_NAMES = [
   'Pay at evil.example/pay',
   'visit www.evil.com now',
   'Write to help@evil.example',
+  'Pay at evil\uFF0Eexample',
   'Jane\nURGENT: pay now',
   'Jane\r\nBcc: someone',
   'x'.repeat(81),
