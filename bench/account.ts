@@ -16,6 +16,6 @@ export async function createBenchAccount(url: string, db: Db): Promise<{ identif
   const started = await post('/api/v1/signup', { name: 'Bench Runner', email: identifier, password });
   const message = await db.kysely.selectFrom('outbox').select('text_body').where('recipient', '=', identifier).orderBy('created_at', 'desc').executeTakeFirstOrThrow();
   const code = /\b(\d{6})\b/.exec(message.text_body)![1]!;
-  const confirmed = await post(`/api/v1/signup/${started.flow.id}/confirm`, { code });
+  const confirmed = await post(`/api/v1/signup/${started.flow.id}/confirm`, { code, password });
   return { identifier, password, token: confirmed.session.token, deviceCookie: BENCH_DEVICE };
 }

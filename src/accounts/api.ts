@@ -6,10 +6,12 @@ import { setSessionCookie } from '../platform/http/session-cookie.js';
 import { setDeviceCookie } from '../platform/http/request-info.js';
 import { text } from '../platform/http/validation.js';
 import { checkPassword } from '../passwords/policy.js';
-import { confirmSignupCode, resendSignupCode, signInAfterSignup, startSignup } from './signup.js';
+import { resendSignupCode, signInAfterSignup, startSignup } from './signup.js';
+import { confirmSignupCode } from './signup-confirm.js';
+import { browserSecretFor, clearSignupCookie, setSignupCookie } from './signup-cookie.js';
 import { getProfile, changeName, type Profile } from './profile.js';
 import { confirmEmailChange, confirmPhone, removePhone, requestEmailChange, requestPhoneChange, resendContactCode } from './contact-changes.js';
-import { changePassword } from './password-change.js';
+import { changePassword, PASSWORD_CHANGED } from './password-change.js';
 
 // Ceilings well above any real value but far below anything that could hurt; the domain applies finer rules.
 const code = z.object({ code: text(12) }).strict();
@@ -20,20 +22,23 @@ export function registerAccountApi(api: ApiRegistry, deps: Deps): void {
     summary: 'Start creating an account. A code is emailed; the account exists once the code is confirmed. The answer is the same whether or not the address already has an account.',
     body: z.object({ name: text(1000), email: text(1000), password: text(1000), phone: text(100).optional() }).strict(),
     responses: { 202: 'Code sent; confirm with the flow id', 400: 'Invalid fields', 429: 'Too many attempts' },
-    handler: async ({ body, info }) => {
+    handler: async ({ body, info, reply }) => {
       const started = await startSignup(deps, body, info);
+      setSignupCookie(reply, deps.config, started);
       return { flow: { id: started.flowId, state: 'confirm_email', expires_at: iso(started.expiresAt) }, email: started.email };
     },
   });
 
   api.add({
     method: 'POST', path: '/api/v1/signup/:flowId/confirm', tag: 'Sign-up', guards: [],
-    summary: 'Confirm the email code; creates the account and signs in.',
-    body: code,
-    responses: { 201: 'Account created; session returned', 400: 'Wrong code', 410: 'Code or flow expired', 429: 'Too many wrong codes' },
-    handler: async ({ body, params, info, reply }) => {
-      const accountId = await confirmSignupCode(deps, params.flowId!, body.code, info);
+    summary: 'Confirm the email code; creates the account and signs in. Without the signup cookie of the browser that started it, the password chosen at sign-up is needed too.',
+    body: z.object({ code: text(12), password: text(1000).optional() }).strict(),
+    responses: { 201: 'Account created; session returned', 400: 'Wrong code, or password needed or wrong', 410: 'Code or flow expired', 429: 'Too many wrong tries' },
+    handler: async ({ body, params, info, reply, request }) => {
+      const author = { browserSecret: browserSecretFor(request, params.flowId!), password: body.password };
+      const accountId = await confirmSignupCode(deps, params.flowId!, body.code, author, info);
       const session = await signInAfterSignup(deps, accountId, info);
+      clearSignupCookie(reply, deps.config);
       setSessionCookie(reply, deps.config, session.token, session.expiresAt);
       setDeviceCookie(reply, deps.config, info);
       return { session: { token: session.token, expires_at: iso(session.expiresAt) } };
@@ -148,17 +153,17 @@ export function registerAccountApi(api: ApiRegistry, deps: Deps): void {
 
   api.add({
     method: 'POST', path: '/api/v1/account/password', tag: 'Account', guards: ['session'],
-    summary: 'Change your password (needs the current one). Other sessions end unless sign_out_other_sessions is false.',
-    body: z.object({ current_password: text(1000), new_password: text(1000), sign_out_other_sessions: z.boolean().optional() }).strict(),
+    summary: 'Change your password (needs the current one). Every other session ends and remembered devices are forgotten.',
+    body: z.object({ current_password: text(1000), new_password: text(1000) }).strict(),
     responses: { 200: 'Changed; a new session token is returned', 400: 'Wrong current password or weak new one', 429: 'Too many attempts' },
     handler: async ({ body, session, info, reply }) => {
       const result = await changePassword(deps, {
-        session, currentPassword: body.current_password, newPassword: body.new_password, signOutOthers: body.sign_out_other_sessions ?? true, info,
+        session, currentPassword: body.current_password, newPassword: body.new_password, info,
       }).catch((error: unknown) => {
         throw renameFields(error, { currentPassword: 'current_password', newPassword: 'new_password' });
       });
       setSessionCookie(reply, deps.config, result.token, session.createdAt + deps.config.sessionAbsoluteDays * 86_400_000);
-      return { session: { token: result.token }, ended_sessions: result.endedSessions };
+      return { session: { token: result.token }, ended_sessions: result.endedSessions, forgotten_devices: result.forgottenDevices, message: PASSWORD_CHANGED };
     },
   });
 }

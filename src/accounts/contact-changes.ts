@@ -38,7 +38,7 @@ export async function requestEmailChange(deps: Deps, input: { accountId: string;
     if (taken) {
       await enqueueMessage(trx, deps, emailInUseEmail({ to: email.value, publicUrl: deps.config.publicUrl }), cause);
     } else {
-      await enqueueMessage(trx, deps, emailChangeCodeEmail({ to: email.value, name: account.name, code: issued.code, publicUrl: deps.config.publicUrl, accountId: input.accountId }), cause);
+      await enqueueMessage(trx, deps, emailChangeCodeEmail({ to: email.value, code: issued.code, publicUrl: deps.config.publicUrl, accountId: input.accountId }), cause);
     }
     await sendSecurityNotice(tx, trx, { accountId: input.accountId, name: account.name, change: 'email_change_requested', info: input.info, detail: maskEmail(email.value) });
     await recordEvent(trx, deps.clock, { accountId: input.accountId, type: 'email.change_requested', info: input.info });
@@ -64,6 +64,7 @@ export async function confirmEmailChange(deps: Deps, input: { accountId: string;
       info: input.info,
       detail: maskEmail(email.value),
       alsoTo: old ? [old.value] : [],
+      undo: { kind: 'email', restore: old ?? null, remove: email.normalized },
     });
     await recordEvent(trx, deps.clock, { accountId: input.accountId, type: 'email.changed', info: input.info });
   });
@@ -103,12 +104,20 @@ export async function confirmPhone(deps: Deps, input: { accountId: string; code:
   const record = await findPending(codeDeps(deps), { accountId: input.accountId }, 'phone_confirm');
   await consumeWithAudit(deps, input, record, 'phone_confirm');
   const phone = parsePhone(record!.target, deps.config.defaultPhoneRegion) as ParsedIdentifier;
-  const hadPhone = (await listIdentifiers(deps.db, input.accountId)).some((i) => i.kind === 'phone' && i.verified);
+  const old = (await listIdentifiers(deps.db, input.accountId)).find((i) => i.kind === 'phone' && i.verified);
   await deps.db.transaction().execute(async (trx) => {
     const tx = { ...deps, db: trx };
     if (await isIdentifierTaken(trx, phone)) throw new AppError(409, 'phone.taken', 'That phone number already belongs to another account.');
     await replacePhone(trx, deps.clock, input.accountId, phone);
-    await sendSecurityNotice(tx, trx, { accountId: input.accountId, name: account.name, change: hadPhone ? 'phone_changed' : 'phone_added', info: input.info, detail: maskPhone(phone.normalized) });
+    await sendSecurityNotice(tx, trx, {
+      accountId: input.accountId,
+      name: account.name,
+      change: old ? 'phone_changed' : 'phone_added',
+      info: input.info,
+      detail: maskPhone(phone.normalized),
+      alsoToPhone: old?.normalized,
+      undo: { kind: 'phone', restore: old ?? null, remove: phone.normalized },
+    });
     await recordEvent(trx, deps.clock, { accountId: input.accountId, type: 'phone.verified', info: input.info });
   });
   deps.notifyOutbox();
@@ -120,7 +129,15 @@ export async function removePhone(deps: Deps, input: { accountId: string; info: 
   if (!current) throw errors.notFound('phone number');
   await deps.db.transaction().execute(async (trx) => {
     await replacePhone(trx, deps.clock, input.accountId, null);
-    await sendSecurityNotice({ ...deps, db: trx }, trx, { accountId: input.accountId, name: account.name, change: 'phone_removed', info: input.info, detail: maskPhone(current.normalized) });
+    await sendSecurityNotice({ ...deps, db: trx }, trx, {
+      accountId: input.accountId,
+      name: account.name,
+      change: 'phone_removed',
+      info: input.info,
+      detail: maskPhone(current.normalized),
+      alsoToPhone: current.verified ? current.normalized : undefined,
+      undo: current.verified ? { kind: 'phone', restore: current, remove: null } : undefined,
+    });
     await recordEvent(trx, deps.clock, { accountId: input.accountId, type: 'phone.removed', info: input.info });
   });
   deps.notifyOutbox();
@@ -138,7 +155,7 @@ export async function resendContactCode(deps: Deps, input: { accountId: string; 
     if (input.purpose === 'email_change') {
       const email = parseEmail(record.target) as ParsedIdentifier;
       if (await isIdentifierTaken(trx, email)) await spendMessageBudget(trx, deps, { channel: 'email', recipient: email.normalized }, cause);
-      else await enqueueMessage(trx, deps, emailChangeCodeEmail({ to: email.value, name: account.name, code: issued.code, publicUrl: deps.config.publicUrl, accountId: input.accountId }), cause);
+      else await enqueueMessage(trx, deps, emailChangeCodeEmail({ to: email.value, code: issued.code, publicUrl: deps.config.publicUrl, accountId: input.accountId }), cause);
     } else if (await isIdentifierTaken(trx, { kind: 'phone', normalized: record.target })) {
       await spendMessageBudget(trx, deps, { channel: 'sms', recipient: record.target }, cause);
     } else {

@@ -36,7 +36,7 @@ export async function changeName(deps: Deps, input: { accountId: string; name: s
   if (typeof name !== 'string') throw errors.invalidInput({ name: name.message });
   await deps.db.transaction().execute(async (trx) => {
     await updateName(trx, deps.clock, input.accountId, name);
-    await sendSecurityNotice({ ...deps, db: trx }, trx, { accountId: input.accountId, name, change: 'name_changed', info: input.info });
+    await sendSecurityNotice({ ...deps, db: trx }, trx, { accountId: input.accountId, name, change: 'name_changed', info: input.info, detail: name });
     await recordEvent(trx, deps.clock, { accountId: input.accountId, type: 'name.changed', info: input.info });
   });
   deps.notifyOutbox();

@@ -1,7 +1,9 @@
 import type { Deps, RequestInfo } from '../platform/context.js';
 import { DAY } from '../platform/clock.js';
-import { AppError, errors } from '../platform/errors.js';
-import { advanceFlow, createFlow, loadFlow, requireState, type Flow } from '../platform/flows.js';
+import { errors } from '../platform/errors.js';
+import { randomToken, sha256 } from '../platform/crypto.js';
+import { lockName } from '../platform/db/lock-name.js';
+import { createFlow, expireFlows, loadFlow, requireState, type Flow } from '../platform/flows.js';
 import { enqueueMessage, spendMessageBudget } from '../notify/enqueue.js';
 import { spendSourceAllowance, type ThrottlePolicy } from '../platform/throttle.js';
 import { HOUR } from '../platform/clock.js';
@@ -9,28 +11,29 @@ import { hashPassword } from '../passwords/hashing.js';
 import { checkPassword, normalizePassword } from '../passwords/policy.js';
 import { signupConfirmationEmail, signupExistingAccountEmail } from '../notify/messages.js';
 import { recordEvent } from '../activity/audit.js';
-import { rememberDevice } from '../activity/known-devices.js';
-import { codeDeps, consumeCode, consumeLink, findPending, issueCode, reissueCode } from '../verification/codes.js';
+import { codeDeps, findPending, issueCode, reissueCode, voidPendingCodes } from '../verification/codes.js';
 import { parseEmail, parsePhone, isProblem, identifierMessages, type ParsedIdentifier } from './identifiers.js';
-import { insertAccount, isIdentifierTaken } from './store.js';
+import { isIdentifierTaken } from './store.js';
 import { validateName } from './fields.js';
-import { startPhoneConfirmation } from './contact-changes.js';
 import { createSession } from '../sessions/store.js';
 
 /**
  * Sign-up is a flow: the account is created only once the customer proves the email address, so nobody can
- * park an account on someone else's address (pre-hijacking, Sudhodanan & Paverd 2022). An address that already
- * has an account gets the same answer on screen; its owner gets an email instead of a code (ASVS 6.3.8).
+ * park an account on someone else's address (pre-hijacking, Sudhodanan & Paverd 2022), and only for whoever
+ * chose its password (see signup-confirm.ts). An address that already has an account gets the same answer on
+ * screen; its owner gets an email instead of a code (ASVS 6.3.8).
  */
 export const SIGNUP_TTL_MS = DAY;
 const SIGNUP_SOURCE_POLICY: ThrottlePolicy = { freeFailures: 10, firstWaitMs: 60_000, maxWaitMs: HOUR, forgetAfterMs: HOUR };
 
-interface SignupData {
+export interface SignupData {
   name: string;
   email: ParsedIdentifier;
   phone: ParsedIdentifier | null;
   passwordHash: string;
   existing: boolean;
+  /** Hash of the secret held by the browser or client that started the flow (its signup cookie). */
+  browserHash: string;
 }
 
 export interface SignupInput {
@@ -44,6 +47,8 @@ export interface SignupStarted {
   flowId: string;
   email: string;
   expiresAt: number;
+  /** For the starter's signup cookie only: it lets this browser finish without typing the password again. */
+  browserSecret: string;
 }
 
 export async function startSignup(deps: Deps, input: SignupInput, info: RequestInfo): Promise<SignupStarted> {
@@ -71,14 +76,18 @@ export async function startSignup(deps: Deps, input: SignupInput, info: RequestI
 
   // Hash before looking the address up, so both branches cost the same.
   const passwordHash = await hashPassword(normalizePassword(input.password));
+  const browserSecret = randomToken();
   const flowId = await deps.db.transaction().execute(async (trx) => {
     const tx = { ...deps, db: trx };
+    await lockName(trx, deps.engine, `signup:${email.normalized}`);
     const existing = await isIdentifierTaken(trx, email);
+    // Pre-hijacking: a newer sign-up for an address voids the older pending ones, their codes and links.
+    await expireFlows(trx, deps.clock, await voidPendingCodes(codeDeps(tx), 'signup_email', email.normalized));
     const flow = await createFlow<SignupData>(trx, deps.clock, {
       kind: 'signup',
       state: 'confirm_email',
       ttlMs: SIGNUP_TTL_MS,
-      data: { name, email, phone, passwordHash: existing ? '' : passwordHash, existing },
+      data: { name, email, phone, passwordHash: existing ? '' : passwordHash, existing, browserHash: sha256(browserSecret) },
     });
     const issued = await issueCode(codeDeps(tx), {
       purpose: 'signup_email',
@@ -92,13 +101,13 @@ export async function startSignup(deps: Deps, input: SignupInput, info: RequestI
     if (existing) {
       await enqueueMessage(trx, deps, signupExistingAccountEmail({ to: email.value, publicUrl: deps.config.publicUrl }), cause);
     } else {
-      await enqueueMessage(trx, deps, signupConfirmationEmail({ to: email.value, name, code: issued.code, link: confirmLink(deps, flow.id, issued.linkToken!), publicUrl: deps.config.publicUrl }), cause);
+      await enqueueMessage(trx, deps, signupConfirmationEmail({ to: email.value, code: issued.code, link: confirmLink(deps, flow.id, issued.linkToken!), publicUrl: deps.config.publicUrl }), cause);
     }
     await recordEvent(trx, deps.clock, { accountId: null, type: 'signup.started', info });
     return flow.id;
   });
   deps.notifyOutbox();
-  return { flowId, email: email.value, expiresAt: deps.clock.now() + SIGNUP_TTL_MS };
+  return { flowId, email: email.value, expiresAt: deps.clock.now() + SIGNUP_TTL_MS, browserSecret };
 }
 
 /** Links come from the configured public URL, never from request headers (GHSA-569q-mpph-wgww). */
@@ -108,49 +117,6 @@ function confirmLink(deps: Deps, flowId: string, token: string): string {
 
 export async function loadSignupFlow(deps: Deps, flowId: string): Promise<Flow<SignupData>> {
   return loadFlow<SignupData>(deps.db, deps.clock, flowId, 'signup');
-}
-
-/** Confirms the typed code; on success the account exists and the caller may start a session. */
-export async function confirmSignupCode(deps: Deps, flowId: string, code: string, info: RequestInfo): Promise<string> {
-  const flow = await loadSignupFlow(deps, flowId);
-  requireState(flow, 'confirm_email');
-  const record = await findPending(codeDeps(deps), { flowId }, 'signup_email');
-  await consumeCode(codeDeps(deps), record, code).catch(async (error: unknown) => {
-    await recordEvent(deps.db, deps.clock, { accountId: null, type: 'code.failed', info, detail: { purpose: 'signup_email' } });
-    throw error;
-  });
-  return completeSignup(deps, flow, info);
-}
-
-/** Confirms by the emailed link; the flow is whichever one the link's token was made for. */
-export async function confirmSignupLink(deps: Deps, flowId: string, token: string, info: RequestInfo): Promise<string> {
-  const flow = await loadSignupFlow(deps, flowId);
-  requireState(flow, 'confirm_email');
-  const record = await consumeLink(codeDeps(deps), token, 'signup_email');
-  if (record.flow_id !== flow.id) throw errors.codeExpired();
-  return completeSignup(deps, flow, info);
-}
-
-async function completeSignup(deps: Deps, flow: Flow<SignupData>, info: RequestInfo): Promise<string> {
-  const data = flow.data;
-  // An existing address never had a code sent, so reaching here means a bug; refuse rather than merge.
-  if (data.existing) throw errors.codeExpired();
-  const accountId = await deps.db.transaction().execute(async (trx) => {
-    const tx = { ...deps, db: trx };
-    if (await isIdentifierTaken(trx, data.email)) {
-      throw new AppError(409, 'signup.email_taken', 'This email address already has an account. Please sign in instead.');
-    }
-    const id = await insertAccount(trx, deps.clock, { name: data.name, passwordHash: data.passwordHash, email: data.email });
-    await advanceFlow(trx, deps.clock, flow, 'confirm_email', { state: 'done', accountId: id, data: { ...data, passwordHash: '' }, done: true });
-    await recordEvent(trx, deps.clock, { accountId: id, type: 'signup.completed', info });
-    // The browser that created the account is its first known device: signing in from it again is no news.
-    await rememberDevice(tx, trx, id, info);
-    await recordEvent(trx, deps.clock, { accountId: id, type: 'email.verified', info });
-    if (data.phone) await startPhoneConfirmation(tx, { accountId: id, phone: data.phone, info });
-    return id;
-  });
-  deps.notifyOutbox();
-  return accountId;
 }
 
 export async function resendSignupCode(deps: Deps, flowId: string, info: RequestInfo): Promise<void> {
@@ -166,7 +132,7 @@ export async function resendSignupCode(deps: Deps, flowId: string, info: Request
     if (data.existing) {
       await spendMessageBudget(trx, deps, { channel: 'email', recipient: data.email.value }, cause);
     } else {
-      await enqueueMessage(trx, deps, signupConfirmationEmail({ to: data.email.value, name: data.name, code: issued.code, link: confirmLink(deps, flow.id, issued.linkToken!), publicUrl: deps.config.publicUrl }), cause);
+      await enqueueMessage(trx, deps, signupConfirmationEmail({ to: data.email.value, code: issued.code, link: confirmLink(deps, flow.id, issued.linkToken!), publicUrl: deps.config.publicUrl }), cause);
     }
   });
   deps.notifyOutbox();

@@ -3,6 +3,7 @@ import type { Clock } from '../platform/clock.js';
 import { newId, randomToken } from '../platform/crypto.js';
 import type { AccountStatus, Database, IdentifierKind } from '../platform/db/schema.js';
 import type { ParsedIdentifier } from './identifiers.js';
+import { retireCurrentPassword } from './password-history.js';
 
 /** The accounts feature's queries. Other features call these functions, never the tables. */
 export interface AccountRecord {
@@ -104,13 +105,21 @@ export async function updateName(db: Kysely<Database>, clock: Clock, accountId: 
   await db.updateTable('accounts').set({ name, updated_at: clock.now() }).where('id', '=', accountId).execute();
 }
 
+/** `changed`: a new password (kept in the history), rather than the same one re-hashed with newer parameters. */
 export async function updatePasswordHash(db: Kysely<Database>, clock: Clock, accountId: string, passwordHash: string, changed: boolean): Promise<void> {
   const now = clock.now();
+  if (changed) await retireCurrentPassword(db, clock, accountId);
   await db
     .updateTable('accounts')
     .set(changed ? { password_hash: passwordHash, password_changed_at: now, updated_at: now } : { password_hash: passwordHash })
     .where('id', '=', accountId)
     .execute();
+}
+
+/** "This wasn't me": the password stops working until a reset, and is kept in the history so the reset refuses it. */
+export async function switchOffPassword(db: Kysely<Database>, clock: Clock, accountId: string): Promise<void> {
+  await retireCurrentPassword(db, clock, accountId);
+  await db.updateTable('accounts').set({ password_hash: null, updated_at: clock.now() }).where('id', '=', accountId).execute();
 }
 
 /** Replaces the account's primary email with a newly proven one. */

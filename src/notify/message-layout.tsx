@@ -25,7 +25,11 @@ export const facts = (rows: Array<[string, string | undefined]>): Block => ({
   rows: rows.filter((r): r is [string, string] => !!r[1]),
 });
 
+/** Greets by name only where the caller knows the contact is the account's proven one; otherwise "Hello,". */
 export const greeting = (name?: string): Block => text(name?.trim() ? `Hello ${name.trim()},` : 'Hello,');
+
+/** Text a customer typed, shown inside our own sentences: visibly quoted, so it never reads as our voice. */
+export const quoted = (value: string): string => `“${value}”`;
 
 // Phishing defence: every message says the same thing about what we never ask for.
 const NEVER_ASK = 'Custos will never ask for your password, or for a code we sent you, by email, text or phone.';

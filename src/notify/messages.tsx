@@ -1,5 +1,5 @@
 import type { OutgoingMessage } from '../platform/outbox.js';
-import { button, code, facts, formatTime, greeting, renderHtml, renderText, text, type Block } from './message-layout.js';
+import { button, code, facts, formatTime, greeting, quoted, renderHtml, renderText, text, type Block } from './message-layout.js';
 
 /**
  * Everything Custos sends, one function per message. Templates receive only what they show: the internal
@@ -22,9 +22,10 @@ export function composeEmail(template: string, to: string, subject: string, bloc
   };
 }
 
-export function signupConfirmationEmail(m: { to: string; name?: string; code: string; link: string; publicUrl: string; accountId?: string }): OutgoingMessage {
+/** To an address nobody has proven yet: no name, since whoever typed the address typed the name too. */
+export function signupConfirmationEmail(m: { to: string; code: string; link: string; publicUrl: string; accountId?: string }): OutgoingMessage {
   return composeEmail('signupConfirmationEmail', m.to, 'Confirm your email address', [
-    greeting(m.name),
+    greeting(),
     text('Thanks for creating a Custos account. To finish, enter this code on the confirmation page:'),
     code(m.code),
     text('Or confirm your address with this button:'),
@@ -45,9 +46,10 @@ export function signupExistingAccountEmail(m: { to: string; publicUrl: string; a
   ], m.publicUrl, m.accountId);
 }
 
-export function emailChangeCodeEmail(m: { to: string; name?: string; code: string; publicUrl: string; accountId?: string }): OutgoingMessage {
+/** To the new, unproven address: no name, for the same reason as the sign-up email. */
+export function emailChangeCodeEmail(m: { to: string; code: string; publicUrl: string; accountId?: string }): OutgoingMessage {
   return composeEmail('emailChangeCodeEmail', m.to, 'Confirm your new email address', [
-    greeting(m.name),
+    greeting(),
     text('You asked to use this email address for your Custos account. To confirm it, enter this code:'),
     code(m.code),
     text("The code expires in 24 hours. Don't share it with anyone."),
@@ -100,13 +102,13 @@ export type SecurityChange =
   | 'card_removed'
   | 'card_updated';
 
-/** The subject, and the first paragraph, which says what happened. `detail` is already masked by the caller. */
+/** The subject, and the first paragraph, which says what happened. `detail` is already masked by the caller (a new name is quoted). */
 function describeChange(change: SecurityChange, detail?: string): { subject: string; lead: string } {
   const to = detail ? ` to ${detail}` : '';
   const number = detail ? ` (${detail})` : '';
   switch (change) {
     case 'password_changed':
-      return { subject: 'Your password was changed', lead: 'The password for your Custos account was changed.' };
+      return { subject: 'Your password was changed', lead: 'The password for your Custos account was changed, and every other device was signed out.' };
     case 'email_change_requested':
       return {
         subject: 'A change of your email address was requested',
@@ -126,7 +128,7 @@ function describeChange(change: SecurityChange, detail?: string): { subject: str
     case 'sessions_ended':
       return { subject: 'You were signed out on your other devices', lead: 'Your Custos account was signed out on all your other devices.' };
     case 'name_changed':
-      return { subject: 'The name on your account was changed', lead: 'The name on your Custos account was changed.' };
+      return { subject: 'The name on your account was changed', lead: `The name on your Custos account was changed.${detail ? ` The name on the account is now ${quoted(detail)}.` : ''}` };
     case 'backup_code_used':
       return { subject: 'A backup code was used to sign in', lead: `A backup code was used to sign in to your Custos account${detail ? ` (${detail})` : ''}. Each code works once.` };
     case 'totp_added':

@@ -17,7 +17,7 @@ const WHAT_HAPPENS = [
   'Every device signed in to your account is signed out.',
   'Remembered devices are forgotten, so each is asked for two-step verification again.',
   'Changes of your email address or phone number that are waiting to be confirmed are cancelled.',
-  'Your password is switched off until you reset it, so whoever knows it can no longer use it.',
+  'Your password is switched off until you reset it, so whoever knows it can no longer use it. It can\'t be chosen again.',
 ];
 
 export function registerSecureAccountPages(routes: PageRoutes): void {
@@ -102,7 +102,8 @@ function renderSecured(page: Page, recent: ActivityEntry[]) {
       <h2>What to do next</h2>
       <ol class="next-steps">
         <li>
-          <a href={RESET_START}>Reset your password</a> — your old one no longer works.
+          <a href={RESET_START}>Reset your password</a> — your old one no longer works, and it (or any of the five before it) can't be
+          chosen again.
         </li>
         <li>
           <a href="/account/security">Review Login &amp; Security</a> — once signed in, check your email address, phone number and

@@ -19,7 +19,7 @@ const NOTICES: Record<string, string> = {
   email: 'Your email address was changed.',
   phone: 'Your mobile phone number was confirmed.',
   'phone-removed': 'Your mobile phone number was removed.',
-  password: 'Your password was changed.',
+  password: 'Your password was changed, and every other device was signed out.',
   'session-ended': 'That device was signed out.',
   'others-ended': 'You were signed out everywhere else.',
 };

@@ -1,8 +1,10 @@
-import { confirmSignupCode, loadSignupFlow, resendSignupCode, startSignup, signInAfterSignup } from '../accounts/signup.js';
+import { loadSignupFlow, resendSignupCode, startSignup, signInAfterSignup } from '../accounts/signup.js';
+import { confirmSignupCode } from '../accounts/signup-confirm.js';
+import { browserSecretFor, clearSignupCookie, setSignupCookie } from '../accounts/signup-cookie.js';
 import { Field } from '../platform/http/forms.js';
 import { asCodeProblem, CodeField, NewPasswordField, PASSWORD_METER_SCRIPT, PostForm, Problem } from './page-parts.js';
 import { NO_PROBLEM, type FormProblem, type Page, type PageRoutes } from './page-session.js';
-import { clearSignupCookie, setSignupCookie } from './signup-cookie.js';
+import { SignupAuthorField } from './signup-link-pages.js';
 
 /**
  * Create account → "check your email" → code → signed in. The account exists only once the code (or the
@@ -16,7 +18,7 @@ export function registerSignupPages(routes: PageRoutes): void {
     try {
       const input = { name: page.field('name'), email: page.field('email'), phone: page.field('phone'), password: page.field('password') };
       const started = await startSignup(page.deps, input, page.info);
-      setSignupCookie(page.reply, page.deps.config, started.flowId, page.deps.clock.now());
+      setSignupCookie(page.reply, page.deps.config, started);
       return page.redirect(`/signup/confirm?flow=${encodeURIComponent(started.flowId)}`);
     } catch (error) {
       const problem = page.problem(error);
@@ -35,7 +37,8 @@ export function registerSignupPages(routes: PageRoutes): void {
   routes.post('/signup/confirm', 'anyone', async (page) => {
     const flowId = page.field('flow', 200);
     try {
-      const accountId = await confirmSignupCode(page.deps, flowId, page.field('code', 20), page.info);
+      const author = { browserSecret: browserSecretFor(page.request, flowId), password: page.field('password') || undefined };
+      const accountId = await confirmSignupCode(page.deps, flowId, page.field('code', 20), author, page.info);
       const session = await signInAfterSignup(page.deps, accountId, page.info);
       page.signIn(session);
       clearSignupCookie(page.reply, page.deps.config);
@@ -119,6 +122,7 @@ async function renderConfirm(page: Page, flowId: string, problem: FormProblem, n
       <PostForm action="/signup/confirm" csrf={page.csrf}>
         <input type="hidden" name="flow" value={flowId} />
         <CodeField error={problem.fields.code} hint="The code expires in 24 hours." />
+        {browserSecretFor(page.request, flowId) ? null : <SignupAuthorField error={problem.fields.password} />}
         <button type="submit" class="button">Confirm and continue</button>
       </PostForm>
       <div class="aside">

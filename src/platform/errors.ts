@@ -25,8 +25,14 @@ export const errors = {
   notFound: (what = 'page') => new AppError(404, 'not_found', `We couldn't find that ${what}.`),
   flowExpired: () => new AppError(410, 'flow.expired', 'This request has expired. Please start again.'),
   flowState: () => new AppError(409, 'flow.wrong_step', 'This step has already been completed or is not available yet.'),
+  // Says what to do after "This wasn't me" switched the password off, in words true for every caller, so it
+  // reveals neither that an account exists nor that it was secured (ASVS 6.3.8).
   signInFailed: () =>
-    new AppError(401, 'signin.failed', 'The email address, phone number or password is incorrect.'),
+    new AppError(
+      401,
+      'signin.failed',
+      'The email address, phone number or password is incorrect. If we told you your account was secured, check your email and choose a new password with “Forgot your password?”.',
+    ),
   throttled: (retryAfterSeconds: number) =>
     new AppError(
       429,
@@ -35,6 +41,11 @@ export const errors = {
       undefined,
       { 'retry-after': String(retryAfterSeconds) },
     ),
+  // Sign-up: a confirmation finishes only for whoever chose the password (src/accounts/signup-confirm.ts).
+  signupPasswordIncorrect: () =>
+    new AppError(400, 'signup.password_incorrect', 'That is not the password this sign-up was started with.', {
+      password: 'That is not the password this sign-up was started with. Enter the one you chose, or create your account again.',
+    }),
   // One-time codes.
   codeInvalid: () => new AppError(400, 'code.invalid', 'That code is not correct. Check the latest message we sent and try again.'),
   codeExpired: () => new AppError(410, 'code.expired', 'That code has expired or was already used. Please ask for a new one.'),

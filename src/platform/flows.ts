@@ -105,3 +105,9 @@ export async function advanceFlow<Data>(
 export function requireState(flow: Flow<unknown>, state: string): void {
   if (flow.state !== state) throw errors.flowState();
 }
+
+/** Ends flows before their time (a newer one replaced them): loading one answers `flow.expired` from now on. */
+export async function expireFlows(db: Kysely<Database>, clock: Clock, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('flows').set({ expires_at: clock.now() }).where('id', 'in', ids).where('completed_at', 'is', null).execute();
+}

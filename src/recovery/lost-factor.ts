@@ -16,7 +16,7 @@ import { lostFactorEmail, lostFactorSms } from './messages.js';
 
 /**
  * Lost second factor (ASVS 6.4.4: proof as strong as enrolment). From the second step of sign-in — so the
- * password is already proven — a code to the verified email AND a code to the verified phone, both entered,
+ * first factor (password, or a texted code) is already proven — a code to the verified email AND a code to the verified phone, both entered,
  * stand in for the lost factor. Then every second factor is removed so the customer enrols again, and every
  * contact is told. Without both contacts, support must help (a later capability).
  */
@@ -81,7 +81,9 @@ export async function finishLostFactor(deps: Deps, flowId: string, codes: { emai
     await recordEvent(trx, deps.clock, { accountId, type: 'second_factors.reset', info });
   });
   deps.notifyOutbox();
-  return completeSignin(deps, flow, { from: 'second_factor', accountId, factors: ['password', 'email_code', 'sms_code'], method: 'password+email_code+sms_code', info });
+  // The first step may have been a password or a texted code (SMS sign-in): record what this flow really saw.
+  const factors = [...flow.factorsPassed, 'email_code', 'sms_code'];
+  return completeSignin(deps, flow, { from: 'second_factor', accountId, factors, method: factors.join('+'), info });
 }
 
 async function verifiedContacts(deps: Deps, accountId: string) {

@@ -11,6 +11,7 @@ import { checkPassword, normalizePassword } from '../passwords/policy.js';
 import { recordEvent } from '../activity/audit.js';
 import { requireIdentifier } from '../accounts/identifiers.js';
 import { findAccountByIdentifier, getAccount, listIdentifiers, updatePasswordHash } from '../accounts/store.js';
+import { isRecentPassword, REUSED_PASSWORD } from '../accounts/password-history.js';
 import { sendSecurityNotice } from '../accounts/notices.js';
 import { endOtherSessions } from '../sessions/store.js';
 import { forgetRememberedDevices } from '../factors/remembered-devices.js';
@@ -143,6 +144,8 @@ export async function setNewPassword(deps: Deps, flowId: string, proof: string, 
     hasSecondFactor: await hasSecondFactor(deps.db, accountId),
   });
   if (!verdict.ok) throw errors.invalidInput({ password: verdict.message! });
+  // SECURITY.md Recovery: the password switched off by "This wasn't me", and the five before it, stay refused.
+  if (await isRecentPassword(deps.db, accountId, normalizePassword(password))) throw errors.invalidInput({ password: REUSED_PASSWORD });
   const passwordHash = await hashPassword(normalizePassword(password));
   await deps.db.transaction().execute(async (trx) => {
     const tx = { ...deps, db: trx };

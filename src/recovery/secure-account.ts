@@ -3,12 +3,13 @@ import { DAY } from '../platform/clock.js';
 import { errors } from '../platform/errors.js';
 import { recordEvent } from '../activity/audit.js';
 import { listActivity, type ActivityEntry } from '../activity/activity.js';
-import { getAccount } from '../accounts/store.js';
+import { getAccount, switchOffPassword } from '../accounts/store.js';
 import { sendSecurityNotice } from '../accounts/notices.js';
 import { endOtherSessions } from '../sessions/store.js';
 import { forgetRememberedDevices } from '../factors/remembered-devices.js';
 import { codeDeps, consumeLink } from '../verification/codes.js';
 import { cancelPendingChanges } from './password-reset.js';
+import { findContactUndo, undoContactChange, type ContactUndo } from './contact-undo.js';
 
 /**
  * "This wasn't me" (PRODUCT.md capability 5), from any login-activity entry or any alert: every session ends
@@ -21,28 +22,33 @@ const CHANGE_TYPES = new Set([
   'factor.added', 'factor.removed', 'backup_codes.created', 'second_factors.reset', 'signin.succeeded', 'sessions.ended_others',
 ]);
 
-export async function secureAccount(deps: Deps, accountId: string, info: RequestInfo): Promise<ActivityEntry[]> {
+export async function secureAccount(deps: Deps, accountId: string, info: RequestInfo, byLink?: { to: string; undo?: ContactUndo }): Promise<ActivityEntry[]> {
   const account = await getAccount(deps.db, accountId);
   if (!account) throw errors.notFound('account');
   const recent = await recentChanges(deps, accountId);
   await deps.db.transaction().execute(async (trx) => {
     const tx = { ...deps, db: trx };
-    await trx.updateTable('accounts').set({ password_hash: null, updated_at: deps.clock.now() }).where('id', '=', accountId).execute();
+    await switchOffPassword(trx, deps.clock, accountId);
     await endOtherSessions(tx, accountId, null);
     await forgetRememberedDevices(trx, deps.clock, accountId);
     await cancelPendingChanges(tx, accountId);
-    await sendSecurityNotice(tx, trx, { accountId, name: account.name, change: 'account_secured', info });
-    await recordEvent(trx, deps.clock, { accountId, type: 'account.secured', info });
+    // Before the notice, so it goes to the contact the owner proved, not to the one that replaced it.
+    const undone = byLink?.undo ? await undoContactChange(trx, deps.clock, accountId, byLink.undo) : false;
+    await sendSecurityNotice(tx, trx, { accountId, name: account.name, change: 'account_secured', info, alsoTo: byLink ? [byLink.to] : [] });
+    await recordEvent(trx, deps.clock, { accountId, type: 'account.secured', info, detail: undone ? { restored: byLink!.undo!.kind } : undefined });
   });
   deps.notifyOutbox();
   return recent;
 }
 
-/** The same, for someone holding the single-use link from an alert (proof they read that inbox). */
+/**
+ * The same, for someone holding the single-use link from an alert (proof they read that inbox). A link sent with
+ * an email or phone change also reverses that change, and the inbox it came to is told too.
+ */
 export async function secureAccountByLink(deps: Deps, token: string, info: RequestInfo): Promise<ActivityEntry[]> {
   const record = await consumeLink(codeDeps(deps), token, 'secure_account');
   if (!record.account_id) throw errors.codeExpired();
-  return secureAccount(deps, record.account_id, info);
+  return secureAccount(deps, record.account_id, info, { to: record.target, undo: await findContactUndo(deps.db, record.id) });
 }
 
 async function recentChanges(deps: Deps, accountId: string): Promise<ActivityEntry[]> {

@@ -3,6 +3,7 @@ import type { Deps } from '../platform/context.js';
 import { DAY } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { codeDeps, issueCode } from '../verification/codes.js';
+import { rememberContactUndo, type ContactUndo } from './contact-undo.js';
 
 /**
  * The "This wasn't me" link carried by every alert: single-use, hashed, valid 7 days, and able only to lock the
@@ -10,7 +11,8 @@ import { codeDeps, issueCode } from '../verification/codes.js';
  */
 export const SECURE_LINK_TTL_MS = 7 * DAY;
 
-export async function issueSecureLink(deps: Deps, db: Kysely<Database>, accountId: string, target: string): Promise<string> {
+/** `undo`: the contact change this alert is about, which securing the account from the link reverses. */
+export async function issueSecureLink(deps: Deps, db: Kysely<Database>, accountId: string, target: string, undo?: ContactUndo): Promise<string> {
   const issued = await issueCode(codeDeps({ ...deps, db }), {
     purpose: 'secure_account',
     channel: 'email',
@@ -20,5 +22,6 @@ export async function issueSecureLink(deps: Deps, db: Kysely<Database>, accountI
     withLink: true,
     keepPrevious: true,
   });
+  if (undo) await rememberContactUndo(db, deps.clock, issued.verificationId, accountId, undo);
   return `${deps.config.publicUrl}/account/secure?token=${encodeURIComponent(issued.linkToken!)}`;
 }

@@ -99,6 +99,20 @@ export async function issueCode(
   return { verificationId, code, linkToken };
 }
 
+/** Voids every live code of a purpose sent to a target; returns the flows they belonged to. */
+export async function voidPendingCodes(deps: CodeDeps, purpose: CodePurpose, target: string): Promise<string[]> {
+  const pending = await deps.db
+    .selectFrom('verifications')
+    .select(['id', 'flow_id'])
+    .where('purpose', '=', purpose)
+    .where('target', '=', target)
+    .where('consumed_at', 'is', null)
+    .execute();
+  if (pending.length === 0) return [];
+  await deps.db.updateTable('verifications').set({ consumed_at: deps.clock.now() }).where('id', 'in', pending.map((p) => p.id)).where('consumed_at', 'is', null).execute();
+  return pending.flatMap((p) => (p.flow_id ? [p.flow_id] : []));
+}
+
 /** The live code for a flow or an account and purpose, if any. */
 export async function findPending(
   deps: CodeDeps,
@@ -144,8 +158,21 @@ export async function reissueCode(deps: CodeDeps, record: VerificationRecord, tt
  * total, not MAX_ATTEMPTS each.
  */
 export async function checkCode(deps: CodeDeps, record: VerificationRecord | undefined, code: string): Promise<VerificationRecord> {
-  const now = deps.clock.now();
-  if (!record || record.consumed_at !== null || record.expires_at <= now) throw errors.codeExpired();
+  if (!record || record.consumed_at !== null || record.expires_at <= deps.clock.now()) throw errors.codeExpired();
+  await reserveAttempt(deps, record);
+  const typed = code.replace(/\s+/g, '');
+  if (!matchesKeyedHash(deps.keys, record.key_id, record.code_hash, record.id, typed)) {
+    const after = await deps.db.selectFrom('verifications').select('attempts').where('id', '=', record.id).executeTakeFirst();
+    throw (after?.attempts ?? record.max_attempts) >= record.max_attempts ? errors.codeExhausted() : errors.codeInvalid();
+  }
+  return record;
+}
+
+/**
+ * Takes one try from the record's allowance with one conditional update, before whatever the try checks (a typed
+ * code, or a password that goes with a link): concurrent tries can never exceed max_attempts in total.
+ */
+export async function reserveAttempt(deps: CodeDeps, record: VerificationRecord): Promise<void> {
   const reserved = await deps.db
     .updateTable('verifications')
     .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
@@ -158,12 +185,6 @@ export async function checkCode(deps: CodeDeps, record: VerificationRecord | und
     const latest = await deps.db.selectFrom('verifications').select(['consumed_at', 'attempts']).where('id', '=', record.id).executeTakeFirst();
     throw !latest || latest.consumed_at !== null ? errors.codeExpired() : errors.codeExhausted();
   }
-  const typed = code.replace(/\s+/g, '');
-  if (!matchesKeyedHash(deps.keys, record.key_id, record.code_hash, record.id, typed)) {
-    const after = await deps.db.selectFrom('verifications').select('attempts').where('id', '=', record.id).executeTakeFirst();
-    throw (after?.attempts ?? record.max_attempts) >= record.max_attempts ? errors.codeExhausted() : errors.codeInvalid();
-  }
-  return record;
 }
 
 export async function consumeCode(deps: CodeDeps, record: VerificationRecord | undefined, code: string): Promise<VerificationRecord> {
@@ -172,6 +193,11 @@ export async function consumeCode(deps: CodeDeps, record: VerificationRecord | u
 
 /** Consumes the record a link token points at, if it is live and of the expected purpose. */
 export async function consumeLink(deps: CodeDeps, linkToken: string, purpose: CodePurpose): Promise<VerificationRecord> {
+  return claimCode(deps, await findLink(deps, linkToken, purpose));
+}
+
+/** The live record a link token points at, without using it up. */
+export async function findLink(deps: CodeDeps, linkToken: string, purpose: CodePurpose): Promise<VerificationRecord> {
   const record = await deps.db
     .selectFrom('verifications')
     .selectAll()
@@ -179,7 +205,7 @@ export async function consumeLink(deps: CodeDeps, linkToken: string, purpose: Co
     .where('purpose', '=', purpose)
     .executeTakeFirst();
   if (!record || record.consumed_at !== null || record.expires_at <= deps.clock.now()) throw errors.codeExpired();
-  return claimCode(deps, record);
+  return record;
 }
 
 /** Marks a checked code used; exactly one of any number of concurrent claims succeeds. */

@@ -34,7 +34,6 @@ describe('email delivery over SMTP', () => {
   it('sends a template with a text part and an HTML part', async () => {
     const message = signupConfirmationEmail({
       to: 'jane@example.com',
-      name: 'Jane',
       code: '482913',
       link: 'https://shop.example/signup/confirm?t=abc',
       publicUrl: 'https://shop.example',

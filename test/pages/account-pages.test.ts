@@ -52,7 +52,7 @@ describe('Your Account pages', () => {
     expect(page.body).toContain('Hello, Janet');
   });
 
-  it('changes the password: the current one is required, and other devices are signed out by default', async () => {
+  it('changes the password: the current one is required, and every other device is signed out', async () => {
     const laptop = new Browser(t.app);
     await signUp(t, laptop, { name: 'Jane Doe', email: 'jane@example.com' });
     const phone = new Browser(t.app);
@@ -60,7 +60,8 @@ describe('Your Account pages', () => {
 
     const form = await laptop.get('/account/password');
     expectEveryInputLabelled(form.body);
-    expect(form.body).toMatch(/<input type="checkbox" id="signOutOthers" name="signOutOthers" value="yes" checked/);
+    expect(form.body).not.toContain('signOutOthers');
+    expect(form.body).toContain('signs you out on every other device');
     expect(form.body).toMatch(/<input id="newPassword"[^>]*autocomplete="new-password"/);
     expect(form.body).toContain('data-email="jane@example.com"');
 
@@ -69,7 +70,6 @@ describe('Your Account pages', () => {
     expect(wrong.body).toMatch(/<input id="currentPassword"[^>]*aria-invalid="true" aria-describedby="currentPassword-error"/);
     expect(wrong.body).toContain('Your current password is not correct.');
     expect(wrong.body).not.toContain(OTHER_STRONG_PASSWORD);
-    expect(wrong.body).not.toMatch(/name="signOutOthers" value="yes" checked/);
 
     const weak = await laptop.post('/account/password', { currentPassword: STRONG_PASSWORD, newPassword: 'short', signOutOthers: 'yes' });
     expect(weak.status).toBe(400);
@@ -77,7 +77,7 @@ describe('Your Account pages', () => {
 
     const changed = await laptop.post('/account/password', { currentPassword: STRONG_PASSWORD, newPassword: OTHER_STRONG_PASSWORD, signOutOthers: 'yes' });
     expect(changed.location).toBe('/account/security?notice=password');
-    expect((await laptop.get(changed.location!)).body).toContain('Your password was changed.');
+    expect((await laptop.get(changed.location!)).body).toContain('Your password was changed, and every other device was signed out.');
     expect((await phone.get('/account')).location).toBe('/signin');
     expect((await signIn(new Browser(t.app), 'jane@example.com', OTHER_STRONG_PASSWORD)).location).toBe('/account');
   });

@@ -109,7 +109,7 @@ describe('sign-up pages', () => {
     expect(accounts).toHaveLength(0);
   });
 
-  it('the emailed link signs in only the browser that started the sign-up', async () => {
+  it('the emailed link signs in the browser that started the sign-up; any other must give the sign-up’s password', async () => {
     const starter = new Browser(t.app);
     await startSignup(starter, 'jane@example.com');
     const janeLink = /http:\/\/localhost:3000(\/signup\/confirm\/link\?\S+)/.exec(await lastMessage(t, 'jane@example.com', 'signupConfirmationEmail'))![1]!;
@@ -118,13 +118,14 @@ describe('sign-up pages', () => {
     const omarLink = /http:\/\/localhost:3000(\/signup\/confirm\/link\?\S+)/.exec(await lastMessage(t, 'omar@example.com', 'signupConfirmationEmail'))![1]!;
     const omarParams = new URL(omarLink, 'http://x').searchParams;
 
-    // Another browser — here one that started a different sign-up — opens Omar's link: confirmed, not signed in.
+    // Another browser — here one that started a different sign-up — opens Omar's link: nothing is confirmed
+    // until Omar's password is typed (SECURITY.md Recovery: pre-hijacking).
     await starter.get(omarLink);
     const elsewhere = await starter.post('/signup/confirm/link', { flow: omarParams.get('flow')!, token: omarParams.get('token')! });
-    expect(elsewhere.status).toBe(200);
-    expect(elsewhere.body).toContain('Your email address is confirmed. Please sign in.');
-    expect(elsewhere.body).toContain('href="/signin"');
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.body).toContain('Enter the password you chose');
     expect(starter.cookies.has('__Host-custos_session')).toBe(false);
+    expect(await t.testDb.db.kysely.selectFrom('accounts').select('id').execute()).toHaveLength(0);
     expect((await starter.get('/account')).location).toBe('/signin');
 
     // The browser that started Jane's sign-up opens Jane's link: signed in.

@@ -15,7 +15,8 @@ async function startSignup(t: TestApp, email: string): Promise<string> {
 }
 
 function confirm(t: TestApp, flowId: string, code: string) {
-  return api(t, 'POST', `/api/v1/signup/${flowId}/confirm`, { body: { code } });
+  // An API client without the signup cookie proves it started the flow with the flow's password.
+  return api(t, 'POST', `/api/v1/signup/${flowId}/confirm`, { body: { code, password: STRONG_PASSWORD } });
 }
 
 /** A code that is certainly not `code`. */

@@ -22,7 +22,7 @@ export async function signUpFrom(
   });
   if (started.status !== 202) throw new Error(`signup failed: ${JSON.stringify(started.body)}`);
   const code = await lastCodeTo(t, input.email);
-  const confirmed = await api(t, 'POST', `/api/v1/signup/${started.body.flow.id}/confirm`, { ip, body: { code } });
+  const confirmed = await api(t, 'POST', `/api/v1/signup/${started.body.flow.id}/confirm`, { ip, body: { code, password: input.password ?? STRONG_PASSWORD } });
   if (confirmed.status !== 201) throw new Error(`confirm failed: ${JSON.stringify(confirmed.body)}`);
   return { token: confirmed.body.session.token, accountId: await accountIdOf(t, input.email) };
 }

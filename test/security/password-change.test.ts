@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { api, createTestApp, signIn, STRONG_PASSWORD, type TestApp } from '../helpers/app.js';
+import { api, createTestApp, lastMessageTo, signIn, STRONG_PASSWORD, type TestApp } from '../helpers/app.js';
+import { isRememberedDevice, rememberDeviceForSecondStep } from '../../src/factors/remembered-devices.js';
 import { newMessagesTo, signUpFrom } from './fixtures.js';
 
 /** ASVS 6.2.3 (needs the current password), 7.4.3 (ends the other sessions), and the account is told by email. */
@@ -57,13 +58,22 @@ describe('password change', () => {
     expect((await api(t, 'GET', '/api/v1/account', { token: res.body.session.token })).status).toBe(200);
   });
 
-  it('ASVS 7.4.3: the customer may choose to keep the other sessions', async () => {
-    const { token } = await signUpFrom(t, { email: 'ada@example.com' });
+  it('SECURITY.md Passwords: "Changing a password … ends the other sessions" — always, and forgets remembered devices, as a reset does', async () => {
+    const { token, accountId } = await signUpFrom(t, { email: 'ada@example.com' });
     const laptop = (await signIn(t, 'ada@example.com', STRONG_PASSWORD)).body.session.token as string;
-    const res = await change(token, { current_password: STRONG_PASSWORD, new_password: NEW_PASSWORD, sign_out_other_sessions: false });
+    const remembered = await rememberDeviceForSecondStep(t.app.deps.db, t.clock, accountId, { ip: '203.0.113.10', userAgent: 'Firefox' });
+    // Keeping the other sessions is no longer on offer: whoever knew the old password may be signed in there.
+    const keep = await change(token, { current_password: STRONG_PASSWORD, new_password: NEW_PASSWORD, sign_out_other_sessions: false });
+    expect(keep.status).toBe(400);
+    const res = await change(token, { current_password: STRONG_PASSWORD, new_password: NEW_PASSWORD });
     expect(res.status).toBe(200);
-    expect(res.body.ended_sessions).toBe(0);
-    expect((await api(t, 'GET', '/api/v1/account', { token: laptop })).status).toBe(200);
+    expect(res.body.ended_sessions).toBe(1);
+    expect(res.body.forgotten_devices).toBe(1);
+    expect(res.body.message).toMatch(/signed out on every other device/);
+    expect((await api(t, 'GET', '/api/v1/account', { token: laptop })).status).toBe(401);
+    expect(await isRememberedDevice(t.app.deps.db, t.clock, accountId, remembered.token)).toBe(false);
+    const notice = await lastMessageTo(t, 'ada@example.com');
+    expect(notice!.text_body).toMatch(/every other device was signed out/);
   });
 
   it('SECURITY.md Passwords: the account is told by email when its password changes', async () => {

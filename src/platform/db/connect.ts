@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type LogEvent, type Migration } from 'kysely';
@@ -10,6 +10,7 @@ import * as secondFactors from './migrations/003_second_factors.js';
 import * as walletOrders from './migrations/004_wallet_orders.js';
 import * as attemptGate from './migrations/005_attempt_gate.js';
 import * as messageBudgets from './migrations/006_message_budgets.js';
+import * as signupBinding from './migrations/007_signup_binding.js';
 import * as jobsAndKeys from './migrations/008_jobs_and_keys.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '004_wallet_orders': walletOrders,
   '005_attempt_gate': attemptGate,
   '006_message_budgets': messageBudgets,
+  '007_signup_binding': signupBinding,
   '008_jobs_and_keys': jobsAndKeys,
 };
 
@@ -46,8 +48,7 @@ export function openDatabase(options: { databaseUrl?: string; dataDir: string; p
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
     return { kysely, engine: 'postgres', raw: { pool }, close: () => kysely.destroy() };
   }
-  mkdirSync(options.dataDir, { recursive: true });
-  const file = new SQLite(join(options.dataDir, 'custos.sqlite'));
+  const file = new SQLite(ownerOnlyDatabaseFile(options.dataDir));
   file.pragma('journal_mode = WAL');
   file.pragma('foreign_keys = ON');
   file.pragma('busy_timeout = 5000');
@@ -59,6 +60,22 @@ export function openDatabase(options: { databaseUrl?: string; dataDir: string; p
   file.pragma('temp_store = MEMORY');
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file) }), log });
   return { kysely, engine: 'sqlite', raw: { sqlite: file }, close: () => kysely.destroy() };
+}
+
+/**
+ * SECURITY.md "Data files are readable by the service's user only": DATA_DIR is 0700 and the database 0600,
+ * created so before SQLite opens it (SQLite gives its -wal and -shm files the database's mode). Files left
+ * wider by an older version are narrowed here too.
+ */
+function ownerOnlyDatabaseFile(dataDir: string): string {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
+  const path = join(dataDir, 'custos.sqlite');
+  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    if (existsSync(file)) chmodSync(file, 0o600);
+  }
+  return path;
 }
 
 /**

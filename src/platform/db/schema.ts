@@ -26,6 +26,8 @@ export interface Database {
   message_budgets: MessageBudgetTable;
   message_records: MessageRecordTable;
   job_leases: JobLeaseTable;
+  password_history: PasswordHistoryTable;
+  contact_undo: ContactUndoTable;
 }
 
 export type AccountStatus = 'active' | 'locked' | 'closed';
@@ -370,4 +372,23 @@ export interface JobLeaseTable {
   last_started_at: number | null;
   last_finished_at: number | null;
   last_error: string | null;
+}
+
+/** A replaced or switched-off password's argon2 hash, so a reset can refuse it (SECURITY.md Recovery). */
+export interface PasswordHistoryTable {
+  id: string;
+  account_id: string;
+  password_hash: string;
+  retired_at: number;
+}
+
+/** What a "This wasn't me" link sent with a contact change undoes: restore the old contact, remove the new one. */
+export interface ContactUndoTable {
+  verification_id: string;
+  account_id: string;
+  kind: 'email' | 'phone';
+  restore_value: string | null;
+  restore_normalized: string | null;
+  remove_normalized: string | null;
+  created_at: number;
 }
