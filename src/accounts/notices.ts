@@ -14,6 +14,11 @@ export type SecurityChange = Parameters<typeof securityNoticeEmail>[0]['change']
 
 /** Never refused by a budget: an attacker must not be able to silence the owner's alerts (a flood is combined). */
 const NOTICE = { kind: 'notice' } as const;
+/**
+ * "We secured your account" answers the owner's own "This wasn't me" and says what to do next: it is never held
+ * for the hour's digest. It cannot be looped: each one spends a single-use link.
+ */
+const IMMEDIATE_NOTICE = { kind: 'notice', immediate: true } as const;
 
 /**
  * Tells the customer about a change to their sign-in details, at every verified email address and phone, and
@@ -39,7 +44,7 @@ export async function sendSecurityNotice(
     else if (!recipients.has(replaced.restore!.value)) recipients.set(replaced.restore!.value, replaced);
   }
   for (const phone of phones) {
-    await enqueueMessage(db, deps, securityNoticeSms({ to: phone, change: input.change, publicUrl: deps.config.publicUrl, accountId: input.accountId }), NOTICE);
+    await enqueueMessage(db, deps, securityNoticeSms({ to: phone, change: input.change, publicUrl: deps.config.publicUrl, accountId: input.accountId }), input.change === 'account_secured' ? IMMEDIATE_NOTICE : NOTICE);
   }
   for (const [to, undo] of recipients) {
     const secureLink = input.change === 'account_secured' ? undefined : await issueSecureLink(deps, db, input.accountId, to, undo);
@@ -58,7 +63,7 @@ export async function sendSecurityNotice(
         detail: input.detail,
         secureLink,
       }),
-      NOTICE,
+      input.change === 'account_secured' ? IMMEDIATE_NOTICE : NOTICE,
     );
   }
 }

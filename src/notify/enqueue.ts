@@ -16,7 +16,7 @@ export async function enqueueMessage(db: Kysely<Database>, deps: MessageDeps, me
   await inTransaction(db, async (trx) => {
     if (cause.kind === 'code' || cause.kind === 'second_step') await reserveMessageBudget(trx, deps, message, cause);
     await recordMessage(trx, deps.clock, message);
-    if (cause.kind === 'notice' && (await foldIntoDigest(trx, deps, message))) return;
+    if (cause.kind === 'notice' && !cause.immediate && (await foldIntoDigest(trx, deps, message))) return;
     await insertOutboxRow(trx, deps.clock, message);
   });
 }

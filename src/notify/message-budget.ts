@@ -24,7 +24,7 @@ export type MessageCause =
   /** A code sent after a correct password: its own allowance, so anonymous requests can't use up the owner's second step. */
   | { kind: 'second_step'; ip: string; accountId: string }
   /** A security notice to the account's own contacts: never refused; a flood is combined (notify/notice-digest.ts). */
-  | { kind: 'notice' }
+  | { kind: 'notice'; immediate?: boolean }
   /** Mail to the account's own verified address caused by the store or a scheduled job, never by an anonymous request. */
   | { kind: 'account_mail' };
 
