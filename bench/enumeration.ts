@@ -22,7 +22,12 @@ const PATHS = [
 ];
 
 export async function measureEnumeration(env: Record<string, string>, db: Db, samples = 200): Promise<EnumerationResult[]> {
-  const server = await startServer({ ...env, TRUST_PROXY: '1' });
+  // 440 requests name the same two contacts: budgets set out of reach, so every sample does the full work of a
+  // request rather than meeting a 429 (the budgets are spent alike for both, and tested on their own).
+  const unlimited = Object.fromEntries(
+    [...['NUMBER', 'ACCOUNT', 'NETWORK', 'COUNTRY'].flatMap((scope) => [`SMS_BUDGET_${scope}_HOUR`, `SMS_BUDGET_${scope}_DAY`]), 'SMS_MAX_PER_HOUR', 'EMAIL_BUDGET_ADDRESS_HOUR', 'EMAIL_BUDGET_ADDRESS_DAY'].map((name) => [name, '1000000']),
+  );
+  const server = await startServer({ ...env, ...unlimited, TRUST_PROXY: '1' });
   try {
     const account = await createBenchAccount(server.url, db);
     let address = 0;
