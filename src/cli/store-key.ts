@@ -10,9 +10,9 @@ import { createStoreKey, listStoreKeys, revokeStoreKey } from '../orders/store-k
  *
  *   npm run store-key -- create --name "Main shop"   prints `key: csk_…` once; only its hash is kept
  *   npm run store-key -- list [--json]
- *   npm run store-key -- revoke --id <id>
+ *   npm run store-key -- revoke --id=<id>      (with '=': an id may begin with '-')
  */
-const USAGE = 'Usage: npm run store-key -- create --name "<name>" [--json] | list [--json] | revoke --id <id>\n';
+const USAGE = 'Usage: npm run store-key -- create --name "<name>" [--json] | list [--json] | revoke --id=<id>\n';
 
 async function main(): Promise<number> {
   let parsed;

@@ -43,10 +43,10 @@ describe('the store-key command', () => {
     const listedJson = JSON.parse((await storeKey('list', '--json')).stdout) as Array<Record<string, unknown>>;
     expect(listedJson).toEqual([{ id: row!.id, name: 'Main shop', revokedAt: null, lastUsedAt: new Date(deps.clock.now()).toISOString() }]);
 
-    expect((await storeKey('revoke', '--id', row!.id)).code).toBe(0);
+    expect((await storeKey('revoke', `--id=${row!.id}`)).code).toBe(0);
     expect((await storeKey('list')).stdout).toMatch(new RegExp(`${row!.id}\\tMain shop\\trevoked`));
     expect(await authenticateStoreKey(deps, plaintext)).toBeNull();
-    const again = await storeKey('revoke', '--id', row!.id);
+    const again = await storeKey('revoke', `--id=${row!.id}`);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('No active store key');
   });
@@ -55,6 +55,10 @@ describe('the store-key command', () => {
     expect((await storeKey('create')).code).toBe(2);
     expect((await storeKey('create', '--name', 'x'.repeat(101))).code).toBe(2);
     expect((await storeKey('create', '--nmae', 'Main shop')).code).toBe(2);
+    // Ids are base64url and may begin with '-': with '=' such an id is read as the value, never as an option.
+    const dashed = await storeKey('revoke', '--id=-not-a-key');
+    expect(dashed.code).toBe(1);
+    expect(dashed.stderr).toContain('No active store key has the id -not-a-key');
     const unknown = await storeKey('mint');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('Usage');
