@@ -1,7 +1,7 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type LogEvent, type Migration } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type LogEvent, type Migration, type SqliteDialectConfig } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import * as foundation from './migrations/001_foundation.js';
@@ -58,7 +58,7 @@ export function openDatabase(options: { databaseUrl?: string; dataDir: string; p
   file.pragma('cache_size = -65536');
   file.pragma('mmap_size = 1073741824');
   file.pragma('temp_store = MEMORY');
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file) }), log });
+  const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(file) }), log });
   return { kysely, engine: 'sqlite', raw: { sqlite: file }, close: () => kysely.destroy() };
 }
 
@@ -76,6 +76,27 @@ function ownerOnlyDatabaseFile(dataDir: string): string {
     if (existsSync(file)) chmodSync(file, 0o600);
   }
   return path;
+}
+
+/**
+ * Transactions begin IMMEDIATE, taking the write lock at the start. A plain (deferred) BEGIN that reads first and
+ * then writes cannot wait for another process's write: SQLite answers SQLITE_BUSY at once, so two instances on
+ * one file (or a command-line tool beside the service) would fail each other's transactions instead of queueing.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly settings: SqliteDialectConfig) {
+    super(settings);
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.settings);
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
 }
 
 /**
