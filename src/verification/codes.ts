@@ -4,6 +4,7 @@ import { MINUTE } from '../platform/clock.js';
 import { newId, randomDigits, randomToken, sha256 } from '../platform/crypto.js';
 import type { Database, VerificationTable } from '../platform/db/schema.js';
 import { errors } from '../platform/errors.js';
+import { lockAccountRow } from '../platform/db/lock-account-row.js';
 import { keyedHash, matchesKeyedHash, type Keyring } from '../platform/keyring.js';
 
 /**
@@ -63,6 +64,9 @@ export async function issueCode(
   // A new request for the same thing voids the previous code. It runs even without an account (matching
   // nothing), so a code for an unknown identifier costs the same work as one for a known one.
   if (!input.keepPrevious) {
+    // Concurrent requests for one account queue on its row first: voiding each other's codes row by row, in
+    // whatever order, deadlocked on PostgreSQL under a burst (SQLite runs writers one at a time anyway).
+    await lockAccountRow(deps.db, input.accountId ?? '');
     await deps.db
       .updateTable('verifications')
       .set({ consumed_at: now })

@@ -51,6 +51,7 @@ describe('SMS pumping through phone add/change, at once over HTTP', () => {
 
     const accepted = responses.filter((r) => r.status === 202);
     const refused = responses.filter((r) => r.status === 429);
+    expect(responses.filter((r) => r.status !== 202 && r.status !== 429).map((r) => `${r.status} ${JSON.stringify(r.body)}`)).toEqual([]);
     expect(accepted).toHaveLength(10);
     expect(refused).toHaveLength(REQUESTS - 10);
     expect(refused.every((r) => r.body.error?.code === 'throttled' && Number(r.retryAfter) > 0)).toBe(true);
