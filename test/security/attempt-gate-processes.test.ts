@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACCOUNT_POLICY } from '../../src/platform/throttle.js';
-import { api, createTestApp, signUp, type TestApp } from '../helpers/app.js';
-import { burst, burstIp, countEvents, listen, TRUST_ONE_PROXY, type Listening } from './burst.js';
+import { createTestApp, signUp, type TestApp } from '../helpers/app.js';
+import { burst, burstIp, countEvents, flowsAtPassword, listen, TRUST_ONE_PROXY, type Listening } from './burst.js';
 import { accountIdOf, UNLIMITED_MESSAGE_BUDGETS } from './fixtures.js';
 
 /**
@@ -61,11 +61,7 @@ describe('the attempt gate across two service processes on one database', () => 
     const [server, other] = await Promise.all([listen(t.app), startSecondProcess()]);
     await signUp(t, { email: 'shared@example.com' });
     const accountId = await accountIdOf(t, 'shared@example.com');
-    const flows = await Promise.all(Array.from({ length: BURST }, async (_, n) => {
-      const flow = await api(t, 'POST', '/api/v1/signin/flows', { body: {}, ip: burstIp(n) });
-      await api(t, 'POST', `/api/v1/signin/flows/${flow.body.flow.id}/identifier`, { body: { identifier: 'shared@example.com' }, ip: burstIp(n) });
-      return flow.body.flow.id as string;
-    }));
+    const flows = await flowsAtPassword(t, 'shared@example.com', BURST);
     const answers = await burst(flows.map((flowId, n) => ({
       server: n % 2 === 0 ? server : other, path: `/api/v1/signin/flows/${flowId}/password`, body: { password: 'definitely not the password' }, ip: burstIp(n),
     })));

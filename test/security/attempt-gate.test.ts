@@ -4,7 +4,7 @@ import { totpCodeAt } from '../../src/factors/totp.js';
 import { ACCOUNT_POLICY, SOURCE_POLICY } from '../../src/platform/throttle.js';
 import { MAX_ATTEMPTS } from '../../src/verification/codes.js';
 import { accountIdOf, UNLIMITED_MESSAGE_BUDGETS } from './fixtures.js';
-import { burst, burstIp, countEvents, listen, secondInstance, TRUST_ONE_PROXY, type Listening } from './burst.js';
+import { burst, burstIp, countEvents, flowsAtPassword, listen, secondInstance, TRUST_ONE_PROXY, type Listening } from './burst.js';
 
 /**
  * SECURITY.md "An attempt is reserved before the secret is checked": 200 concurrent guesses through real HTTP,
@@ -148,11 +148,7 @@ describe('the attempt gate under concurrency', () => {
       const otherServer = await listen(other.app);
       await signUp(t, { email: 'shared@example.com' });
       const accountId = await accountIdOf(t, 'shared@example.com');
-      const flows = await Promise.all(Array.from({ length: BURST }, async (_, n) => {
-        const flow = await api(t, 'POST', '/api/v1/signin/flows', { body: {}, ip: burstIp(n) });
-        await api(t, 'POST', `/api/v1/signin/flows/${flow.body.flow.id}/identifier`, { body: { identifier: 'shared@example.com' }, ip: burstIp(n) });
-        return flow.body.flow.id as string;
-      }));
+      const flows = await flowsAtPassword(t, 'shared@example.com', BURST);
       const answers = await burst(flows.map((flowId, n) => ({
         server: n % 2 === 0 ? server : otherServer, path: `/api/v1/signin/flows/${flowId}/password`, body: { password: WRONG }, ip: burstIp(n),
       })));

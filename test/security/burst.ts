@@ -1,7 +1,7 @@
 import { buildApp, type App } from '../../src/app.js';
 import { ManualClock } from '../../src/platform/clock.js';
 import { openDatabase } from '../../src/platform/db/connect.js';
-import type { TestApp } from '../helpers/app.js';
+import { api, type TestApp } from '../helpers/app.js';
 
 /**
  * Concurrency through real HTTP: the app listening on a port, and bursts of requests fired at once with
@@ -75,4 +75,15 @@ export async function countEvents(t: TestApp, type: string, filter: { accountId?
   if (filter.accountId !== undefined) query = filter.accountId === null ? query.where('account_id', 'is', null) : query.where('account_id', '=', filter.accountId);
   const rows = await query.execute();
   return rows.filter((row) => !filter.method || String(row.detail ?? '').includes(`"method":"${filter.method}"`)).length;
+}
+
+/** `count` sign-in flows for one identifier, each started from its own address, waiting for the password. */
+export async function flowsAtPassword(t: TestApp, identifier: string, count: number): Promise<string[]> {
+  return Promise.all(
+    Array.from({ length: count }, async (_, n) => {
+      const flow = await api(t, 'POST', '/api/v1/signin/flows', { body: {}, ip: burstIp(n) });
+      await api(t, 'POST', `/api/v1/signin/flows/${flow.body.flow.id}/identifier`, { body: { identifier }, ip: burstIp(n) });
+      return flow.body.flow.id as string;
+    }),
+  );
 }
