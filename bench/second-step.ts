@@ -3,7 +3,7 @@ import { loadConfig } from '../src/config.js';
 import { newId, sha256 } from '../src/platform/crypto.js';
 import type { Db } from '../src/platform/db/connect.js';
 import { sealSecret } from '../src/platform/secret-box.js';
-import { matchTotpStep, newTotpKey, totpCodeAt } from '../src/factors/totp.js';
+import { matchTotpStep, newTotpKey, totpCodeAt } from '../src/methods/totp/totp.js';
 import { bulkInsert } from '../src/cli/bulk-insert.js';
 import type { LoadResult } from './load.js';
 

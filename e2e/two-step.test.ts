@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { totpCodeAt } from '../src/factors/totp.js';
+import { totpCodeAt } from '../src/methods/totp/totp.js';
 import { MINUTE } from '../src/platform/clock.js';
 import { skipWithoutChromium, useBrowserRig } from './helpers/browser-rig.js';
 import { screenshot } from './helpers/chromium.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createStoreKey } from '../src/orders/store-keys.js';
+import { createStoreKey } from '../src/merchants/store-keys.js';
 import { DAY } from '../src/platform/clock.js';
 import { recipients } from '../test/helpers/mail-server.js';
 import { skipWithoutChromium, useBrowserRig } from './helpers/browser-rig.js';

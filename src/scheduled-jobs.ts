@@ -2,8 +2,8 @@ import type { Deps } from './platform/context.js';
 import { HOUR, MINUTE } from './platform/clock.js';
 import type { JobRunner } from './platform/jobs/runner.js';
 import { sweepExpiredRows, totalRemoved } from './platform/jobs/sweep.js';
-import { queueCardExpiryReminders } from './wallet/card-expiry-reminders.js';
-import { storeLegacyUserHandles } from './factors/passkey-user-handle.js';
+import { queueCardExpiryReminders } from './wallet/cards/card-expiry-reminders.js';
+import { storeLegacyUserHandles } from './methods/passkey/passkey-user-handle.js';
 
 /** Every scheduled job, registered here by hand in one list; the runner gives each to one instance at a time. */
 export function registerScheduledJobs(jobs: JobRunner, deps: Deps): void {

@@ -6,12 +6,12 @@ import { setSessionCookie } from '../platform/http/session-cookie.js';
 import { setDeviceCookie } from '../platform/http/request-info.js';
 import { text } from '../platform/http/validation.js';
 import { checkPassword } from '../passwords/policy.js';
-import { resendSignupCode, signInAfterSignup, startSignup } from './signup.js';
-import { confirmSignupCode } from './signup-confirm.js';
-import { browserSecretFor, clearSignupCookie, setSignupCookie } from './signup-cookie.js';
+import { resendSignupCode, signInAfterSignup, startSignup } from '../signup/signup.js';
+import { confirmSignupCode } from '../signup/signup-confirm.js';
+import { browserSecretFor, clearSignupCookie, setSignupCookie } from '../signup/signup-cookie.js';
 import { getProfile, changeName, type Profile } from './profile.js';
-import { confirmEmailChange, confirmPhone, removePhone, requestEmailChange, requestPhoneChange, resendContactCode } from './contact-changes.js';
-import { changePassword, PASSWORD_CHANGED } from './password-change.js';
+import { confirmEmailChange, confirmPhone, removePhone, requestEmailChange, requestPhoneChange, resendContactCode } from '../settings/contact-changes.js';
+import { changePassword, PASSWORD_CHANGED } from '../settings/password-change.js';
 
 // Ceilings well above any real value but far below anything that could hurt; the domain applies finer rules.
 const code = z.object({ code: text(12) }).strict();

@@ -2,9 +2,9 @@ import type { Deps, RequestInfo } from '../platform/context.js';
 import { errors } from '../platform/errors.js';
 import { recordEvent } from '../activity/audit.js';
 import { getAccount, listIdentifiers, updateName } from './store.js';
-import { pendingContacts } from './contact-changes.js';
+import { pendingContacts } from '../settings/contact-changes.js';
 import { validateName } from './fields.js';
-import { sendSecurityNotice } from './notices.js';
+import { sendSecurityNotice } from '../notify/security-notices.js';
 
 /** What a customer sees of their own account. The internal id is deliberately absent. */
 export interface Profile {

@@ -3,7 +3,7 @@ import type { Clock } from '../platform/clock.js';
 import { newId, randomToken } from '../platform/crypto.js';
 import type { AccountStatus, Database, IdentifierKind } from '../platform/db/schema.js';
 import type { ParsedIdentifier } from './identifiers.js';
-import { retireCurrentPassword } from './password-history.js';
+import { retireCurrentPassword } from '../passwords/password-history.js';
 
 /** The accounts feature's queries. Other features call these functions, never the tables. */
 export interface AccountRecord {

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { systemClock } from '../platform/clock.js';
 import { migrateToLatest, openDatabase } from '../platform/db/connect.js';
-import { createStoreKey, listStoreKeys, revokeStoreKey } from '../orders/store-keys.js';
+import { createStoreKey, listStoreKeys, revokeStoreKey } from '../merchants/store-keys.js';
 
 /**
  * Store API keys for the shop's back end, managed from the server's shell (there is no web page that can mint

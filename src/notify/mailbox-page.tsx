@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { ComponentChildren } from 'preact';
 import type { Config } from '../config.js';
 import type { Database } from '../platform/db/schema.js';
-import { renderPage } from '../platform/http/layout.js';
+import { renderPage } from '../platform/web/layout.js';
 import { formatTime } from './message-layout.js';
 
 /**

@@ -2,7 +2,7 @@ import { findAccountByIdentifier } from '../accounts/store.js';
 import type { ParsedIdentifier } from '../accounts/identifiers.js';
 import type { Deps } from '../platform/context.js';
 import { errors } from '../platform/errors.js';
-import { listCardsFor } from '../wallet/cards.js';
+import { listCardsFor } from '../wallet/cards/cards.js';
 
 /**
  * What the shop's checkout needs to place an order for a customer it names by email or phone: their name and

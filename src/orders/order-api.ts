@@ -4,12 +4,12 @@ import type { ApiRegistry } from '../platform/http/api.js';
 import { errors } from '../platform/errors.js';
 import { singleQueryValue } from '../platform/http/query.js';
 import { text } from '../platform/http/validation.js';
-import { DISPUTE_REASONS, RETURN_REASONS } from './case-reasons.js';
-import { openDispute, reportUnrecognisedOrder, requestReturn } from './cases.js';
+import { DISPUTE_REASONS, RETURN_REASONS } from '../cases/case-reasons.js';
+import { openDispute, reportUnrecognisedOrder, requestReturn } from '../cases/cases.js';
 import { listOrders, loadOrder, ORDERS_PAGE_MAX, STATUS_FILTERS } from './history.js';
 import { caseJson, detailJson, recurringJson, spendingJson, summaryJson } from './order-json.js';
 import { recurringPurchases } from './recurring.js';
-import { spendingByMonth } from './spending.js';
+import { spendingByMonth } from '../spending/spending.js';
 
 /**
  * Your Orders for the customer (or the shop's own front end acting with the customer's session). Every route

@@ -1,13 +1,13 @@
 import { iso } from '../accounts/api.js';
 import { DAY } from '../platform/clock.js';
 import type { Deps } from '../platform/context.js';
-import { formatAddressLines, toAddressFields } from '../wallet/postal-address.js';
-import { canRequestReturn, returnWindowClosesAt } from './cases.js';
+import { formatAddressLines, toAddressFields } from '../wallet/addresses/postal-address.js';
+import { canRequestReturn, returnWindowClosesAt } from '../cases/cases.js';
 import type { OrderDetail } from './history.js';
 import { moneyJson } from './money.js';
 import type { OrderCase, OrderSummary } from './order-view.js';
 import { describeInterval, type RecurringPurchase } from './recurring.js';
-import type { Spending } from './spending.js';
+import type { Spending } from '../spending/spending.js';
 
 /**
  * The JSON the customer API answers with. Every amount is integer minor units with its currency and the text a

@@ -3,7 +3,7 @@ import { isProblem, parseEmail, parsePhone, type ParsedIdentifier } from '../acc
 import { AppError, errors } from '../platform/errors.js';
 import { text } from '../platform/http/validation.js';
 import { cleanText } from '../platform/text.js';
-import { parsePostalAddress, type PostalAddress } from '../wallet/postal-address.js';
+import { parsePostalAddress, type PostalAddress } from '../wallet/addresses/postal-address.js';
 import { isCurrency } from './currencies.js';
 import { isIdempotencyKey, requestHash } from './idempotency.js';
 import { instantProblem, parseInstant } from './instant.js';

@@ -1,6 +1,6 @@
 import type { OrderCaseKind, OrderCaseStatus, OrderStatus } from '../platform/db/schema.js';
 import type { Deps } from '../platform/context.js';
-import { readAddressSnapshot, UNREADABLE_ADDRESS, type PostalAddress } from '../wallet/postal-address.js';
+import { readAddressSnapshot, UNREADABLE_ADDRESS, type PostalAddress } from '../wallet/addresses/postal-address.js';
 
 /**
  * What the customer's side reads about an order: the rows of orders, order_items and order_cases turned into

@@ -5,11 +5,11 @@ import { isOpaqueId, newId } from '../platform/crypto.js';
 import type { Database } from '../platform/db/schema.js';
 import { isUniqueViolation } from '../platform/db/unique-violation.js';
 import { errors } from '../platform/errors.js';
-import { findCard } from '../wallet/card-store.js';
-import { toAddressJson } from '../wallet/postal-address.js';
+import { findCard } from '../wallet/cards/card-store.js';
+import { toAddressJson } from '../wallet/addresses/postal-address.js';
 import { newOrderNumber } from './order-number.js';
 import type { OrderDraft } from './order-request.js';
-import type { StoreKey } from './store-keys.js';
+import type { StoreKey } from '../merchants/store-keys.js';
 
 /**
  * Recording an order the shop has taken. Idempotent by the shop's key:

@@ -41,7 +41,7 @@ export const errors = {
       undefined,
       { 'retry-after': String(retryAfterSeconds) },
     ),
-  // Sign-up: a confirmation finishes only for whoever chose the password (src/accounts/signup-confirm.ts).
+  // Sign-up: a confirmation finishes only for whoever chose the password (src/signup/signup-confirm.ts).
   signupPasswordIncorrect: () =>
     new AppError(400, 'signup.password_incorrect', 'That is not the password this sign-up was started with.', {
       password: 'That is not the password this sign-up was started with. Enter the one you chose, or create your account again.',
@@ -63,7 +63,7 @@ export const errors = {
     new AppError(400, 'card.token_invalid', 'The card details did not come back from the payment page as expected. Please add the card again.'),
   /** The issuer refused the card; `message` is the reason in the customer's words (wallet/gateway.ts declineMessage). */
   cardDeclined: (message: string) => new AppError(402, 'card.declined', message),
-  // Orders, the customer's side: returns, problem reports and fraud reports (src/orders/cases.ts).
+  // Orders, the customer's side: returns, problem reports and fraud reports (src/cases/cases.ts).
   returnWindowClosed: (closedOn: string) =>
     new AppError(409, 'order.return_window_closed', `The return window for this order closed on ${closedOn}. If something is wrong with it, report a problem with the order instead.`),
   notReturnable: () =>
@@ -74,7 +74,7 @@ export const errors = {
     new AppError(409, 'order.nothing_left_to_return', 'Every one of this item is already part of a return.'),
   caseAlreadyOpen: (what: string) =>
     new AppError(409, 'order.case_already_open', `You already have an open ${what}. We'll let you know when the store answers.`),
-  // Store API: orders the shop records and the cases it decides (src/orders/*).
+  // Store API: orders the shop records and the cases it decides (src/merchants/*).
   orderCustomerUnknown: () =>
     new AppError(422, 'order.customer_unknown', 'No customer has that verified email address or phone number; nothing was recorded.'),
   orderCardUnknown: () =>

@@ -11,11 +11,11 @@ import { checkPassword, normalizePassword } from '../passwords/policy.js';
 import { recordEvent } from '../activity/audit.js';
 import { requireIdentifier } from '../accounts/identifiers.js';
 import { findAccountByIdentifier, getAccount, listIdentifiers, updatePasswordHash } from '../accounts/store.js';
-import { isRecentPassword, REUSED_PASSWORD } from '../accounts/password-history.js';
-import { sendSecurityNotice } from '../accounts/notices.js';
+import { isRecentPassword, REUSED_PASSWORD } from '../passwords/password-history.js';
+import { sendSecurityNotice } from '../notify/security-notices.js';
 import { endOtherSessions } from '../sessions/store.js';
-import { forgetRememberedDevices } from '../factors/remembered-devices.js';
-import { hasSecondFactor } from '../factors/store.js';
+import { forgetRememberedDevices } from '../methods/remembered-device/remembered-devices.js';
+import { hasSecondFactor } from '../methods/store.js';
 import { codeDeps, consumeCode, consumeLink, findPending, issueCode } from '../verification/codes.js';
 import { passwordResetEmail, passwordResetSms } from './messages.js';
 

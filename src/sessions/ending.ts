@@ -1,7 +1,7 @@
 import type { Deps, RequestInfo } from '../platform/context.js';
 import { recordEvent } from '../activity/audit.js';
 import { getAccount } from '../accounts/store.js';
-import { sendSecurityNotice } from '../accounts/notices.js';
+import { sendSecurityNotice } from '../notify/security-notices.js';
 import { endOtherSessions, endSession, type AuthenticatedSession } from './store.js';
 
 /** Ending sessions, with the audit trail and the customer's notice that go with it (ASVS 7.4.1, 7.5.2). */

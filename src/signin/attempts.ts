@@ -16,7 +16,7 @@ import { DAY, MINUTE } from '../platform/clock.js';
 import { sha256 } from '../platform/crypto.js';
 import { listIdentifiers } from '../accounts/store.js';
 import { recordEvent } from '../activity/audit.js';
-import { alertFailedSignins } from '../activity/alerts.js';
+import { alertFailedSignins } from '../notify/signin-alerts.js';
 import { knownSourceFor } from '../activity/known-devices.js';
 import { hasRetryPass } from './retry-pass.js';
 

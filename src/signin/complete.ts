@@ -1,9 +1,9 @@
 import type { Deps, RequestInfo } from '../platform/context.js';
 import { advanceFlow, type Flow } from '../platform/flows.js';
 import { recordEvent } from '../activity/audit.js';
-import { noteSuccessfulSignin } from '../activity/alerts.js';
+import { noteSuccessfulSignin } from '../notify/signin-alerts.js';
 import { createSession } from '../sessions/store.js';
-import { rememberDeviceForSecondStep } from '../factors/remembered-devices.js';
+import { rememberDeviceForSecondStep } from '../methods/remembered-device/remembered-devices.js';
 
 /**
  * The only way a sign-in flow ends in a session: the flow moves to `done` (once — the conditional update

@@ -4,11 +4,11 @@ import { advanceFlow, createFlow, loadFlow, requireState, type Flow } from '../p
 import { requireIdentifier } from '../accounts/identifiers.js';
 import { findAccountByIdentifier } from '../accounts/store.js';
 import { recordEvent } from '../activity/audit.js';
-import { checkPasswordFactor } from './password-factor.js';
+import { checkPasswordFactor } from '../methods/password/password-factor.js';
 import { identifierSubject } from './attempts.js';
 import { completeSignin, type SignedIn } from './complete.js';
-import { availableMethods, type SecondFactorMethod } from '../factors/methods.js';
-import { isRememberedDevice } from '../factors/remembered-devices.js';
+import { availableMethods, type SecondFactorMethod } from '../methods/available.js';
+import { isRememberedDevice } from '../methods/remembered-device/remembered-devices.js';
 
 /**
  * The sign-in flow: identify (email or phone) → password → [second_factor] → done. The session is created only

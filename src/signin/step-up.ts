@@ -3,7 +3,7 @@ import { MINUTE } from '../platform/clock.js';
 import { errors } from '../platform/errors.js';
 import { recordEvent } from '../activity/audit.js';
 import { reauthenticateSession, type AuthenticatedSession } from '../sessions/store.js';
-import { checkPasswordFactor } from './password-factor.js';
+import { checkPasswordFactor } from '../methods/password/password-factor.js';
 
 /**
  * Step-up ("confirm your password") before sensitive changes (ASVS 7.5.1). It goes through the same password

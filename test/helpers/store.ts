@@ -1,7 +1,7 @@
 import { parseEmail, parsePhone, type ParsedIdentifier } from '../../src/accounts/identifiers.js';
 import { insertAccount, insertIdentifier } from '../../src/accounts/store.js';
 import { newId } from '../../src/platform/crypto.js';
-import { createStoreKey } from '../../src/orders/store-keys.js';
+import { createStoreKey } from '../../src/merchants/store-keys.js';
 import type { JsonResponse, TestApp } from './app.js';
 
 /**

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { newMessageReference } from '../../src/notify/message-records.js';
 import { api, createTestApp, lastCodeTo, type TestApp } from '../helpers/app.js';
-import { signUpFrom } from '../security/fixtures.js';
+import { signUpFrom } from '../helpers/fixtures.js';
 
 /**
  * A record of every message sent, outside the outbox (which erases bodies after delivery), kept for

@@ -4,8 +4,8 @@ import { SESSION_COOKIE } from '../../src/platform/http/session-cookie.js';
 import { api, createTestApp, type TestApp } from '../helpers/app.js';
 import { insertOrder } from '../helpers/order-fixtures.js';
 import { saveCard, storeApi, storeKey, type TestStoreKey } from '../helpers/store.js';
-import { Browser } from '../pages/browser.js';
-import { signUpFrom } from '../security/fixtures.js';
+import { Browser } from '../helpers/browser.js';
+import { signUpFrom } from '../helpers/fixtures.js';
 
 /**
  * Orders and cards keep a JSON copy of an address. One copy that can't be read (a bug, a hand edit in the

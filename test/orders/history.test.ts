@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY, HOUR } from '../../src/platform/clock.js';
 import { api, createTestApp, type TestApp } from '../helpers/app.js';
 import { insertOrder } from '../helpers/order-fixtures.js';
-import { signUpFrom } from '../security/fixtures.js';
+import { signUpFrom } from '../helpers/fixtures.js';
 
 /** Every order id on every page, following `next` until it runs out. */
 async function allPages(t: TestApp, token: string, query: string, limit: number): Promise<{ ids: string[]; pages: number }> {

@@ -3,7 +3,7 @@ import { canonicalJson } from '../../src/orders/idempotency.js';
 import { isUniqueViolation } from '../../src/platform/db/unique-violation.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { customer, orderBody, orderRowCounts, placeOrder, storeApi, storeKey, type TestStoreKey } from '../helpers/store.js';
-import { expectClientError } from '../security/fixtures.js';
+import { expectClientError } from '../helpers/fixtures.js';
 
 // Order numbers are random; a queue here lets one test force a collision with an existing number.
 const forcedNumbers = vi.hoisted(() => [] as string[]);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DAY, HOUR } from '../../src/platform/clock.js';
 import { insertOrder, insertRefund } from '../helpers/order-fixtures.js';
-import { Browser, signUp, startPageApp, type PageTestApp } from '../pages/browser.js';
+import { Browser, signUp, startPageApp, type PageTestApp } from '../helpers/browser.js';
 
 /** What a person reads in a piece of markup. */
 function textOf(html: string): string {

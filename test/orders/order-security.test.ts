@@ -3,8 +3,8 @@ import { DAY } from '../../src/platform/clock.js';
 import { SESSION_COOKIE } from '../../src/platform/http/session-cookie.js';
 import { api, createTestApp, type TestApp } from '../helpers/app.js';
 import { insertOrder, type InsertedOrder } from '../helpers/order-fixtures.js';
-import { Browser } from '../pages/browser.js';
-import { raw, signUpFrom } from '../security/fixtures.js';
+import { Browser } from '../helpers/browser.js';
+import { raw, signUpFrom } from '../helpers/fixtures.js';
 
 /**
  * Orders belong to one customer. Every route that names an order answers another customer's as if it did not

@@ -6,7 +6,7 @@ import { orderCasesQuery, orderDetailQuery, orderItemsQuery, orderPageQuery, pag
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { testEngine } from '../helpers/database.js';
 import { insertOrder } from '../helpers/order-fixtures.js';
-import { signUpFrom } from '../security/fixtures.js';
+import { signUpFrom } from '../helpers/fixtures.js';
 
 /**
  * Your Orders must cost the same at 10 orders and at 10,000,000: every query is served by an index, none scans

@@ -3,7 +3,7 @@ import { DAY, HOUR } from '../../src/platform/clock.js';
 import { describeInterval, regularInterval } from '../../src/orders/recurring.js';
 import { api, createTestApp, type TestApp } from '../helpers/app.js';
 import { insertOrder } from '../helpers/order-fixtures.js';
-import { signUpFrom } from '../security/fixtures.js';
+import { signUpFrom } from '../helpers/fixtures.js';
 
 const days = (...values: number[]) => values.map((d) => d * DAY);
 

@@ -3,7 +3,7 @@ import type { OrderStatus } from '../../src/platform/db/schema.js';
 import { NEXT_STATUSES, ORDER_STATUSES } from '../../src/orders/status.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { customer, placeOrder, storeApi, storeKey, type TestStoreKey } from '../helpers/store.js';
-import { expectClientError } from '../security/fixtures.js';
+import { expectClientError } from '../helpers/fixtures.js';
 
 /**
  * Order status moves through the store API: exactly the moves in status.ts's table, each recording its time;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MINUTE } from '../../src/platform/clock.js';
-import { totpCodeAt } from '../../src/factors/totp.js';
+import { totpCodeAt } from '../../src/methods/totp/totp.js';
 import { api, createTestApp, lastCodeTo, signUp, STRONG_PASSWORD, type TestApp } from '../helpers/app.js';
 
 /**

@@ -4,7 +4,7 @@ import type { Deps, RequestInfo } from '../context.js';
 import { AppError, errors } from '../errors.js';
 import { isOpaqueId } from '../crypto.js';
 import { authenticateToken, type AuthenticatedSession } from '../../sessions/store.js';
-import { authenticateStoreKey, type StoreKey } from '../../orders/store-keys.js';
+import { authenticateStoreKey, type StoreKey } from '../../merchants/store-keys.js';
 import { requireRecentStepUp } from '../../signin/step-up.js';
 import { readSessionToken } from './session-cookie.js';
 import { requestInfo } from './request-info.js';

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
-import { renderPage } from './layout.js';
+import { renderPage } from '../web/layout.js';
 
 /**
  * One error shape for the API — `{"error": {"code", "message", "fields"?}}` — and a plain page for browsers.

@@ -1,0 +1,57 @@
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from './platform/context.js';
+import { registerAccountPages } from './settings/account-pages.js';
+import { registerCardPages } from './wallet/cards/card-pages.js';
+import { registerAddressPages } from './wallet/addresses/address-pages.js';
+import { registerActivityPage } from './activity/activity-page.js';
+import { registerContactPages } from './settings/contact-pages.js';
+import { registerHomePage } from './accounts/home-page.js';
+import { registerLostFactorPage } from './recovery/lost-factor-page.js';
+import { registerNamePage } from './settings/name-page.js';
+import { registerOrderPages } from './orders/order-pages.js';
+import { registerPasswordPage } from './settings/password-page.js';
+import { PageRoutes } from './platform/web/page-routes.js';
+import { registerPasskeyPages } from './methods/passkey/passkey-pages.js';
+import { registerRecoveryPages } from './recovery/recovery-pages.js';
+import { registerResetPasswordPages } from './recovery/reset-password-pages.js';
+import { registerSecureAccountPages } from './recovery/secure-account-pages.js';
+import { registerSecurityPages } from './settings/security-pages.js';
+import { registerSigninPages } from './signin/signin-pages.js';
+import { registerRetryLinkPages } from './signin/retry-link-pages.js';
+import { registerSignupLinkPages } from './signup/signup-link-pages.js';
+import { registerSignupPages } from './signup/signup-pages.js';
+import { registerSmsSigninPage } from './signin/sms-signin-page.js';
+import { registerStepUpPage } from './signin/step-up-page.js';
+import { registerTwoStepPages } from './methods/two-step-pages.js';
+import { registerVerifyPages } from './signin/verify-pages.js';
+
+/**
+ * The customer's pages, server-rendered and working without JavaScript. Each file registers one journey;
+ * each route names its access (anyone, signed-in, or a recent password confirmation) where it is declared.
+ */
+export function registerPages(app: FastifyInstance, deps: Deps): void {
+  const routes = new PageRoutes(app, deps);
+  registerHomePage(routes);
+  registerSignupPages(routes);
+  registerSignupLinkPages(routes);
+  registerSigninPages(routes);
+  registerRetryLinkPages(routes);
+  registerVerifyPages(routes);
+  registerSmsSigninPage(routes);
+  registerLostFactorPage(routes);
+  registerRecoveryPages(routes);
+  registerResetPasswordPages(routes);
+  registerSecureAccountPages(routes);
+  registerAccountPages(routes);
+  registerSecurityPages(routes);
+  registerActivityPage(routes);
+  registerNamePage(routes);
+  registerContactPages(routes);
+  registerPasswordPage(routes);
+  registerStepUpPage(routes);
+  registerPasskeyPages(routes);
+  registerTwoStepPages(routes);
+  registerOrderPages(routes);
+  registerCardPages(routes);
+  registerAddressPages(routes);
+}

@@ -1,0 +1,23 @@
+import type { Deps } from '../context.js';
+
+/**
+ * The one way to run several writes as one: `work` gets the same deps bound to the transaction, so every function
+ * it calls writes inside it. A message queued inside (deps.notifyOutbox) wakes the delivery worker only after the
+ * commit, when the row can be seen; a rolled-back transaction wakes nothing. Called inside a transaction already,
+ * it joins that one, and the outer call does the waking.
+ */
+export async function inTransaction<T>(deps: Deps, work: (tx: Deps) => Promise<T>): Promise<T> {
+  if (deps.db.isTransaction) return work(deps);
+  let queued = false;
+  const result = await deps.db.transaction().execute((trx) =>
+    work({
+      ...deps,
+      db: trx,
+      notifyOutbox: () => {
+        queued = true;
+      },
+    }),
+  );
+  if (queued) deps.notifyOutbox();
+  return result;
+}

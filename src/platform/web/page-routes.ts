@@ -1,0 +1,157 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ComponentChildren } from 'preact';
+import type { Deps, RequestInfo } from '../context.js';
+import { AppError, errors } from '../errors.js';
+import { csrfToken, verifyCsrf } from '../http/csrf.js';
+import type { FieldErrors } from './forms.js';
+import { renderPage, type PageOptions } from './layout.js';
+import { requestInfo, setDeviceCookie, setRememberCookie } from '../http/request-info.js';
+import { readSessionToken, setSessionCookie } from '../http/session-cookie.js';
+import { authenticateToken, type AuthenticatedSession } from '../../sessions/store.js';
+import { hasRecentStepUp } from '../../signin/step-up.js';
+import { stepUpLocation, type ReturnPath } from '../../signin/return-paths.js';
+import { optionalQueryValue } from '../http/query.js';
+
+/**
+ * Page routes are declared through PageRoutes so each states, where it is declared, who may use it: anyone, a
+ * signed-in customer, or one who confirmed their password in the last few minutes (ASVS 7.5.1). Every POST
+ * checks its CSRF token before anything else runs, sign-in and sign-up included (login CSRF, ASVS 7.6.2).
+ */
+export type Access = 'anyone' | 'signed-in' | { stepUp: ReturnPath };
+
+/** What a page handler has to hand: the request, the session if any, and helpers to answer. */
+export class Page {
+  private token: string | undefined;
+  private who: RequestInfo | undefined;
+
+  constructor(
+    readonly request: FastifyRequest,
+    readonly reply: FastifyReply,
+    readonly deps: Deps,
+    readonly session: AuthenticatedSession | null,
+  ) {}
+
+  /** Read once per request: a browser without a device cookie gets one new token, used for the whole request. */
+  get info(): RequestInfo {
+    this.who ??= requestInfo(this.request);
+    return this.who;
+  }
+
+  /** The token every form on the page carries; made (with its cookie) on first use. */
+  get csrf(): string {
+    this.token ??= csrfToken(this.request, this.reply, this.deps.config);
+    return this.token;
+  }
+
+  /** A posted text field. Over-long input is refused, never truncated: a cut password would be a different one. */
+  field(name: string, max = 1000): string {
+    const value = (this.request.body as Record<string, unknown> | undefined)?.[name];
+    if (typeof value !== 'string') return '';
+    if (value.length > max) throw errors.invalidInput({ [name]: `This can be at most ${max} characters.` });
+    return value;
+  }
+
+  /** What the customer typed, to show back in the form after an error; empty if too long to be real. */
+  echo(name: string, max = 1000): string {
+    const value = (this.request.body as Record<string, unknown> | undefined)?.[name];
+    return typeof value === 'string' && value.length <= max ? value : '';
+  }
+
+  checked(name: string): boolean {
+    return this.field(name, 10) !== '';
+  }
+
+  query(name: string, maxLength = 200): string | undefined {
+    return optionalQueryValue(this.request.query, name, maxLength);
+  }
+
+  render(options: Omit<PageOptions, 'customerName' | 'csrfToken'>, content: ComponentChildren, status = 200): FastifyReply {
+    const personal = this.session ? { customerName: firstName(this.session.accountName), csrfToken: this.csrf } : {};
+    return this.reply
+      .code(status)
+      .type('text/html; charset=utf-8')
+      .send(renderPage({ ...options, ...personal }, content));
+  }
+
+  /**
+   * A completed sign-in: the session cookie, the device cookie so this browser is recognised next time, and —
+   * when the customer asked at the second step — the cookie that lets this browser skip that step for 30 days.
+   */
+  signIn(session: { token: string; expiresAt: number; remember?: { token: string; expiresAt: number } }): void {
+    setSessionCookie(this.reply, this.deps.config, session.token, session.expiresAt);
+    setDeviceCookie(this.reply, this.deps.config, this.info);
+    setRememberCookie(this.reply, this.deps.config, session.remember);
+  }
+
+  /** 303 so the browser follows with a GET and a reload never re-posts the form. */
+  redirect(location: string): FastifyReply {
+    return this.reply.redirect(location, 303);
+  }
+
+  /**
+   * A domain error turned into what the form shows: field errors beside their fields, or one message in the
+   * summary. Anything that is not an AppError is a bug and goes on to the global handler.
+   */
+  problem(error: unknown): FormProblem {
+    if (!(error instanceof AppError)) throw error;
+    for (const [name, value] of Object.entries(error.headers ?? {})) this.reply.header(name, value);
+    return error.fields ? { status: error.status, code: error.code, fields: error.fields } : { status: error.status, code: error.code, fields: {}, message: error.message };
+  }
+}
+
+export interface SignedInPage extends Page {
+  readonly session: AuthenticatedSession;
+}
+
+export interface FormProblem {
+  status: number;
+  code: string;
+  fields: FieldErrors;
+  message?: string;
+}
+
+export const NO_PROBLEM: FormProblem = { status: 200, code: '', fields: {} };
+
+type Handler<P> = (page: P) => Promise<FastifyReply>;
+
+export class PageRoutes {
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly deps: Deps,
+  ) {}
+
+  get(path: string, access: 'anyone', handler: Handler<Page>): void;
+  get(path: string, access: Exclude<Access, 'anyone'>, handler: Handler<SignedInPage>): void;
+  get(path: string, access: Access, handler: Handler<SignedInPage>): void {
+    this.add('GET', path, access, handler);
+  }
+
+  post(path: string, access: 'anyone', handler: Handler<Page>): void;
+  post(path: string, access: Exclude<Access, 'anyone'>, handler: Handler<SignedInPage>): void;
+  post(path: string, access: Access, handler: Handler<SignedInPage>): void {
+    this.add('POST', path, access, handler);
+  }
+
+  private add(method: 'GET' | 'POST', path: string, access: Access, handler: Handler<SignedInPage>): void {
+    this.app.route({
+      method,
+      url: path,
+      handler: async (request, reply) => {
+        // First, before the session is even read: a form posted from another site stops here.
+        if (method === 'POST') verifyCsrf(request, this.deps.config);
+        const token = readSessionToken(request);
+        const session = token ? await authenticateToken(this.deps, token) : null;
+        const page = new Page(request, reply, this.deps, session);
+        if (access !== 'anyone') {
+          if (!session) return page.redirect('/signin');
+          if (typeof access === 'object' && !hasRecentStepUp(this.deps, session)) return page.redirect(stepUpLocation(access.stepUp));
+        }
+        return handler(page as SignedInPage);
+      },
+    });
+  }
+}
+
+export function firstName(name: string): string {
+  return name.trim().split(/\s+/)[0] ?? name;
+}

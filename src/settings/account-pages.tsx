@@ -1,0 +1,46 @@
+import { getProfile } from '../accounts/profile.js';
+import { Icon, type IconName } from '../platform/web/icons.js';
+import { firstName, type PageRoutes } from '../platform/web/page-routes.js';
+
+/** "Your Account": the overview every signed-in visit starts from. */
+export function registerAccountPages(routes: PageRoutes): void {
+  routes.get('/account', 'signed-in', async (page) => {
+    const profile = await getProfile(page.deps, page.session.accountId);
+    const notice = page.query('welcome') === '1' ? 'Welcome! Your account is ready.' : undefined;
+    return page.render(
+      { title: 'Your Account', wide: true, notice },
+      <>
+        <h1 class="page-title">Your Account</h1>
+        <p class="lead">Hello, {firstName(profile.name)}.</p>
+        {profile.pendingPhone ? (
+          <div class="callout">
+            <h2>Confirm your mobile number</h2>
+            <p>
+              We texted a code to <span class="identifier">{profile.pendingPhone}</span>. Enter it to finish adding the number
+              to your account.
+            </p>
+            <a class="button" href="/account/phone/confirm">Enter the code</a>
+          </div>
+        ) : null}
+        <ul class="tiles">
+          <Tile href="/orders" icon="box" title="Your Orders" text="Track, return or report orders, and see what you spend." />
+          <Tile href="/account/security" icon="lock" title="Login & Security" text="Edit your name, email, mobile number and password, and see where you're signed in." />
+          <Tile href="/account/addresses" icon="home" title="Your Addresses" text="Edit addresses for orders and gifts." />
+          <Tile href="/account/cards" icon="card" title="Payment methods" text="Manage the cards you pay with." />
+        </ul>
+      </>,
+    );
+  });
+}
+
+function Tile(props: { href: string; icon: IconName; title: string; text: string }) {
+  return (
+    <li>
+      <a class="tile" href={props.href}>
+        <Icon name={props.icon} />
+        <span class="tile-title">{props.title}</span>
+        <span class="tile-text">{props.text}</span>
+      </a>
+    </li>
+  );
+}

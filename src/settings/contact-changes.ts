@@ -1,0 +1,203 @@
+import type { Deps, RequestInfo } from '../platform/context.js';
+import { DAY, MINUTE } from '../platform/clock.js';
+import { AppError, errors } from '../platform/errors.js';
+import { enqueueMessage, spendMessageBudget } from '../notify/enqueue.js';
+import { emailChangeCodeEmail, emailInUseEmail, phoneCodeSms } from '../notify/messages.js';
+import { maskEmail, maskPhone } from '../notify/mask.js';
+import { recordEvent } from '../activity/audit.js';
+import { codeDeps, consumeCode, findPending, issueCode, reissueCode, type CodePurpose } from '../verification/codes.js';
+import { identifierMessages, isProblem, parseEmail, parsePhone, type ParsedIdentifier } from '../accounts/identifiers.js';
+import { getAccount, isIdentifierTaken, listIdentifiers, replacePhone, replacePrimaryEmail } from '../accounts/store.js';
+import { sendSecurityNotice } from '../notify/security-notices.js';
+
+/**
+ * Changing the email or phone: the new one must be proven with a code before it replaces the old; the old
+ * address is told at the request and at the change (ASVS 6.3.7). An address or number already on another
+ * account gets the same answer on screen (ASVS 6.3.8); the code simply never arrives.
+ */
+export const EMAIL_CODE_TTL_MS = DAY;
+export const SMS_CODE_TTL_MS = 10 * MINUTE;
+
+export async function requestEmailChange(deps: Deps, input: { accountId: string; email: string; info: RequestInfo }): Promise<{ email: string }> {
+  const email = parseEmail(input.email);
+  if (isProblem(email)) throw errors.invalidInput({ email: identifierMessages[email] });
+  const account = await requireAccount(deps, input.accountId);
+  const current = (await listIdentifiers(deps.db, input.accountId)).find((i) => i.kind === 'email' && i.isPrimary);
+  if (current?.normalized === email.normalized) throw errors.invalidInput({ email: 'That is already your email address.' });
+  await deps.db.transaction().execute(async (trx) => {
+    const tx = { ...deps, db: trx };
+    const taken = await isIdentifierTaken(trx, email);
+    const issued = await issueCode(codeDeps(tx), {
+      purpose: 'email_change',
+      channel: 'email',
+      target: email.value,
+      ttlMs: EMAIL_CODE_TTL_MS,
+      accountId: input.accountId,
+    });
+    const cause = { kind: 'code', ip: input.info.ip, accountId: input.accountId } as const;
+    if (taken) {
+      await enqueueMessage(trx, deps, emailInUseEmail({ to: email.value, publicUrl: deps.config.publicUrl }), cause);
+    } else {
+      await enqueueMessage(trx, deps, emailChangeCodeEmail({ to: email.value, code: issued.code, publicUrl: deps.config.publicUrl, accountId: input.accountId }), cause);
+    }
+    await sendSecurityNotice(tx, trx, { accountId: input.accountId, name: account.name, change: 'email_change_requested', info: input.info, detail: maskEmail(email.value) });
+    await recordEvent(trx, deps.clock, { accountId: input.accountId, type: 'email.change_requested', info: input.info });
+  });
+  deps.notifyOutbox();
+  return { email: email.value };
+}
+
+export async function confirmEmailChange(deps: Deps, input: { accountId: string; code: string; info: RequestInfo }): Promise<void> {
+  const account = await requireAccount(deps, input.accountId);
+  const record = await findPending(codeDeps(deps), { accountId: input.accountId }, 'email_change');
+  await consumeWithAudit(deps, input, record, 'email_change');
+  const email = parseEmail(record!.target) as ParsedIdentifier;
+  const old = (await listIdentifiers(deps.db, input.accountId)).find((i) => i.kind === 'email' && i.isPrimary);
+  await deps.db.transaction().execute(async (trx) => {
+    const tx = { ...deps, db: trx };
+    if (await isIdentifierTaken(trx, email)) throw new AppError(409, 'email.taken', 'That email address already belongs to another account.');
+    await replacePrimaryEmail(trx, deps.clock, input.accountId, email);
+    await sendSecurityNotice(tx, trx, {
+      accountId: input.accountId,
+      name: account.name,
+      change: 'email_changed',
+      info: input.info,
+      detail: maskEmail(email.value),
+      alsoTo: old ? [old.value] : [],
+      undo: { kind: 'email', restore: old ?? null, remove: email.normalized },
+    });
+    await recordEvent(trx, deps.clock, { accountId: input.accountId, type: 'email.changed', info: input.info });
+  });
+  deps.notifyOutbox();
+}
+
+/** Sends a code to a phone number the customer wants on their account (at sign-up or later). */
+export async function startPhoneConfirmation(deps: Deps, input: { accountId: string; phone: ParsedIdentifier; info: RequestInfo }): Promise<void> {
+  const taken = await isIdentifierTaken(deps.db, input.phone);
+  const issued = await issueCode(codeDeps(deps), {
+    purpose: 'phone_confirm',
+    channel: 'sms',
+    target: input.phone.normalized,
+    ttlMs: SMS_CODE_TTL_MS,
+    accountId: input.accountId,
+  });
+  // A number that is already someone's sign-in gets no text: it would only be noise to its owner. It spends the
+  // budget all the same (SMS pumping: every number asked for counts, and a 429 must not reveal which are taken).
+  const cause = { kind: 'code', ip: input.info.ip, accountId: input.accountId } as const;
+  if (taken) await spendMessageBudget(deps.db, deps, { channel: 'sms', recipient: input.phone.normalized }, cause);
+  else await enqueueMessage(deps.db, deps, phoneCodeSms({ to: input.phone.normalized, code: issued.code, accountId: input.accountId }), cause);
+  await recordEvent(deps.db, deps.clock, { accountId: input.accountId, type: 'phone.change_requested', info: input.info });
+}
+
+export async function requestPhoneChange(deps: Deps, input: { accountId: string; phone: string; info: RequestInfo }): Promise<{ phone: string }> {
+  const phone = parsePhone(input.phone, deps.config.defaultPhoneRegion);
+  if (isProblem(phone)) throw errors.invalidInput({ phone: identifierMessages[phone === 'email_invalid' ? 'phone_invalid' : phone] });
+  const current = (await listIdentifiers(deps.db, input.accountId)).find((i) => i.kind === 'phone' && i.verified);
+  if (current?.normalized === phone.normalized) throw errors.invalidInput({ phone: 'That is already your phone number.' });
+  await deps.db.transaction().execute((trx) => startPhoneConfirmation({ ...deps, db: trx }, { ...input, phone }));
+  deps.notifyOutbox();
+  return { phone: phone.value };
+}
+
+export async function confirmPhone(deps: Deps, input: { accountId: string; code: string; info: RequestInfo }): Promise<void> {
+  const account = await requireAccount(deps, input.accountId);
+  const record = await findPending(codeDeps(deps), { accountId: input.accountId }, 'phone_confirm');
+  await consumeWithAudit(deps, input, record, 'phone_confirm');
+  const phone = parsePhone(record!.target, deps.config.defaultPhoneRegion) as ParsedIdentifier;
+  const old = (await listIdentifiers(deps.db, input.accountId)).find((i) => i.kind === 'phone' && i.verified);
+  await deps.db.transaction().execute(async (trx) => {
+    const tx = { ...deps, db: trx };
+    if (await isIdentifierTaken(trx, phone)) throw new AppError(409, 'phone.taken', 'That phone number already belongs to another account.');
+    await replacePhone(trx, deps.clock, input.accountId, phone);
+    await sendSecurityNotice(tx, trx, {
+      accountId: input.accountId,
+      name: account.name,
+      change: old ? 'phone_changed' : 'phone_added',
+      info: input.info,
+      detail: maskPhone(phone.normalized),
+      alsoToPhone: old?.normalized,
+      undo: { kind: 'phone', restore: old ?? null, remove: phone.normalized },
+    });
+    await recordEvent(trx, deps.clock, { accountId: input.accountId, type: 'phone.verified', info: input.info });
+  });
+  deps.notifyOutbox();
+}
+
+export async function removePhone(deps: Deps, input: { accountId: string; info: RequestInfo }): Promise<void> {
+  const account = await requireAccount(deps, input.accountId);
+  const current = (await listIdentifiers(deps.db, input.accountId)).find((i) => i.kind === 'phone');
+  if (!current) throw errors.notFound('phone number');
+  await deps.db.transaction().execute(async (trx) => {
+    await replacePhone(trx, deps.clock, input.accountId, null);
+    await sendSecurityNotice({ ...deps, db: trx }, trx, {
+      accountId: input.accountId,
+      name: account.name,
+      change: 'phone_removed',
+      info: input.info,
+      detail: maskPhone(current.normalized),
+      alsoToPhone: current.verified ? current.normalized : undefined,
+      undo: current.verified ? { kind: 'phone', restore: current, remove: null } : undefined,
+    });
+    await recordEvent(trx, deps.clock, { accountId: input.accountId, type: 'phone.removed', info: input.info });
+  });
+  deps.notifyOutbox();
+}
+
+export async function resendContactCode(deps: Deps, input: { accountId: string; purpose: 'email_change' | 'phone_confirm'; info: RequestInfo }): Promise<void> {
+  const account = await requireAccount(deps, input.accountId);
+  const record = await findPending(codeDeps(deps), { accountId: input.accountId }, input.purpose);
+  if (!record) throw errors.codeExpired();
+  await deps.db.transaction().execute(async (trx) => {
+    const tx = { ...deps, db: trx };
+    const ttl = input.purpose === 'email_change' ? EMAIL_CODE_TTL_MS : SMS_CODE_TTL_MS;
+    const issued = await reissueCode(codeDeps(tx), record, ttl);
+    const cause = { kind: 'code', ip: input.info.ip, accountId: input.accountId } as const;
+    if (input.purpose === 'email_change') {
+      const email = parseEmail(record.target) as ParsedIdentifier;
+      if (await isIdentifierTaken(trx, email)) await spendMessageBudget(trx, deps, { channel: 'email', recipient: email.normalized }, cause);
+      else await enqueueMessage(trx, deps, emailChangeCodeEmail({ to: email.value, code: issued.code, publicUrl: deps.config.publicUrl, accountId: input.accountId }), cause);
+    } else if (await isIdentifierTaken(trx, { kind: 'phone', normalized: record.target })) {
+      await spendMessageBudget(trx, deps, { channel: 'sms', recipient: record.target }, cause);
+    } else {
+      await enqueueMessage(trx, deps, phoneCodeSms({ to: record.target, code: issued.code, accountId: input.accountId }), cause);
+    }
+  });
+  deps.notifyOutbox();
+}
+
+/** What is waiting to be confirmed, for the Login & Security page. */
+export async function pendingContacts(deps: Deps, accountId: string): Promise<{ email?: string; phone?: string }> {
+  const now = deps.clock.now();
+  const [email, phone] = await Promise.all([
+    findPending(codeDeps(deps), { accountId }, 'email_change'),
+    findPending(codeDeps(deps), { accountId }, 'phone_confirm'),
+  ]);
+  const live = (r: typeof email) => (r && r.expires_at > now && r.attempts < r.max_attempts ? r.target : undefined);
+  const pendingPhone = live(phone);
+  return { email: live(email), phone: pendingPhone ? formatPhone(deps, pendingPhone) : undefined };
+}
+
+function formatPhone(deps: Deps, e164: string): string {
+  const parsed = parsePhone(e164, deps.config.defaultPhoneRegion);
+  return isProblem(parsed) ? e164 : parsed.value;
+}
+
+async function consumeWithAudit(
+  deps: Deps,
+  input: { accountId: string; code: string; info: RequestInfo },
+  record: Awaited<ReturnType<typeof findPending>>,
+  purpose: CodePurpose,
+): Promise<void> {
+  try {
+    await consumeCode(codeDeps(deps), record, input.code);
+  } catch (error) {
+    await recordEvent(deps.db, deps.clock, { accountId: input.accountId, type: 'code.failed', info: input.info, detail: { purpose } });
+    throw error;
+  }
+}
+
+async function requireAccount(deps: Deps, accountId: string) {
+  const account = await getAccount(deps.db, accountId);
+  if (!account) throw errors.unauthenticated();
+  return account;
+}

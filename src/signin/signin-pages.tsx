@@ -1,0 +1,123 @@
+import { isProblem, parseIdentifier } from '../accounts/identifiers.js';
+import { Field } from '../platform/web/forms.js';
+import { loadSignin, startSignin, submitIdentifier, submitPassword } from './password-signin.js';
+import { PostForm, Problem, UsernameHint } from '../platform/web/page-parts.js';
+import { PASSKEY_SCRIPTS, PasskeySignin } from '../methods/passkey/passkey-pages.js';
+import { RetryLinkOffer } from './retry-link-pages.js';
+import { NO_PROBLEM, type FormProblem, type Page, type PageRoutes } from '../platform/web/page-routes.js';
+
+/**
+ * Sign in: who you are (email or phone) → password → Your Account. The first step accepts any well-formed
+ * identifier, and a wrong password, an unknown account and a locked one fail alike on the second (ASVS 6.3.8).
+ */
+const FLOW_GONE = new Set(['not_found', 'flow.expired', 'flow.wrong_step']);
+const START_AGAIN = 'Your sign-in timed out. Please enter your email or mobile phone number again.';
+
+export function registerSigninPages(routes: PageRoutes): void {
+  routes.get('/signin', 'anyone', async (page) => renderIdentifier(page, NO_PROBLEM));
+
+  routes.post('/signin', 'anyone', async (page) => {
+    try {
+      const flow = await startSignin(page.deps);
+      await submitIdentifier(page.deps, flow.id, page.field('identifier'));
+      return page.redirect(`/signin/password?flow=${encodeURIComponent(flow.id)}`);
+    } catch (error) {
+      return renderIdentifier(page, page.problem(error), page.echo('identifier'));
+    }
+  });
+
+  routes.get('/signin/password', 'anyone', async (page) => {
+    const flowId = page.query('flow');
+    if (!flowId) return page.redirect('/signin');
+    return renderPassword(page, flowId, NO_PROBLEM);
+  });
+
+  routes.post('/signin/password', 'anyone', async (page) => {
+    const flowId = page.field('flow', 200);
+    try {
+      const result = await submitPassword(page.deps, flowId, page.field('password'), page.info);
+      if (result.state === 'second_factor') return page.redirect(`/signin/verify?flow=${encodeURIComponent(result.flowId)}`);
+      page.signIn(result);
+      return page.redirect('/account');
+    } catch (error) {
+      return renderPassword(page, flowId, page.problem(error));
+    }
+  });
+}
+
+function renderIdentifier(page: Page, problem: FormProblem, identifier?: string) {
+  return page.render(
+    { title: 'Sign in', scripts: PASSKEY_SCRIPTS },
+    <section class="card narrow">
+      <h1>Sign in</h1>
+      <Problem problem={problem} />
+      <PostForm action="/signin" csrf={page.csrf}>
+        <Field
+          name="identifier"
+          label="Email or mobile phone number"
+          autocomplete="username"
+          value={identifier}
+          error={problem.fields.identifier}
+          spellcheck={false}
+          autocapitalize="none"
+          required
+          autofocus
+        />
+        <button type="submit" class="button">Continue</button>
+      </PostForm>
+      {/* Or sign in with a passkey alone (passkey-pages.tsx, public/passkeys.js). */}
+      <PasskeySignin />
+      <p class="aside">
+        New here? <a href="/signup">Create your account</a>
+      </p>
+    </section>,
+    problem.status,
+  );
+}
+
+async function renderPassword(page: Page, flowId: string, problem: FormProblem) {
+  let identifier: string;
+  try {
+    const flow = await loadSignin(page.deps, flowId);
+    if (flow.state !== 'password' || !flow.data.identifier) return page.redirect('/signin');
+    identifier = flow.data.identifier;
+  } catch (error) {
+    const gone = page.problem(error);
+    return renderIdentifier(page, { ...gone, message: START_AGAIN });
+  }
+  if (FLOW_GONE.has(problem.code)) return renderIdentifier(page, { ...problem, message: START_AGAIN });
+  return page.render(
+    { title: 'Sign in' },
+    <section class="card narrow">
+      <h1>Sign in</h1>
+      <Problem problem={problem} />
+      <p class="signing-in-as">
+        <span class="identifier">{identifier}</span> <a href="/signin">Change<span class="visually-hidden"> email or phone number</span></a>
+      </p>
+      <PostForm action="/signin/password" csrf={page.csrf}>
+        <input type="hidden" name="flow" value={flowId} />
+        <UsernameHint value={identifier} />
+        <Field name="password" label="Password" type="password" autocomplete="current-password" error={problem.fields.password} spellcheck={false} required autofocus />
+        <p class="field-link">
+          <a href="/recovery/password">Forgot your password?</a>
+        </p>
+        <button type="submit" class="button">Sign in</button>
+      </PostForm>
+      {/* Paused by too many attempts: the owner can let this browser try again (NIST §3.2.2). */}
+      {problem.code === 'throttled' ? <RetryLinkOffer flowId={flowId} csrf={page.csrf} /> : null}
+      {isPhone(page, identifier) ? (
+        // Passwordless with a phone number (sms-signin-page.tsx): a post, since it sends a text message.
+        <PostForm action="/signin/sms" csrf={page.csrf} class="alternative-signin">
+          <input type="hidden" name="flow" value={flowId} />
+          <button type="submit" class="link-button">Text me a code instead</button>
+        </PostForm>
+      ) : null}
+    </section>,
+    problem.status,
+  );
+}
+
+function isPhone(page: Page, identifier: string): boolean {
+  const parsed = parseIdentifier(identifier, page.deps.config.defaultPhoneRegion);
+  return !isProblem(parsed) && parsed.kind === 'phone';
+}

@@ -1,0 +1,60 @@
+import { DAY } from '../platform/clock.js';
+import { Field } from '../platform/web/forms.js';
+import { setSessionCookie } from '../platform/http/session-cookie.js';
+import { stepUp } from './step-up.js';
+import { BackLink, PostForm, Problem } from '../platform/web/page-parts.js';
+import { NO_PROBLEM, type FormProblem, type SignedInPage, type PageRoutes } from '../platform/web/page-routes.js';
+import { safeReturnPath, type ReturnPath } from './return-paths.js';
+
+/**
+ * "Confirm your password" before changing a sign-in detail (ASVS 7.5.1). Success gives the session a new
+ * token (ASVS 7.2.4) and goes back to where the customer was headed — only ever a path on the allow-list.
+ */
+export function registerStepUpPage(routes: PageRoutes): void {
+  routes.get('/account/confirm-password', 'signed-in', async (page) =>
+    renderConfirmPassword(page, NO_PROBLEM, safeReturnPath(page.query('return'))),
+  );
+
+  routes.post('/account/confirm-password', 'signed-in', async (page) => {
+    const returnTo = safeReturnPath(page.echo('return'));
+    try {
+      const token = await stepUp(page.deps, page.session, page.field('password'), page.info);
+      setSessionCookie(page.reply, page.deps.config, token, page.session.createdAt + page.deps.config.sessionAbsoluteDays * DAY);
+      return page.redirect(returnTo);
+    } catch (error) {
+      return renderConfirmPassword(page, page.problem(error), returnTo);
+    }
+  });
+}
+
+function renderConfirmPassword(page: SignedInPage, problem: FormProblem, returnTo: ReturnPath) {
+  return page.render(
+    { title: 'Confirm your password' },
+    <>
+      <BackLink href="/account/security">Login &amp; Security</BackLink>
+      <section class="card narrow">
+        <h1>Confirm your password</h1>
+        <Problem problem={problem} />
+        <p>For your security, please enter your password again before you change your sign-in details.</p>
+        <PostForm action="/account/confirm-password" csrf={page.csrf}>
+          <input type="hidden" name="return" value={returnTo} />
+          <Field
+            name="password"
+            label="Password"
+            type="password"
+            autocomplete="current-password"
+            error={problem.fields.password}
+            spellcheck={false}
+            required
+            autofocus
+          />
+          <button type="submit" class="button">Continue</button>
+        </PostForm>
+        <p class="aside">
+          <a href="/recovery/password">Forgot your password?</a>
+        </p>
+      </section>
+    </>,
+    problem.status,
+  );
+}

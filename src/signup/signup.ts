@@ -1,0 +1,149 @@
+import type { Deps, RequestInfo } from '../platform/context.js';
+import { DAY } from '../platform/clock.js';
+import { errors } from '../platform/errors.js';
+import { randomToken, sha256 } from '../platform/crypto.js';
+import { lockName } from '../platform/db/lock-name.js';
+import { createFlow, expireFlows, loadFlow, requireState, type Flow } from '../platform/flows.js';
+import { enqueueMessage, spendMessageBudget } from '../notify/enqueue.js';
+import { spendSourceAllowance, type ThrottlePolicy } from '../platform/throttle.js';
+import { HOUR } from '../platform/clock.js';
+import { hashPassword } from '../passwords/hashing.js';
+import { checkPassword, normalizePassword } from '../passwords/policy.js';
+import { signupConfirmationEmail, signupExistingAccountEmail } from '../notify/messages.js';
+import { recordEvent } from '../activity/audit.js';
+import { codeDeps, findPending, issueCode, reissueCode, voidPendingCodes } from '../verification/codes.js';
+import { parseEmail, parsePhone, isProblem, identifierMessages, type ParsedIdentifier } from '../accounts/identifiers.js';
+import { isIdentifierTaken } from '../accounts/store.js';
+import { validateName } from '../accounts/fields.js';
+import { createSession } from '../sessions/store.js';
+
+/**
+ * Sign-up is a flow: the account is created only once the customer proves the email address, so nobody can
+ * park an account on someone else's address (pre-hijacking, Sudhodanan & Paverd 2022), and only for whoever
+ * chose its password (see signup-confirm.ts). An address that already has an account gets the same answer on
+ * screen; its owner gets an email instead of a code (ASVS 6.3.8).
+ */
+export const SIGNUP_TTL_MS = DAY;
+const SIGNUP_SOURCE_POLICY: ThrottlePolicy = { freeFailures: 10, firstWaitMs: 60_000, maxWaitMs: HOUR, forgetAfterMs: HOUR };
+
+export interface SignupData {
+  name: string;
+  email: ParsedIdentifier;
+  phone: ParsedIdentifier | null;
+  passwordHash: string;
+  existing: boolean;
+  /** Hash of the secret held by the browser or client that started the flow (its signup cookie). */
+  browserHash: string;
+}
+
+export interface SignupInput {
+  name: string;
+  email: string;
+  phone?: string;
+  password: string;
+}
+
+export interface SignupStarted {
+  flowId: string;
+  email: string;
+  expiresAt: number;
+  /** For the starter's signup cookie only: it lets this browser finish without typing the password again. */
+  browserSecret: string;
+}
+
+export async function startSignup(deps: Deps, input: SignupInput, info: RequestInfo): Promise<SignupStarted> {
+  const fields: Record<string, string> = {};
+  const name = validateName(input.name);
+  if (typeof name !== 'string') fields.name = name.message;
+  const email = parseEmail(input.email);
+  if (isProblem(email)) fields.email = identifierMessages[email];
+  let phone: ParsedIdentifier | null = null;
+  if (input.phone && input.phone.trim()) {
+    const parsed = parsePhone(input.phone, deps.config.defaultPhoneRegion);
+    if (isProblem(parsed)) fields.phone = identifierMessages[parsed === 'email_invalid' ? 'phone_invalid' : parsed];
+    else phone = parsed;
+  }
+  const verdict = checkPassword(input.password, {
+    name: typeof name === 'string' ? name : undefined,
+    email: isProblem(email) ? undefined : email.normalized,
+    phone: phone?.normalized,
+  });
+  if (!verdict.ok) fields.password = verdict.message!;
+  if (Object.keys(fields).length > 0 || typeof name !== 'string' || isProblem(email)) throw errors.invalidInput(fields);
+
+  // Each sign-up counts against the source, so one address can't flood inboxes.
+  await spendSourceAllowance(deps.db, deps.clock, 'signup', info.ip, SIGNUP_SOURCE_POLICY);
+
+  // Hash before looking the address up, so both branches cost the same.
+  const passwordHash = await hashPassword(normalizePassword(input.password));
+  const browserSecret = randomToken();
+  const flowId = await deps.db.transaction().execute(async (trx) => {
+    const tx = { ...deps, db: trx };
+    await lockName(trx, deps.engine, `signup:${email.normalized}`);
+    const existing = await isIdentifierTaken(trx, email);
+    // Pre-hijacking: a newer sign-up for an address voids the older pending ones, their codes and links.
+    await expireFlows(trx, deps.clock, await voidPendingCodes(codeDeps(tx), 'signup_email', email.normalized));
+    const flow = await createFlow<SignupData>(trx, deps.clock, {
+      kind: 'signup',
+      state: 'confirm_email',
+      ttlMs: SIGNUP_TTL_MS,
+      data: { name, email, phone, passwordHash: existing ? '' : passwordHash, existing, browserHash: sha256(browserSecret) },
+    });
+    const issued = await issueCode(codeDeps(tx), {
+      purpose: 'signup_email',
+      channel: 'email',
+      target: email.normalized,
+      ttlMs: SIGNUP_TTL_MS,
+      flowId: flow.id,
+      withLink: true,
+    });
+    const cause = { kind: 'code', ip: info.ip } as const;
+    if (existing) {
+      await enqueueMessage(trx, deps, signupExistingAccountEmail({ to: email.value, publicUrl: deps.config.publicUrl }), cause);
+    } else {
+      await enqueueMessage(trx, deps, signupConfirmationEmail({ to: email.value, code: issued.code, link: confirmLink(deps, flow.id, issued.linkToken!), publicUrl: deps.config.publicUrl }), cause);
+    }
+    await recordEvent(trx, deps.clock, { accountId: null, type: 'signup.started', info });
+    return flow.id;
+  });
+  deps.notifyOutbox();
+  return { flowId, email: email.value, expiresAt: deps.clock.now() + SIGNUP_TTL_MS, browserSecret };
+}
+
+/** Links come from the configured public URL, never from request headers (GHSA-569q-mpph-wgww). */
+function confirmLink(deps: Deps, flowId: string, token: string): string {
+  return `${deps.config.publicUrl}/signup/confirm/link?flow=${encodeURIComponent(flowId)}&token=${encodeURIComponent(token)}`;
+}
+
+export async function loadSignupFlow(deps: Deps, flowId: string): Promise<Flow<SignupData>> {
+  return loadFlow<SignupData>(deps.db, deps.clock, flowId, 'signup');
+}
+
+export async function resendSignupCode(deps: Deps, flowId: string, info: RequestInfo): Promise<void> {
+  const flow = await loadSignupFlow(deps, flowId);
+  requireState(flow, 'confirm_email');
+  const record = await findPending(codeDeps(deps), { flowId }, 'signup_email');
+  if (!record) throw errors.codeExpired();
+  await deps.db.transaction().execute(async (trx) => {
+    const issued = await reissueCode(codeDeps({ ...deps, db: trx }), record, SIGNUP_TTL_MS);
+    const data = flow.data;
+    // The owner of an existing address is told once; a resend changes nothing they see, but spends alike.
+    const cause = { kind: 'code', ip: info.ip } as const;
+    if (data.existing) {
+      await spendMessageBudget(trx, deps, { channel: 'email', recipient: data.email.value }, cause);
+    } else {
+      await enqueueMessage(trx, deps, signupConfirmationEmail({ to: data.email.value, code: issued.code, link: confirmLink(deps, flow.id, issued.linkToken!), publicUrl: deps.config.publicUrl }), cause);
+    }
+  });
+  deps.notifyOutbox();
+}
+
+/**
+ * Signs in the browser or client that created the account, right after it proved the address. Recorded like
+ * any sign-in, so Login activity marks this session as the current one.
+ */
+export async function signInAfterSignup(deps: Deps, accountId: string, info: RequestInfo): Promise<{ token: string; sessionId: string; expiresAt: number }> {
+  const session = await createSession(deps, { accountId, factors: ['password'], info });
+  await recordEvent(deps.db, deps.clock, { accountId, type: 'signin.succeeded', info, detail: { method: 'signup', session: session.sessionId } });
+  return session;
+}
