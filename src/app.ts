@@ -16,7 +16,10 @@ import { DeliveryWorker } from './notify/delivery-worker.js';
 import { createSmtpTransport } from './notify/email-transport.js';
 import { createWebhookSmsTransport } from './notify/sms-transport.js';
 import { registerDevMailbox } from './notify/mailbox-page.js';
+import { registerSignupApi } from './signup/api.js';
+import { registerPasswordApi } from './passwords/api.js';
 import { registerAccountApi } from './accounts/api.js';
+import { registerSettingsApi } from './settings/api.js';
 import { registerSigninApi } from './signin/api.js';
 import { registerSessionApi } from './sessions/api.js';
 import { registerActivityApi } from './activity/api.js';
@@ -99,7 +102,10 @@ export async function buildApp(options: { config: Config; db: Db; clock: Clock }
 
   const api = new ApiRegistry(fastify, deps);
   registerSigninApi(api, deps);
+  registerSignupApi(api, deps);
+  registerPasswordApi(api);
   registerAccountApi(api, deps);
+  registerSettingsApi(api, deps);
   registerSessionApi(api, deps);
   registerActivityApi(api, deps);
   registerFactorApi(api, deps);

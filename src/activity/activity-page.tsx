@@ -1,5 +1,5 @@
 import { listActivity, type ActivityEntry, type ActivityPage } from './activity.js';
-import { formatTime } from '../notify/message-layout.js';
+import { formatTime } from '../platform/format.js';
 import { AppError, errors } from '../platform/errors.js';
 import { BackLink } from '../platform/web/page-parts.js';
 import type { PageRoutes } from '../platform/web/page-routes.js';

@@ -1,7 +1,7 @@
 import type { Deps } from '../platform/context.js';
 import type { ApiRegistry } from '../platform/http/api.js';
 import { errors } from '../platform/errors.js';
-import { iso } from '../accounts/api.js';
+import { iso } from '../platform/format.js';
 import { ACTIVITY_PAGE_MAX, listActivity } from './activity.js';
 
 export function registerActivityApi(api: ApiRegistry, deps: Deps): void {

@@ -1,7 +1,7 @@
 import { DISPUTE_REASONS, RETURN_REASONS } from './case-reasons.js';
 import { DETAILS_MAX, openDispute, reportUnrecognisedOrder, requestReturn, returnRefusal, returnWindowClosesAt } from './cases.js';
 import { loadOrder, type OrderDetail } from '../orders/history.js';
-import { formatTime } from '../notify/message-layout.js';
+import { formatTime } from '../platform/format.js';
 import { AppError, errors } from '../platform/errors.js';
 import { Day, Money, orderIdParam } from '../orders/order-parts.js';
 import { RadioGroup, SelectField, TextArea } from '../platform/web/forms.js';

@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 import { recordEvent } from '../activity/audit.js';
-import { formatTime } from '../notify/message-layout.js';
+import { formatTime } from '../platform/format.js';
 import { DAY } from '../platform/clock.js';
 import type { Deps, RequestInfo } from '../platform/context.js';
 import { newSortableId } from '../platform/crypto.js';

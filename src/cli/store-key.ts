@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { systemClock } from '../platform/clock.js';
 import { migrateToLatest, openDatabase } from '../platform/db/connect.js';
+import { iso } from '../platform/format.js';
 import { createStoreKey, listStoreKeys, revokeStoreKey } from '../merchants/store-keys.js';
 
 /**
@@ -56,12 +57,12 @@ async function main(): Promise<number> {
     if (verb === 'list') {
       const keys = await listStoreKeys(deps);
       if (values.json) {
-        print(JSON.stringify(keys.map((key) => ({ id: key.id, name: key.name, revokedAt: iso(key.revokedAt), lastUsedAt: iso(key.lastUsedAt) }))));
+        print(JSON.stringify(keys.map((key) => ({ id: key.id, name: key.name, revokedAt: key.revokedAt === null ? null : iso(key.revokedAt), lastUsedAt: key.lastUsedAt === null ? null : iso(key.lastUsedAt) }))));
         return 0;
       }
       for (const key of keys) {
         const state = key.revokedAt ? `revoked ${iso(key.revokedAt)}` : 'active';
-        print(`${key.id}\t${key.name}\t${state}\tlast used ${iso(key.lastUsedAt) ?? 'never'}`);
+        print(`${key.id}\t${key.name}\t${state}\tlast used ${key.lastUsedAt === null ? 'never' : iso(key.lastUsedAt)}`);
       }
       return 0;
     }
@@ -74,10 +75,6 @@ async function main(): Promise<number> {
   } finally {
     await db.close();
   }
-}
-
-function iso(ms: number | null): string | null {
-  return ms === null ? null : new Date(ms).toISOString();
 }
 
 process.exitCode = await main();

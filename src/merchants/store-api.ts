@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { iso } from '../accounts/api.js';
+import { iso } from '../platform/format.js';
 import type { Deps } from '../platform/context.js';
 import { ApiAnswer, type ApiRegistry } from '../platform/http/api.js';
 import { text } from '../platform/http/validation.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { iso } from '../accounts/api.js';
+import { iso } from '../platform/format.js';
 import type { Deps } from '../platform/context.js';
 import type { ApiRegistry } from '../platform/http/api.js';
 import { singleQueryValue } from '../platform/http/query.js';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Deps } from '../platform/context.js';
 import type { ApiRegistry } from '../platform/http/api.js';
 import { text } from '../platform/http/validation.js';
-import { iso } from '../accounts/api.js';
+import { iso } from '../platform/format.js';
 import { beginTotp, confirmTotp, enableSmsFactor, forgetDevices, newBackupCodes, removeFactor, twoStepOverview } from './enrolment.js';
 
 export function registerFactorApi(api: ApiRegistry, deps: Deps): void {

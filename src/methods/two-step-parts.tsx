@@ -2,7 +2,7 @@ import { BACKUP_CODE_COUNT } from './backup-codes/backup-codes.js';
 import type { TwoStepOverview } from './enrolment.js';
 import type { FactorSummary } from './store.js';
 import { maskPhone } from '../notify/mask.js';
-import { formatTime } from '../notify/message-layout.js';
+import { formatTime } from '../platform/format.js';
 import type { FactorKind } from '../platform/db/schema.js';
 import { PostForm } from '../platform/web/page-parts.js';
 import type { SignedInPage } from '../platform/web/page-routes.js';

@@ -1,5 +1,6 @@
 import type { OutgoingMessage } from '../platform/outbox.js';
-import { button, facts, formatTime, greeting, text } from './message-layout.js';
+import { button, facts, greeting, text } from './message-layout.js';
+import { formatTime } from '../platform/format.js';
 import { composeEmail, SECURITY_PATH, type SecurityChange } from './messages.js';
 
 /**

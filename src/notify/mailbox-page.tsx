@@ -4,7 +4,7 @@ import type { ComponentChildren } from 'preact';
 import type { Config } from '../config.js';
 import type { Database } from '../platform/db/schema.js';
 import { renderPage } from '../platform/web/layout.js';
-import { formatTime } from './message-layout.js';
+import { formatTime } from '../platform/format.js';
 
 /**
  * The development mailbox: every email and SMS the service would send, so each flow can be tried with no

@@ -35,15 +35,6 @@ export const quoted = (value: string): string => `“${value}”`;
 const NEVER_ASK = 'Custos will never ask for your password, or for a code we sent you, by email, text or phone.';
 const SIGN_OFF = ['Thanks,', 'Custos'];
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-
-/** `26 November 2026, 14:05 UTC`: unambiguous for every reader, whatever their locale. */
-export function formatTime(epochMs: number): string {
-  const d = new Date(epochMs);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} UTC`;
-}
-
 export function renderText(content: EmailContent): string {
   const parts = content.blocks.map((block) => {
     switch (block.kind) {

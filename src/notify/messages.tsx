@@ -1,5 +1,6 @@
 import type { OutgoingMessage } from '../platform/outbox.js';
-import { button, code, facts, formatTime, greeting, quoted, renderHtml, renderText, text, type Block } from './message-layout.js';
+import { button, code, facts, greeting, quoted, renderHtml, renderText, text, type Block } from './message-layout.js';
+import { formatTime } from '../platform/format.js';
 
 /**
  * Everything Custos sends, one function per message. Templates receive only what they show: the internal

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { HOUR } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import type { OutgoingMessage } from '../platform/outbox.js';
-import { formatTime } from './message-layout.js';
+import { formatTime } from '../platform/format.js';
 import { destinationKey, reserveSlot, type MessageDeps } from './message-budget.js';
 import { SECURITY_PATH } from './messages.js';
 

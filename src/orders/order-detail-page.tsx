@@ -2,7 +2,7 @@ import { CASE_KIND_LABELS, CASE_STATUS_LABELS, reasonLabel } from '../cases/case
 import { returnRefusal, returnWindowClosesAt } from '../cases/cases.js';
 import { loadOrder, type OrderDetail } from './history.js';
 import { STATUS_LABELS, type OrderItem } from './order-view.js';
-import { formatTime } from '../notify/message-layout.js';
+import { formatTime } from '../platform/format.js';
 import { AddressLines } from '../wallet/addresses/address-lines.js';
 import { CardName, Day, Money, orderIdParam, StatusLine } from './order-parts.js';
 import { BackLink } from '../platform/web/page-parts.js';

@@ -1,4 +1,4 @@
-import { iso } from '../accounts/api.js';
+import { iso } from '../platform/format.js';
 import { DAY } from '../platform/clock.js';
 import type { Deps } from '../platform/context.js';
 import { formatAddressLines, toAddressFields } from '../wallet/addresses/postal-address.js';

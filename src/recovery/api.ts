@@ -4,7 +4,7 @@ import type { Deps } from '../platform/context.js';
 import { ApiAnswer, type ApiRegistry } from '../platform/http/api.js';
 import { clearSessionCookie } from '../platform/http/session-cookie.js';
 import { text } from '../platform/http/validation.js';
-import { iso } from '../accounts/api.js';
+import { iso } from '../platform/format.js';
 import { maskEmail, maskPhone } from '../notify/mask.js';
 import { requestSmsSignin, verifySmsSignin } from '../signin/sms-signin.js';
 import type { ActivityEntry } from '../activity/activity.js';

@@ -1,5 +1,5 @@
 import type { ActivityEntry } from '../activity/activity.js';
-import { formatTime } from '../notify/message-layout.js';
+import { formatTime } from '../platform/format.js';
 import { clearSessionCookie, readSessionToken } from '../platform/http/session-cookie.js';
 import { secureAccount, secureAccountByLink } from './secure-account.js';
 import { authenticateToken } from '../sessions/store.js';

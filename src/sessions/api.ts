@@ -3,7 +3,7 @@ import type { Deps } from '../platform/context.js';
 import type { ApiRegistry } from '../platform/http/api.js';
 import { errors } from '../platform/errors.js';
 import { clearSessionCookie } from '../platform/http/session-cookie.js';
-import { iso } from '../accounts/api.js';
+import { iso } from '../platform/format.js';
 import { listSessions } from './store.js';
 import { endAllOtherSessions, endOneSession, signOut } from './ending.js';
 

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { getProfile, type Profile } from '../accounts/profile.js';
-import { formatTime } from '../notify/message-layout.js';
+import { formatTime } from '../platform/format.js';
 import { errors } from '../platform/errors.js';
 import { clearSessionCookie } from '../platform/http/session-cookie.js';
 import { endAllOtherSessions, endOneSession, signOut } from '../sessions/ending.js';

@@ -4,6 +4,7 @@ import type { RequestInfo } from '../platform/context.js';
 import { ApiAnswer } from '../platform/http/api.js';
 import { setDeviceCookie, setRememberCookie } from '../platform/http/request-info.js';
 import { setSessionCookie } from '../platform/http/session-cookie.js';
+import { iso } from '../platform/format.js';
 import type { SignedIn } from './complete.js';
 import type { SecondStepNeeded } from './password-signin.js';
 
@@ -23,7 +24,7 @@ export function signinAnswer(reply: FastifyReply, config: Config, result: Signed
   setRememberCookie(reply, config, result.remember);
   return new ApiAnswer(201, {
     flow: { state: 'done' },
-    session: { token: result.token, expires_at: new Date(result.expiresAt).toISOString() },
+    session: { token: result.token, expires_at: iso(result.expiresAt) },
     next: '/account',
   });
 }

@@ -6,7 +6,7 @@ import { setDeviceCookie } from '../platform/http/request-info.js';
 import { requestRetryLink, useRetryLink } from './retry-pass.js';
 import { setSessionCookie } from '../platform/http/session-cookie.js';
 import { text } from '../platform/http/validation.js';
-import { iso } from '../accounts/api.js';
+import { iso } from '../platform/format.js';
 import { startSignin, submitIdentifier, submitPassword } from './password-signin.js';
 import { stepUp } from './step-up.js';
 import { sendSigninSms, submitSecondFactor } from './second-factor.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatTime } from '../../src/notify/message-layout.js';
+import { formatTime } from '../../src/platform/format.js';
 import { DAY } from '../../src/platform/clock.js';
 import { api, createTestApp, type TestApp } from '../helpers/app.js';
 import { insertOrder, type InsertedOrder } from '../helpers/order-fixtures.js';

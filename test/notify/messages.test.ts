@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OutgoingMessage } from '../../src/platform/outbox.js';
 import { maskEmail, maskPhone } from '../../src/notify/mask.js';
-import { formatTime } from '../../src/notify/message-layout.js';
+import { formatTime } from '../../src/platform/format.js';
 import {
   emailChangeCodeEmail,
   emailInUseEmail,

@@ -4,7 +4,7 @@ import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simp
 import type { Deps } from '../../platform/context.js';
 import type { ApiRegistry } from '../../platform/http/api.js';
 import { text } from '../../platform/http/validation.js';
-import { iso } from '../../accounts/api.js';
+import { iso } from '../../platform/format.js';
 import { finishPasskeySignin, passkeySecondFactorOptions, startPasskeySignin, submitPasskeySecondFactor } from '../../signin/passkey-signin.js';
 import { beginPasskeyRegistration, finishPasskeyRegistration, listPasskeys, removePasskey, renamePasskey } from './passkeys.js';
 

@@ -1,7 +1,7 @@
 import { availableMethods } from '../available.js';
 import { listPasskeys, removePasskey, renamePasskey, PASSKEY_NAME_MAX } from './passkeys.js';
 import type { StoredPasskey } from './passkey-store.js';
-import { formatTime } from '../../notify/message-layout.js';
+import { formatTime } from '../../platform/format.js';
 import { Field } from '../../platform/web/forms.js';
 import { loadSignin } from '../../signin/password-signin.js';
 import { BackLink, PostForm, Problem } from '../../platform/web/page-parts.js';

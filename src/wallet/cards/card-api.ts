@@ -3,7 +3,7 @@ import type { Deps } from '../../platform/context.js';
 import { ApiAnswer, type ApiRegistry } from '../../platform/http/api.js';
 import { errors } from '../../platform/errors.js';
 import { text } from '../../platform/http/validation.js';
-import { iso } from '../../accounts/api.js';
+import { iso } from '../../platform/format.js';
 import { completeCardSetup, startCardSetup } from './card-setup.js';
 import { getCard, listCardsFor, removeCard, setDefaultCard, type CardView } from './cards.js';
 import { declineMessage } from '../gateways/gateway.js';
