@@ -4,7 +4,7 @@ import { isOpaqueId, newSortableId } from '../../platform/crypto.js';
 import type { AddressTable, Database } from '../../platform/db/schema.js';
 import { lockAccountRow } from '../../platform/db/lock-account-row.js';
 import { errors } from '../../platform/errors.js';
-import type { PostalAddress } from './postal-address.js';
+import { fromAddressFields, toAddressFields, type PostalAddress } from './postal-address.js';
 
 /**
  * The address book. Every query that takes an address id also takes the account, so another customer's id
@@ -76,7 +76,7 @@ export async function addAddress(deps: Deps, accountId: string, address: PostalA
       .values({
         id,
         account_id: accountId,
-        ...toColumns(address),
+        ...toAddressFields(address),
         is_default_shipping: Number(held.shipping ?? 0) === 1 ? 0 : 1,
         is_default_billing: Number(held.billing ?? 0) === 1 ? 0 : 1,
         created_at: now,
@@ -92,7 +92,7 @@ export async function editAddress(deps: Deps, accountId: string, id: string, add
   if (!isOpaqueId(id)) throw errors.notFound('address');
   const result = await deps.db
     .updateTable('addresses')
-    .set({ ...toColumns(address), updated_at: deps.clock.now() })
+    .set({ ...toAddressFields(address), updated_at: deps.clock.now() })
     .where('id', '=', id)
     .where('account_id', '=', accountId)
     .executeTakeFirst();
@@ -142,30 +142,10 @@ async function findOwned(db: Kysely<Database>, accountId: string, id: string): P
   return db.selectFrom('addresses').selectAll().where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
 }
 
-function toColumns(a: PostalAddress) {
-  return {
-    full_name: a.fullName,
-    line1: a.line1,
-    line2: a.line2,
-    city: a.city,
-    region: a.region,
-    postal_code: a.postalCode,
-    country: a.country,
-    phone: a.phone,
-  };
-}
-
 function toSaved(row: Selectable<AddressTable>): SavedAddress {
   return {
     id: row.id,
-    fullName: row.full_name,
-    line1: row.line1,
-    line2: row.line2,
-    city: row.city,
-    region: row.region,
-    postalCode: row.postal_code,
-    country: row.country,
-    phone: row.phone,
+    ...fromAddressFields(row),
     isDefaultShipping: row.is_default_shipping === 1,
     isDefaultBilling: row.is_default_billing === 1,
     createdAt: Number(row.created_at),

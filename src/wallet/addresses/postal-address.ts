@@ -111,7 +111,7 @@ export function parsePostalAddress(input: unknown, fieldPrefix = ''): PostalAddr
   }
 
   if (Object.keys(problems).length > 0) throw errors.invalidInput(problems);
-  return fromJsonShape(value);
+  return fromAddressFields(value);
 }
 
 function cleanField(raw: unknown, field: AddressField): string | null | { problem: string } {
@@ -131,8 +131,11 @@ function cleanField(raw: unknown, field: AddressField): string | null | { proble
   return text.replace(/\s+/gu, ' ');
 }
 
-/** The snake_case shape used by JSON answers, forms and stored snapshots. */
-export function toAddressFields(a: PostalAddress): AddressJson {
+/**
+ * The snake_case shape used by JSON answers, forms, stored snapshots and the address book's columns (the
+ * required fields typed as required, so it can be inserted as it is).
+ */
+export function toAddressFields(a: PostalAddress) {
   return {
     full_name: a.fullName,
     line1: a.line1,
@@ -145,7 +148,8 @@ export function toAddressFields(a: PostalAddress): AddressJson {
   };
 }
 
-function fromJsonShape(v: AddressJson): PostalAddress {
+/** The inverse of toAddressFields, for a shape already checked (a parsed form, a stored row or snapshot). */
+export function fromAddressFields(v: AddressJson): PostalAddress {
   return {
     fullName: v.full_name!,
     line1: v.line1!,
@@ -200,7 +204,7 @@ export function readAddressSnapshot(text: string): PostalAddress | null {
     value[field] = raw ?? null;
   }
   if (!value.full_name || !value.line1 || !value.country) return null;
-  return fromJsonShape(value);
+  return fromAddressFields(value);
 }
 
 /** A stored snapshot, or UNREADABLE_ADDRESS when it is damaged: for callers with no row id to log. */
