@@ -1,9 +1,7 @@
 import { verify } from '@node-rs/argon2';
-import { buildApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { systemClock } from '../src/platform/clock.js';
-import { openDatabase } from '../src/platform/db/connect.js';
+import { ManualClock } from '../src/platform/clock.js';
 import { hashPassword } from '../src/passwords/hashing.js';
+import { createTestApp } from '../test/helpers/app.js';
 
 /** The bare argon2id verify rate at the service's parameters, with `concurrency` verifies always in flight (the service's own limit). */
 export async function argon2VerifyRate(concurrency: number, seconds: number): Promise<number> {
@@ -25,8 +23,8 @@ export async function argon2VerifyRate(concurrency: number, seconds: number): Pr
 /** Database statements per authenticated GET /api/v1/session, counted on the real query path. */
 export async function queriesPerSessionCheck(env: { dataDir: string; databaseUrl?: string }, token: string, requests = 200): Promise<number> {
   let queries = 0;
-  const db = openDatabase({ ...env, onQuery: () => queries++ });
-  const app = await buildApp({ config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), db, clock: systemClock });
+  // On the bench's database, at the time its sessions were made.
+  const { app, close } = await createTestApp({}, { database: env, onQuery: () => queries++, clock: new ManualClock(Date.now()) });
   await app.fastify.ready();
   queries = 0;
   for (let i = 0; i < requests; i++) {
@@ -34,7 +32,6 @@ export async function queriesPerSessionCheck(env: { dataDir: string; databaseUrl
     if (response.statusCode !== 200) throw new Error(`session check failed: ${response.statusCode}`);
   }
   const perRequest = queries / requests;
-  await app.close();
-  await db.close();
+  await close();
   return perRequest;
 }

@@ -3,6 +3,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { Config } from './config.js';
 import type { Clock } from './platform/clock.js';
+import { cryptoRandom, type Random } from './platform/random.js';
 import type { Deps } from './platform/context.js';
 import type { Db } from './platform/db/connect.js';
 import { ApiRegistry } from './platform/http/api.js';
@@ -45,8 +46,8 @@ export interface App {
 }
 
 /** Every feature's routes are registered here, by hand, in one list. */
-export async function buildApp(options: { config: Config; db: Db; clock: Clock }): Promise<App> {
-  const { config, db, clock } = options;
+export async function buildApp(options: { config: Config; db: Db; clock: Clock; random?: Random }): Promise<App> {
+  const { config, db, clock, random = cryptoRandom } = options;
   const fastify = Fastify({
     logger: loggerOptions(config),
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
@@ -80,6 +81,7 @@ export async function buildApp(options: { config: Config; db: Db; clock: Clock }
     db: db.kysely,
     engine: db.engine,
     clock,
+    random,
     log: fastify.log,
     notifyOutbox: () => worker.kick(),
   };

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../platform/clock.js';
 import { newId, randomToken } from '../platform/crypto.js';
+import { cryptoRandom } from '../platform/random.js';
 import type { AccountStatus, Database, IdentifierKind } from '../platform/db/schema.js';
 import type { ParsedIdentifier } from './identifiers.js';
 import { retireCurrentPassword } from '../passwords/password-history.js';
@@ -31,8 +32,9 @@ export async function insertAccount(
   const id = newId();
   await db
     .insertInto('accounts')
-    // A random WebAuthn user handle of its own, so rotating SECRET never orphans this account's passkeys.
-    .values({ id, name: input.name, status: 'active', password_hash: input.passwordHash, password_changed_at: now, webauthn_user_handle: randomToken(), created_at: now, updated_at: now })
+    // A random WebAuthn user handle of its own, so rotating SECRET never orphans this account's passkeys. An id,
+    // so straight from the CSPRNG, like newId: it must never repeat between accounts.
+    .values({ id, name: input.name, status: 'active', password_hash: input.passwordHash, password_changed_at: now, webauthn_user_handle: randomToken(cryptoRandom), created_at: now, updated_at: now })
     .execute();
   await insertIdentifier(db, clock, id, input.email, { primary: true, verified: true });
   return id;

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { systemClock } from '../platform/clock.js';
+import { cryptoRandom } from '../platform/random.js';
 import { migrateToLatest, openDatabase } from '../platform/db/connect.js';
 import { iso } from '../platform/format.js';
 import { createStoreKey, listStoreKeys, revokeStoreKey } from '../merchants/store-keys.js';
@@ -40,7 +41,7 @@ async function main(): Promise<number> {
   }
   const config = loadConfig();
   const db = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const deps = { db: db.kysely, clock: systemClock };
+  const deps = { db: db.kysely, clock: systemClock, random: cryptoRandom };
   const print = (line: string) => process.stdout.write(`${line}\n`);
   try {
     await migrateToLatest(db);

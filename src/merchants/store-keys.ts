@@ -19,9 +19,9 @@ export interface StoreKeyListing extends StoreKey {
   revokedAt: number | null;
 }
 
-export async function createStoreKey(deps: Pick<Deps, 'db' | 'clock'>, name: string): Promise<{ key: StoreKey; plaintext: string }> {
+export async function createStoreKey(deps: Pick<Deps, 'db' | 'clock' | 'random'>, name: string): Promise<{ key: StoreKey; plaintext: string }> {
   const id = newId();
-  const secret = randomToken();
+  const secret = randomToken(deps.random);
   await deps.db
     .insertInto('store_api_keys')
     .values({ id, name, key_hash: sha256(secret), created_at: deps.clock.now(), last_used_at: null, revoked_at: null })

@@ -94,7 +94,7 @@ export async function removeFactor(deps: Deps, input: { accountId: string; facto
 
 /** Ten new backup codes, shown once; the old set stops working. */
 export async function newBackupCodes(deps: Deps, input: { accountId: string; info: RequestInfo }): Promise<string[]> {
-  const codes = await deps.db.transaction().execute((trx) => replaceBackupCodes(trx, deps.clock, deps.config.keys, input.accountId));
+  const codes = await deps.db.transaction().execute((trx) => replaceBackupCodes(trx, deps.clock, deps.random, deps.config.keys, input.accountId));
   await afterChange(deps, input.accountId, input.info, 'backup_codes_created', 'backup_codes.created', {});
   return codes;
 }

@@ -15,7 +15,7 @@ export type { MessageCause } from './message-budget.js';
 export async function enqueueMessage(db: Kysely<Database>, deps: MessageDeps, message: OutgoingMessage, cause: MessageCause): Promise<void> {
   await inTransaction(db, async (trx) => {
     if (cause.kind === 'code' || cause.kind === 'second_step') await reserveMessageBudget(trx, deps, message, cause);
-    await recordMessage(trx, deps.clock, message);
+    await recordMessage(trx, deps.clock, deps.random, message);
     if (cause.kind === 'notice' && !cause.immediate && (await foldIntoDigest(trx, deps, message))) return;
     await insertOutboxRow(trx, deps.clock, message);
   });
@@ -31,7 +31,7 @@ export async function enqueueWithheld(db: Kysely<Database>, deps: MessageDeps, m
   await inTransaction(db, async (trx) => {
     await reserveMessageBudget(trx, deps, message, cause);
     const blank: OutgoingMessage = { channel: message.channel, template: message.template, recipient: '', subject: '', text: '' };
-    await recordMessage(trx, deps.clock, blank);
+    await recordMessage(trx, deps.clock, deps.random, blank);
     await insertOutboxRow(trx, deps.clock, blank, 'withheld');
   });
 }

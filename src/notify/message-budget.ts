@@ -15,7 +15,7 @@ import { sourceKey } from '../platform/throttle.js';
  * one conditional upsert before the message is queued, so the count is exact at any concurrency and across
  * instances; a refusal is `429 throttled` with the wait until that window ends.
  */
-export type MessageDeps = Pick<Deps, 'clock' | 'config' | 'log'>;
+export type MessageDeps = Pick<Deps, 'clock' | 'random' | 'config' | 'log'>;
 
 /** Why a message is sent, which decides the budget it draws on. */
 export type MessageCause =

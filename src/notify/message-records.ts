@@ -1,9 +1,9 @@
-import { randomInt } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../platform/clock.js';
 import { newSortableId } from '../platform/crypto.js';
 import type { Database } from '../platform/db/schema.js';
 import type { OutgoingMessage } from '../platform/outbox.js';
+import type { Random } from '../platform/random.js';
 import { maskRecipient } from './mask.js';
 
 /**
@@ -15,16 +15,16 @@ import { maskRecipient } from './mask.js';
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const REFERENCE_LENGTH = 10;
 
-/** 10 characters × 5 bits = 50 bits from the CSPRNG: short enough to read out, too many to guess. */
-export function newMessageReference(): string {
+/** 10 characters × 5 bits = 50 bits (from the CSPRNG in production): short enough to read out, too many to guess. */
+export function newMessageReference(random: Random): string {
   let reference = '';
-  for (let i = 0; i < REFERENCE_LENGTH; i++) reference += ALPHABET[randomInt(ALPHABET.length)];
+  for (let i = 0; i < REFERENCE_LENGTH; i++) reference += ALPHABET[random.int(ALPHABET.length)];
   return reference;
 }
 
-export async function recordMessage(db: Kysely<Database>, clock: Clock, message: OutgoingMessage): Promise<string> {
+export async function recordMessage(db: Kysely<Database>, clock: Clock, random: Random, message: OutgoingMessage): Promise<string> {
   const now = clock.now();
-  const reference = newMessageReference();
+  const reference = newMessageReference(random);
   await db
     .insertInto('message_records')
     .values({

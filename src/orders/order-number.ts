@@ -1,4 +1,5 @@
 import { randomDigits } from '../platform/crypto.js';
+import type { Random } from '../platform/random.js';
 
 /**
  * The number a customer, the shop and support quote: "112-4820193-5567012", 17 digits from the CSPRNG. Random
@@ -7,8 +8,8 @@ import { randomDigits } from '../platform/crypto.js';
  */
 const SHAPE = /^\d{3}-\d{7}-\d{7}$/;
 
-export function newOrderNumber(): string {
-  return `${randomDigits(3)}-${randomDigits(7)}-${randomDigits(7)}`;
+export function newOrderNumber(random: Random): string {
+  return `${randomDigits(random, 3)}-${randomDigits(random, 7)}-${randomDigits(random, 7)}`;
 }
 
 /** Checked before any query, so a hostile path segment never reaches the database. */

@@ -41,7 +41,7 @@ export async function placeOrder(deps: Deps, store: StoreKey, draft: OrderDraft)
   if (draft.cardId !== null && !card) throw errors.orderCardUnknown();
 
   for (let attempt = 0; attempt < NUMBER_ATTEMPTS; attempt++) {
-    const number = newOrderNumber();
+    const number = newOrderNumber(deps.random);
     try {
       await deps.db.transaction().execute((trx) => insertOrder(trx, deps.clock.now(), { number, accountId: account.id, store, card, draft }));
       return { number, created: true };

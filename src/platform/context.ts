@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
 import type { Clock } from './clock.js';
+import type { Random } from './random.js';
 import type { Database } from './db/schema.js';
 import type { Engine } from './db/connect.js';
 
@@ -13,6 +14,8 @@ export interface Deps {
   db: Kysely<Database>;
   engine: Engine;
   clock: Clock;
+  /** Where every code and token comes from: the CSPRNG, unless a test passes its own (random.ts). */
+  random: Random;
   log: FastifyBaseLogger;
   /** Wakes the delivery worker after a transaction that wrote to the outbox has committed. */
   notifyOutbox(): void;

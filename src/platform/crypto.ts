@@ -1,19 +1,20 @@
-import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Random } from './random.js';
 
-/** 32 random bytes from the CSPRNG, base64url: 256 bits, above the 128-bit floor (ASVS 7.2.3). */
-export function randomToken(bytes = 32): string {
-  return randomBytes(bytes).toString('base64url');
+/** 32 random bytes (the CSPRNG in production), base64url: 256 bits, above the 128-bit floor (ASVS 7.2.3). */
+export function randomToken(random: Random, bytes = 32): string {
+  return random.bytes(bytes).toString('base64url');
 }
 
-/** An opaque internal id: 128 random bits. Never shown to customers. */
+/** An opaque internal id: 128 random bits, straight from the CSPRNG (see random.ts). Never shown to customers. */
 export function newId(): string {
   return randomBytes(16).toString('base64url');
 }
 
-/** A numeric one-time code, each digit drawn uniformly from the CSPRNG. */
-export function randomDigits(length = 6): string {
+/** A numeric one-time code, each digit drawn uniformly (from the CSPRNG in production). */
+export function randomDigits(random: Random, length = 6): string {
   let out = '';
-  for (let i = 0; i < length; i++) out += String(randomInt(10));
+  for (let i = 0; i < length; i++) out += String(random.int(10));
   return out;
 }
 

@@ -122,7 +122,7 @@ export async function confirmResetLink(deps: Deps, flowId: string, token: string
 async function afterProof(deps: Deps, flow: Flow<ResetData>): Promise<string> {
   // A code for an unknown identifier is never sent, so it can't be proven; this is defence in depth.
   if (!flow.accountId) throw errors.codeExpired();
-  const proof = randomToken();
+  const proof = randomToken(deps.random);
   await advanceFlow(deps.db, deps.clock, flow, 'confirm', { state: 'new_password', data: { ...flow.data, proofHash: sha256(proof) } });
   return proof;
 }

@@ -4,6 +4,7 @@ import type { Clock } from '../platform/clock.js';
 import { DAY, MINUTE } from '../platform/clock.js';
 import { constantTimeEqual, isOpaqueId, newId, randomToken, sha256 } from '../platform/crypto.js';
 import type { Database } from '../platform/db/schema.js';
+import type { Random } from '../platform/random.js';
 import type { RequestInfo } from '../platform/context.js';
 import { describeDevice } from '../activity/device.js';
 import { describePlace } from '../activity/place.js';
@@ -34,6 +35,7 @@ export interface SessionListing {
 interface SessionDeps {
   db: Kysely<Database>;
   clock: Clock;
+  random: Random;
   config: Config;
 }
 
@@ -46,7 +48,7 @@ export async function createSession(
 ): Promise<{ token: string; sessionId: string; expiresAt: number }> {
   const now = deps.clock.now();
   const sessionId = newId();
-  const secret = randomToken();
+  const secret = randomToken(deps.random);
   const expiresAt = now + deps.config.sessionAbsoluteDays * DAY;
   await deps.db
     .insertInto('sessions')
@@ -135,7 +137,7 @@ export async function authenticateToken(deps: SessionDeps, token: string): Promi
 
 /** Step-up: a fresh secret and a fresh authentication time on the same session (ASVS 7.2.4). */
 export async function reauthenticateSession(deps: SessionDeps, sessionId: string): Promise<string> {
-  const secret = randomToken();
+  const secret = randomToken(deps.random);
   await deps.db
     .updateTable('sessions')
     .set({ token_hash: sha256(secret), authenticated_at: deps.clock.now() })

@@ -33,6 +33,6 @@ export async function completeSignin(
     info: input.info,
     detail: { method: input.method, session: session.sessionId, newDevice },
   });
-  const remember = input.rememberDevice ? await rememberDeviceForSecondStep(deps.db, deps.clock, input.accountId, input.info) : undefined;
+  const remember = input.rememberDevice ? await rememberDeviceForSecondStep(deps.db, deps.clock, deps.random, input.accountId, input.info) : undefined;
   return { state: 'done', ...session, accountId: input.accountId, remember };
 }

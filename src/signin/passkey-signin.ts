@@ -44,7 +44,7 @@ export interface PasskeyOptions {
 export async function startPasskeySignin(deps: Deps): Promise<PasskeyOptions> {
   const options = await generateAuthenticationOptions({
     rpID: relyingParty(deps.config).rpID,
-    challenge: newChallenge(),
+    challenge: newChallenge(deps.random),
     timeout: PASSKEY_CEREMONY_TTL_MS,
     userVerification: 'required',
     allowCredentials: [],
@@ -98,7 +98,7 @@ export async function passkeySecondFactorOptions(deps: Deps, flowId: string): Pr
   if (passkeys.length === 0 || flow.factorsPassed.includes('passkey')) throw methodUnavailable();
   const options = await generateAuthenticationOptions({
     rpID: relyingParty(deps.config).rpID,
-    challenge: newChallenge(),
+    challenge: newChallenge(deps.random),
     timeout: PASSKEY_CEREMONY_TTL_MS,
     userVerification: 'preferred',
     allowCredentials: passkeys.map((p) => ({ id: p.credentialId, transports: p.transports })),

@@ -29,7 +29,7 @@ export async function requestRetryLink(deps: Deps, flowId: string, info: Request
   const accountId = allowed.granted ? flow.accountId : null;
   const account = await getAccount(deps.db, accountId ?? '');
   const emails = (await listIdentifiers(deps.db, accountId ?? '')).filter((i) => i.kind === 'email' && i.verified);
-  const token = randomToken();
+  const token = randomToken(deps.random);
   const now = deps.clock.now();
   const message = retryLinkEmail({
     to: emails[0]?.value ?? '', name: account?.name ?? '', publicUrl: deps.config.publicUrl, accountId: accountId ?? '',

@@ -76,7 +76,7 @@ export async function startSignup(deps: Deps, input: SignupInput, info: RequestI
 
   // Hash before looking the address up, so both branches cost the same.
   const passwordHash = await hashPassword(normalizePassword(input.password));
-  const browserSecret = randomToken();
+  const browserSecret = randomToken(deps.random);
   const flowId = await deps.db.transaction().execute(async (trx) => {
     const tx = { ...deps, db: trx };
     await lockName(trx, deps.engine, `signup:${email.normalized}`);

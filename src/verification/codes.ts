@@ -6,6 +6,7 @@ import type { Database, VerificationTable } from '../platform/db/schema.js';
 import { errors } from '../platform/errors.js';
 import { lockAccountRow } from '../platform/db/lock-account-row.js';
 import { keyedHash, matchesKeyedHash, type Keyring } from '../platform/keyring.js';
+import type { Random } from '../platform/random.js';
 
 /**
  * One-time codes for email and phone confirmation (SECURITY.md "One-time codes"): 6 digits from the CSPRNG,
@@ -31,6 +32,7 @@ export type CodePurpose =
 export interface CodeDeps {
   db: Kysely<Database>;
   clock: Clock;
+  random: Random;
   keys: Keyring;
 }
 
@@ -42,8 +44,8 @@ export interface IssuedCode {
 
 export type VerificationRecord = VerificationTable;
 
-export function codeDeps(deps: { db: Kysely<Database>; clock: Clock; config: { keys: Keyring } }): CodeDeps {
-  return { db: deps.db, clock: deps.clock, keys: deps.config.keys };
+export function codeDeps(deps: { db: Kysely<Database>; clock: Clock; random: Random; config: { keys: Keyring } }): CodeDeps {
+  return { db: deps.db, clock: deps.clock, random: deps.random, keys: deps.config.keys };
 }
 
 export async function issueCode(
@@ -76,8 +78,8 @@ export async function issueCode(
       .execute();
   }
   const verificationId = newId();
-  const code = randomDigits(6);
-  const linkToken = input.withLink ? randomToken() : undefined;
+  const code = randomDigits(deps.random, 6);
+  const linkToken = input.withLink ? randomToken(deps.random) : undefined;
   const keyed = keyedHash(deps.keys, verificationId, code);
   await deps.db
     .insertInto('verifications')
@@ -134,8 +136,8 @@ export async function reissueCode(deps: CodeDeps, record: VerificationRecord, tt
   const wait = record.last_sent_at + RESEND_AFTER_MS - now;
   if (wait > 0) throw errors.resendTooSoon(Math.ceil(wait / 1000));
   if (record.sends >= MAX_SENDS) throw errors.codeExhausted();
-  const code = randomDigits(6);
-  const linkToken = record.link_hash ? randomToken() : undefined;
+  const code = randomDigits(deps.random, 6);
+  const linkToken = record.link_hash ? randomToken(deps.random) : undefined;
   const keyed = keyedHash(deps.keys, record.id, code);
   const result = await deps.db
     .updateTable('verifications')

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MINUTE } from '../../src/platform/clock.js';
-import { Browser, signIn, signUp, startPageApp, type PageTestApp } from '../helpers/browser.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { Browser, signIn, signUp } from '../helpers/browser.js';
 
 const SAFARI_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15';
 const SAFARI_IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
@@ -26,9 +27,9 @@ function olderLink(html: string): string | undefined {
 }
 
 describe('Login activity page', () => {
-  let t: PageTestApp;
+  let t: TestApp;
   beforeEach(async () => {
-    t = await startPageApp();
+    t = await createTestApp();
   });
   afterEach(async () => {
     await t.close();

@@ -2,11 +2,14 @@ import type { LightMyRequestResponse } from 'fastify';
 import { buildApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { ManualClock } from '../../src/platform/clock.js';
+import { openDatabase } from '../../src/platform/db/connect.js';
+import type { Random } from '../../src/platform/random.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
+import { freePort } from './free-port.js';
 
 /**
  * The whole service over a fresh database on the engine under test, with a clock the test moves. Requests go
- * through the real HTTP layer with `inject`.
+ * through the real HTTP layer with `inject`, or over a real port when the app listens.
  */
 export interface TestApp {
   app: App;
@@ -16,21 +19,67 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(env: Record<string, string> = {}, options: { onQuery?: (sql: string) => void } = {}): Promise<TestApp> {
-  const database = await createTestDatabase(options);
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
-  const clock = new ManualClock();
-  const app = await buildApp({ config, db: database.db, clock });
-  return {
-    app,
-    clock,
-    config,
-    database,
-    close: async () => {
-      await app.close();
-      await database.close();
-    },
+export interface ListeningTestApp extends TestApp {
+  /** `http://127.0.0.1:<port>` (or `http://localhost:<port>`), which is also the app's PUBLIC_URL. */
+  baseUrl: string;
+}
+
+/** Where an existing database lives, to open another connection pool on it. */
+export interface DatabaseLocation {
+  databaseUrl?: string;
+  dataDir: string;
+}
+
+export interface TestAppOptions {
+  /** Sees every statement's SQL, for tests that count the work a request does. */
+  onQuery?: (sql: string) => void;
+  /** The source of every code and token; by default the CSPRNG, as in production (test/helpers/random.ts). */
+  random?: Random;
+  /** The clock the app reads; by default a new ManualClock. */
+  clock?: ManualClock;
+  /**
+   * Open this existing database (a pool of its own) instead of a fresh one: a second instance of the service,
+   * as behind a load balancer, or the service restarted with other settings. Closing leaves the database be.
+   */
+  database?: DatabaseLocation;
+  /**
+   * Serve on a free port of 127.0.0.1, which becomes PUBLIC_URL so emailed links reach it. `'localhost'` serves
+   * it under a name instead: WebAuthn needs one (an IP address is never an RP ID), and http://localhost is a
+   * secure context.
+   */
+  listen?: true | 'localhost';
+}
+
+/** The one builder of the service for tests, e2e and the bench: `env` is the environment beyond NODE_ENV=test. */
+export async function createTestApp(env: Record<string, string>, options: TestAppOptions & { listen: true | 'localhost' }): Promise<ListeningTestApp>;
+export async function createTestApp(env?: Record<string, string>, options?: TestAppOptions): Promise<TestApp>;
+export async function createTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp | ListeningTestApp> {
+  // PUBLIC_URL must name the port before the app is built: emailed links are made from it, never from Host.
+  const port = options.listen ? await freePort() : undefined;
+  const baseUrl = port === undefined ? undefined : `http://${options.listen === 'localhost' ? 'localhost' : '127.0.0.1'}:${port}`;
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env, ...(baseUrl ? { PUBLIC_URL: baseUrl } : {}) });
+  const database = options.database ? reopen(options.database, options.onQuery) : await createTestDatabase({ onQuery: options.onQuery });
+  const clock = options.clock ?? new ManualClock();
+  const app = await buildApp({ config, db: database.db, clock, random: options.random });
+  const close = async () => {
+    await app.close();
+    await database.close();
   };
+  if (port !== undefined) {
+    try {
+      await app.fastify.listen({ host: '127.0.0.1', port });
+    } catch (error) {
+      await close();
+      throw error;
+    }
+  }
+  return { app, clock, config, database, close, ...(baseUrl ? { baseUrl } : {}) };
+}
+
+/** A pool of its own on an existing database; closing it closes only the pool. */
+function reopen(location: DatabaseLocation, onQuery?: (sql: string) => void): TestDatabase {
+  const db = openDatabase({ databaseUrl: location.databaseUrl, dataDir: location.dataDir, poolSize: 8, onQuery });
+  return { db, databaseUrl: location.databaseUrl, dataDir: location.dataDir, close: () => db.close() };
 }
 
 export interface JsonResponse {

@@ -1,35 +1,6 @@
 import { expect } from 'vitest';
-import { buildApp, type App } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { ManualClock } from '../../src/platform/clock.js';
-import { createTestDatabase, type TestDatabase } from './database.js';
-
-/**
- * A pretend browser for the page tests: keeps cookies like a browser would, remembers the CSRF token of the
- * last page it loaded, and posts forms the way a form does (urlencoded, 303s not followed).
- */
-export interface PageTestApp {
-  app: App;
-  clock: ManualClock;
-  testDb: TestDatabase;
-  close(): Promise<void>;
-}
-
-export async function startPageApp(): Promise<PageTestApp> {
-  const testDb = await createTestDatabase();
-  const clock = new ManualClock();
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
-  const app = await buildApp({ config, db: testDb.db, clock });
-  return {
-    app,
-    clock,
-    testDb,
-    close: async () => {
-      await app.close();
-      await testDb.close();
-    },
-  };
-}
+import type { App } from '../../src/app.js';
+import type { TestApp } from './app.js';
 
 export interface PageResponse {
   status: number;
@@ -38,6 +9,10 @@ export interface PageResponse {
   headers: Record<string, unknown>;
 }
 
+/**
+ * A pretend browser for the page tests: keeps cookies like a browser would, remembers the CSRF token of the
+ * last page it loaded, and posts forms the way a form does (urlencoded, 303s not followed).
+ */
 export class Browser {
   readonly cookies = new Map<string, string>();
   csrf = '';
@@ -89,8 +64,8 @@ export class Browser {
 }
 
 /** The newest message body sent to `recipient` by `template`, from the outbox. */
-export async function lastMessage(testApp: PageTestApp, recipient: string, template: string): Promise<string> {
-  const row = await testApp.testDb.db.kysely
+export async function lastMessage(testApp: TestApp, recipient: string, template: string): Promise<string> {
+  const row = await testApp.database.db.kysely
     .selectFrom('outbox')
     .select('text_body')
     .where('recipient', '=', recipient)
@@ -126,7 +101,7 @@ export const STRONG_PASSWORD = 'velvet harbour quietly juggles';
 export const OTHER_STRONG_PASSWORD = 'copper lantern drifts over marshland';
 
 /** Sign-up through the pages up to the code, then confirm it: a signed-in browser. */
-export async function signUp(testApp: PageTestApp, browser: Browser, person: { name: string; email: string; phone?: string }): Promise<void> {
+export async function signUp(testApp: TestApp, browser: Browser, person: { name: string; email: string; phone?: string }): Promise<void> {
   const started = await browser.submit('/signup', '/signup', { ...person, phone: person.phone ?? '', password: STRONG_PASSWORD });
   expect(started.status).toBe(303);
   const flowId = new URL(started.location!, 'http://x').searchParams.get('flow')!;

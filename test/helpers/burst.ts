@@ -1,7 +1,5 @@
-import { buildApp, type App } from '../../src/app.js';
 import { ManualClock } from '../../src/platform/clock.js';
-import { openDatabase } from '../../src/platform/db/connect.js';
-import { api, type TestApp } from './app.js';
+import { api, createTestApp, type ListeningTestApp, type TestApp } from './app.js';
 
 /**
  * Concurrency through real HTTP: the app listening on a port, and bursts of requests fired at once with
@@ -9,15 +7,9 @@ import { api, type TestApp } from './app.js';
  */
 export const TRUST_ONE_PROXY = { TRUST_PROXY: '1' };
 
+/** Where a burst is sent: a listening test app (or another process of the service). */
 export interface Listening {
   baseUrl: string;
-}
-
-export async function listen(app: App): Promise<Listening> {
-  await app.fastify.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.fastify.server.address();
-  if (!address || typeof address === 'string') throw new Error('not listening');
-  return { baseUrl: `http://127.0.0.1:${address.port}` };
 }
 
 export interface BurstAnswer {
@@ -53,20 +45,11 @@ export function burstIp(n: number): string {
 
 /**
  * A second instance of the service on the same database (its own connection pool, its own clock set to
- * the same time): what two app processes behind a balancer share is the database, and only that.
+ * the same time), listening: what two app processes behind a balancer share is the database, and only that.
+ * `env` is the first one's, so both run with the same settings.
  */
-export async function secondInstance(t: TestApp): Promise<{ app: App; clock: ManualClock; close(): Promise<void> }> {
-  const db = openDatabase({ databaseUrl: t.database.databaseUrl, dataDir: t.database.dataDir, poolSize: 8 });
-  const clock = new ManualClock(t.clock.now());
-  const app = await buildApp({ config: t.config, db, clock });
-  return {
-    app,
-    clock,
-    close: async () => {
-      await app.close();
-      await db.close();
-    },
-  };
+export function secondInstance(t: TestApp, env: Record<string, string> = {}): Promise<ListeningTestApp> {
+  return createTestApp(env, { database: t.database, clock: new ManualClock(t.clock.now()), listen: true });
 }
 
 /** Audit rows of one type for an account (or for no account), optionally for one method. */

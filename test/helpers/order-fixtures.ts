@@ -1,8 +1,9 @@
 import type { App } from '../../src/app.js';
 import { DAY, MINUTE } from '../../src/platform/clock.js';
-import { newId, randomDigits } from '../../src/platform/crypto.js';
+import { newId } from '../../src/platform/crypto.js';
 import type { OrderStatus } from '../../src/platform/db/schema.js';
 import { searchableTitle } from '../../src/orders/placing.js';
+import { newOrderNumber } from '../../src/orders/order-number.js';
 
 /**
  * Orders written straight into the database, every column consistent with what the store API would have
@@ -42,7 +43,7 @@ const DEFAULT_ITEMS: FixtureItem[] = [{ sku: 'SKU-DEFAULT', title: 'Plain Notebo
 
 export async function insertOrder(t: { app: App }, accountId: string, order: FixtureOrder): Promise<InsertedOrder> {
   const id = order.id ?? newId();
-  const number = `${randomDigits(3)}-${randomDigits(7)}-${randomDigits(7)}`;
+  const number = newOrderNumber(t.app.deps.random);
   const items = (order.items ?? DEFAULT_ITEMS).map((item) => ({ ...item, id: newId(), lineTotal: item.quantity * item.unitPrice }));
   const subtotal = items.reduce((sum, item) => sum + item.lineTotal, 0);
   const shipping = order.shippingTotal ?? 0;

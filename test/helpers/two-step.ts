@@ -1,7 +1,8 @@
 import { expect } from 'vitest';
 import { totpCodeAt } from '../../src/methods/totp/totp.js';
 import { MINUTE } from '../../src/platform/clock.js';
-import { type Browser, type PageResponse, type PageTestApp, signIn } from './browser.js';
+import { type TestApp } from './app.js';
+import { type Browser, type PageResponse, signIn } from './browser.js';
 
 /** Shared steps for the two-step page tests: what a person reads off the page, and the code their app would show. */
 
@@ -25,7 +26,7 @@ export function flowFrom(location: string): string {
  * returns its key and the backup codes shown straight after. The clock then moves past the code's time step,
  * so the next code the test computes is a new one (a code is accepted once).
  */
-export async function addAuthenticator(t: PageTestApp, browser: Browser): Promise<{ key: string; codes: string[]; page: PageResponse }> {
+export async function addAuthenticator(t: TestApp, browser: Browser): Promise<{ key: string; codes: string[]; page: PageResponse }> {
   const enrol = await browser.get('/account/two-step/authenticator');
   expect(enrol.status).toBe(200);
   const key = keyFrom(enrol.body);

@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Browser, signIn, signUp, startPageApp, type PageTestApp } from '../helpers/browser.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { Browser, signIn, signUp } from '../helpers/browser.js';
 
 describe('a customer’s journey through the pages', () => {
-  let t: PageTestApp;
+  let t: TestApp;
   beforeEach(async () => {
-    t = await startPageApp();
+    t = await createTestApp();
   });
   afterEach(async () => {
     await t.close();
@@ -58,7 +59,7 @@ describe('a customer’s journey through the pages', () => {
     await signUp(t, laptop, { name: 'Jane Doe', email: 'jane@example.com' });
     const phone = new Browser(t.app, 'Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Mobile Safari/537.36');
     await signIn(phone, 'jane@example.com');
-    const sessions = await t.testDb.db.kysely.selectFrom('sessions').select(['id', 'user_agent']).execute();
+    const sessions = await t.database.db.kysely.selectFrom('sessions').select(['id', 'user_agent']).execute();
     const phoneSession = sessions.find((s) => s.user_agent.includes('Android'))!.id;
     const laptopSession = sessions.find((s) => !s.user_agent.includes('Android'))!.id;
 

@@ -1,14 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { totpCodeAt } from '../../src/methods/totp/totp.js';
 import { MINUTE } from '../../src/platform/clock.js';
-import { Browser, codeIn, expectEveryInputLabelled, lastMessage, signIn, signUp, startPageApp, STRONG_PASSWORD, type PageTestApp } from '../helpers/browser.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { Browser, codeIn, expectEveryInputLabelled, lastMessage, signIn, signUp, STRONG_PASSWORD } from '../helpers/browser.js';
 import { addAuthenticator, backupCodesFrom, keyFrom, signInToSecondStep } from '../helpers/two-step.js';
 
 describe('two-step verification settings pages', () => {
-  let t: PageTestApp;
+  let t: TestApp;
   let browser: Browser;
   beforeEach(async () => {
-    t = await startPageApp();
+    t = await createTestApp();
     browser = new Browser(t.app);
     await signUp(t, browser, { name: 'Jane Doe', email: 'jane@example.com' });
   });

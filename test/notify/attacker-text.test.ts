@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { api, createTestApp, lastMessageTo, STRONG_PASSWORD, type TestApp } from '../helpers/app.js';
-import { Browser, signUp as signUpInBrowser, startPageApp, type PageTestApp } from '../helpers/browser.js';
+import { Browser, signUp as signUpInBrowser } from '../helpers/browser.js';
 import { validateName } from '../../src/accounts/fields.js';
 import { freshIp, signUpFrom } from '../helpers/fixtures.js';
 
@@ -81,9 +81,9 @@ describe('attacker text in genuine emails', () => {
 });
 
 describe('attacker text in genuine emails (pages)', () => {
-  let t: PageTestApp;
+  let t: TestApp;
   beforeEach(async () => {
-    t = await startPageApp();
+    t = await createTestApp();
   });
   afterEach(() => t.close());
 

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildApp, type App } from '../../src/app.js';
-import { openDatabase, type Db } from '../../src/platform/db/connect.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import { createTestApp, type ListeningTestApp } from '../helpers/app.js';
+import { secondInstance } from '../helpers/burst.js';
 import { testEngine } from '../helpers/database.js';
 import { signUpFrom } from '../helpers/fixtures.js';
 
@@ -14,26 +13,22 @@ import { signUpFrom } from '../helpers/fixtures.js';
 const REQUESTS = 200;
 
 describe('SMS pumping through phone add/change, at once over HTTP', () => {
-  let t: TestApp;
-  let second: { app: App; db: Db } | undefined;
+  let t: ListeningTestApp;
+  let second: ListeningTestApp | undefined;
   afterEach(async () => {
-    if (second) {
-      await second.app.close();
-      await second.db.close();
-      second = undefined;
-    }
+    await second?.close();
+    second = undefined;
     await t.close();
   });
 
   it(`SECURITY.md "Every text message passes one budget": ${REQUESTS} concurrent phone changes by one account queue exactly SMS_BUDGET_ACCOUNT_HOUR (10) texts`, async () => {
-    t = await createTestApp();
+    t = await createTestApp({}, { listen: true });
     const { token, accountId } = await signUpFrom(t, { email: 'pumper@example.com' });
-    const origins = [await listen(t.app)];
+    const origins = [t.baseUrl];
     if (testEngine === 'postgres') {
       // A second instance on the same database, as behind a load balancer.
-      const db = openDatabase({ databaseUrl: t.database.databaseUrl, dataDir: t.database.dataDir, poolSize: 8 });
-      second = { db, app: await buildApp({ config: t.config, db, clock: t.clock }) };
-      origins.push(await listen(second.app));
+      second = await secondInstance(t);
+      origins.push(second.baseUrl);
     }
 
     const responses = await Promise.all(
@@ -64,10 +59,3 @@ describe('SMS pumping through phone add/change, at once over HTTP', () => {
     expect(codes).toHaveLength(10);
   });
 });
-
-async function listen(app: App): Promise<string> {
-  await app.fastify.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.fastify.server.address();
-  if (!address || typeof address === 'string') throw new Error('not listening on a port');
-  return `http://127.0.0.1:${address.port}`;
-}

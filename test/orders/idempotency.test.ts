@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { canonicalJson } from '../../src/orders/idempotency.js';
 import { isUniqueViolation } from '../../src/platform/db/unique-violation.js';
+import type { Random } from '../../src/platform/random.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { customer, orderBody, orderRowCounts, placeOrder, storeApi, storeKey, type TestStoreKey } from '../helpers/store.js';
 import { expectClientError } from '../helpers/fixtures.js';
@@ -9,7 +10,7 @@ import { expectClientError } from '../helpers/fixtures.js';
 const forcedNumbers = vi.hoisted(() => [] as string[]);
 vi.mock('../../src/orders/order-number.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../src/orders/order-number.js')>();
-  return { ...actual, newOrderNumber: () => forcedNumbers.shift() ?? actual.newOrderNumber() };
+  return { ...actual, newOrderNumber: (random: Random) => forcedNumbers.shift() ?? actual.newOrderNumber(random) };
 });
 
 /**

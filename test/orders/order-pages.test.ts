@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DAY, HOUR } from '../../src/platform/clock.js';
 import { insertOrder, insertRefund } from '../helpers/order-fixtures.js';
-import { Browser, signUp, startPageApp, type PageTestApp } from '../helpers/browser.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { Browser, signUp } from '../helpers/browser.js';
 
 /** What a person reads in a piece of markup. */
 function textOf(html: string): string {
@@ -28,17 +29,17 @@ function expectEveryControlLabelled(html: string): void {
   for (const label of labels) expect(ids, `label for="${label}" has its control`).toContain(label);
 }
 
-async function accountOf(t: PageTestApp, email: string): Promise<string> {
-  const row = await t.testDb.db.kysely.selectFrom('identifiers').select('account_id').where('normalized', '=', email).executeTakeFirstOrThrow();
+async function accountOf(t: TestApp, email: string): Promise<string> {
+  const row = await t.database.db.kysely.selectFrom('identifiers').select('account_id').where('normalized', '=', email).executeTakeFirstOrThrow();
   return row.account_id;
 }
 
 describe('order pages', () => {
-  let t: PageTestApp;
+  let t: TestApp;
   let browser: Browser;
   let accountId: string;
   beforeEach(async () => {
-    t = await startPageApp();
+    t = await createTestApp();
     browser = new Browser(t.app);
     await signUp(t, browser, { name: 'Jane Doe', email: 'jane@example.com' });
     accountId = await accountOf(t, 'jane@example.com');
@@ -205,12 +206,12 @@ describe('order pages', () => {
     expect(confirm.body).toContain('<button type="submit" class="button danger">Yes, report this order</button>');
     expect(confirm.body).toContain(`<a href="/orders/${order.id}">No, go back to the order</a>`);
     // Opening the confirmation records nothing.
-    expect(await t.testDb.db.kysely.selectFrom('order_cases').select('id').execute()).toHaveLength(0);
+    expect(await t.database.db.kysely.selectFrom('order_cases').select('id').execute()).toHaveLength(0);
 
     const reported = await browser.post(`/orders/${order.id}/not-recognised`, { details: '' });
     expect(reported.status).toBe(303);
     expect(reported.location).toBe('/account/secure');
-    const cases = await t.testDb.db.kysely.selectFrom('order_cases').select(['kind', 'status', 'account_id']).execute();
+    const cases = await t.database.db.kysely.selectFrom('order_cases').select(['kind', 'status', 'account_id']).execute();
     expect(cases).toEqual([{ kind: 'fraud_report', status: 'open', account_id: accountId }]);
 
     const secure = await browser.get('/account/secure');
@@ -222,7 +223,7 @@ describe('order pages', () => {
     expect(detail.body).not.toContain('/not-recognised"');
     // A second report (another tab) still leads to securing the account, and records nothing more.
     expect((await browser.post(`/orders/${order.id}/not-recognised`, { details: '' })).location).toBe('/account/secure');
-    expect(await t.testDb.db.kysely.selectFrom('order_cases').select('id').execute()).toHaveLength(1);
+    expect(await t.database.db.kysely.selectFrom('order_cases').select('id').execute()).toHaveLength(1);
 
     const secured = await browser.post('/account/secure/confirm', {});
     expect(secured.status).toBe(200);
@@ -239,7 +240,7 @@ describe('order pages', () => {
     ] as const) {
       expect((await browser.post(path, form, { csrf: false })).status, path).toBe(403);
     }
-    expect(await t.testDb.db.kysely.selectFrom('order_cases').select('id').execute()).toHaveLength(0);
+    expect(await t.database.db.kysely.selectFrom('order_cases').select('id').execute()).toHaveLength(0);
   });
 
   it('spending: a chart and a table per currency, and the recurring purchases', async () => {

@@ -1,9 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
 import { ConfigError, isStrongSecret, loadConfig } from '../../src/config.js';
-import { ManualClock } from '../../src/platform/clock.js';
 import { createTestApp, lastMessageTo, STRONG_PASSWORD, type TestApp } from '../helpers/app.js';
-import { createTestDatabase } from '../helpers/database.js';
 import { signUpFrom } from '../helpers/fixtures.js';
 
 /**
@@ -62,14 +59,12 @@ describe('configuration', () => {
   });
 
   it('a production app serves no development mailbox', async () => {
-    const database = await createTestDatabase();
-    const app = await buildApp({ config: loadConfig(PRODUCTION), db: database.db, clock: new ManualClock() });
+    const production = await createTestApp(PRODUCTION);
     try {
-      const res = await app.fastify.inject({ method: 'GET', url: '/dev/mailbox' });
+      const res = await production.app.fastify.inject({ method: 'GET', url: '/dev/mailbox' });
       expect(res.statusCode).toBe(404);
     } finally {
-      await app.close();
-      await database.close();
+      await production.close();
     }
   });
 });

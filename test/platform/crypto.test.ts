@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { constantTimeEqual, hmac, newId, randomDigits, randomToken, sha256 } from '../../src/platform/crypto.js';
+import { cryptoRandom } from '../../src/platform/random.js';
 
 describe('crypto helpers', () => {
   it('randomToken: 256 bits by default, base64url, never repeating', () => {
-    const tokens = Array.from({ length: 1000 }, () => randomToken());
+    const tokens = Array.from({ length: 1000 }, () => randomToken(cryptoRandom));
     for (const token of tokens.slice(0, 20)) {
       expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
       expect(Buffer.from(token, 'base64url')).toHaveLength(32);
     }
     expect(new Set(tokens).size).toBe(tokens.length);
-    expect(Buffer.from(randomToken(16), 'base64url')).toHaveLength(16);
+    expect(Buffer.from(randomToken(cryptoRandom, 16), 'base64url')).toHaveLength(16);
   });
 
   it('newId: 128 random bits', () => {
@@ -21,7 +22,7 @@ describe('crypto helpers', () => {
   it('randomDigits: six decimal digits, leading zeros kept, every digit used about equally', () => {
     const counts = new Array<number>(10).fill(0);
     for (let i = 0; i < 10_000; i++) {
-      const code = randomDigits();
+      const code = randomDigits(cryptoRandom);
       expect(code).toMatch(/^\d{6}$/);
       for (const c of code) counts[Number(c)]!++;
     }
@@ -30,7 +31,7 @@ describe('crypto helpers', () => {
       expect(n).toBeGreaterThan(5_500);
       expect(n).toBeLessThan(6_500);
     }
-    expect(randomDigits(8)).toMatch(/^\d{8}$/);
+    expect(randomDigits(cryptoRandom, 8)).toMatch(/^\d{8}$/);
   });
 
   it('sha256: the standard digest, base64url (FIPS 180-2 "abc" vector)', () => {

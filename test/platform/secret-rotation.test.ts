@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { HOUR, ManualClock } from '../../src/platform/clock.js';
 import { keyId } from '../../src/platform/keyring.js';
@@ -9,8 +8,7 @@ import { totpCodeAt } from '../../src/methods/totp/totp.js';
 import { codeDeps, consumeCode, findPending, issueCode } from '../../src/verification/codes.js';
 import { sandboxGateway } from '../../src/wallet/gateways/sandbox/sandbox-gateway.js';
 import { issueToken } from '../../src/wallet/gateways/sandbox/sandbox-tokens.js';
-import { api, signIn, signUp, STRONG_PASSWORD, type TestApp } from '../helpers/app.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { api, createTestApp, signIn, signUp, STRONG_PASSWORD, type TestApp } from '../helpers/app.js';
 import { SoftAuthenticator } from '../helpers/soft-authenticator.js';
 import { Browser } from '../helpers/browser.js';
 
@@ -26,18 +24,15 @@ const INFO = { ip: '203.0.113.10', userAgent: 'Mozilla/5.0 (X11; Linux x86_64; r
 const CARD = { digits: '4242424242424242', brand: 'visa' as const, expMonth: 12, expYear: 2030 };
 
 describe('SECURITY.md Secrets rotate: SECRET plus PREVIOUS_SECRETS', () => {
-  let database: TestDatabase;
   const clock = new ManualClock();
   const apps: TestApp[] = [];
   let before: TestApp;
   let during: TestApp;
   let after: TestApp;
 
-  /** The service restarted on the same database with other secrets. */
+  /** The service restarted on the same database with other secrets (the first start makes the database). */
   async function serviceWith(env: Record<string, string>): Promise<TestApp> {
-    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
-    const app = await buildApp({ config, db: database.db, clock });
-    const t: TestApp = { app, clock, config, database, close: () => app.close() };
+    const t = await createTestApp(env, { clock, database: apps[0]?.database });
     apps.push(t);
     return t;
   }
@@ -53,7 +48,6 @@ describe('SECURITY.md Secrets rotate: SECRET plus PREVIOUS_SECRETS', () => {
   const cardTokens: string[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase();
     before = await serviceWith({ SECRET: OLD });
     ada = await accountWithAuthenticator(before, 'ada@example.com');
     tom = await accountWithAuthenticator(before, 'tom@example.com');
@@ -70,15 +64,15 @@ describe('SECURITY.md Secrets rotate: SECRET plus PREVIOUS_SECRETS', () => {
     csrfBrowser = new Browser(before.app);
     expect((await csrfBrowser.get('/signin')).status).toBe(200);
     expect(await rememberDevice(before.app.deps, before.app.deps.db, ada.accountId, { ...INFO, deviceToken: 'known-device-cookie-value-0123456789' })).toEqual({ isNew: true });
-    rememberToken = (await rememberDeviceForSecondStep(before.app.deps.db, clock, ada.accountId, INFO)).token;
+    rememberToken = (await rememberDeviceForSecondStep(before.app.deps.db, clock, before.app.deps.random, ada.accountId, INFO)).token;
     cardTokens.push(issueToken(before.config.keys, CARD, 'setup-1'), issueToken(before.config.keys, CARD, 'setup-2'));
 
     during = await serviceWith({ SECRET: NEW, PREVIOUS_SECRETS: OLD });
     after = await serviceWith({ SECRET: NEW });
   });
   afterAll(async () => {
-    for (const t of apps) await t.close();
-    await database.close();
+    // The first start owns the database: it closes last.
+    for (const t of apps.reverse()) await t.close();
   });
 
   it('key ids are short hashes, never the secret, and new values are made under the newest key', async () => {
@@ -87,7 +81,7 @@ describe('SECURITY.md Secrets rotate: SECRET plus PREVIOUS_SECRETS', () => {
     expect(keyId(OLD)).toMatch(/^[\w-]{8}$/);
     expect(OLD).not.toContain(keyId(OLD));
     const issued = await issueCode(codeDeps(during.app.deps), { purpose: 'secure_account', channel: 'email', target: 'ada@example.com', ttlMs: HOUR, accountId: ada.accountId });
-    const row = await database.db.kysely.selectFrom('verifications').select('key_id').where('id', '=', issued.verificationId).executeTakeFirstOrThrow();
+    const row = await before.database.db.kysely.selectFrom('verifications').select('key_id').where('id', '=', issued.verificationId).executeTakeFirstOrThrow();
     expect(row.key_id).toBe(keyId(NEW));
   });
 
@@ -102,7 +96,7 @@ describe('SECURITY.md Secrets rotate: SECRET plus PREVIOUS_SECRETS', () => {
     expect(await isRememberedDevice(during.app.deps.db, clock, ada.accountId, rememberToken)).toBe(true);
     // A TOTP sign-in, which moves the sealed key to the new SECRET.
     expect((await secondStep(during, 'totp', totpCodeAt(ada.totpKey, clock.now()))).status).toBe(201);
-    const factor = await database.db.kysely.selectFrom('factors').select('secret_sealed').where('account_id', '=', ada.accountId).where('kind', '=', 'totp').executeTakeFirstOrThrow();
+    const factor = await before.database.db.kysely.selectFrom('factors').select('secret_sealed').where('account_id', '=', ada.accountId).where('kind', '=', 'totp').executeTakeFirstOrThrow();
     expect(factor.secret_sealed).toMatch(new RegExp(`^v2\\.${keyId(NEW)}\\.`));
     // A backup code.
     expect((await secondStep(during, 'backup_code', ada.backupCodes[0]!)).status).toBe(201);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, lastMessage, signUp, startPageApp, type PageTestApp } from '../helpers/browser.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { Browser, lastMessage, signUp } from '../helpers/browser.js';
 
 /** Every recovery form post, with what a real form would send; only the CSRF token is missing or someone else's. */
 const POSTS: Array<[string, Record<string, string>]> = [
@@ -17,13 +18,13 @@ const POSTS: Array<[string, Record<string, string>]> = [
 ];
 
 describe('recovery forms and CSRF', () => {
-  let t: PageTestApp;
+  let t: TestApp;
   let victim: Browser;
   let attacker: Browser;
   let flow: string;
   let token: string;
   beforeAll(async () => {
-    t = await startPageApp();
+    t = await createTestApp();
     victim = new Browser(t.app);
     await signUp(t, victim, { name: 'Jane Doe', email: 'jane@example.com' });
     attacker = new Browser(t.app);

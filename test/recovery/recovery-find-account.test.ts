@@ -1,12 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Browser, codeIn, expectEveryInputLabelled, lastMessage, signUp, startPageApp, type PageTestApp } from '../helpers/browser.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { Browser, codeIn, expectEveryInputLabelled, lastMessage, signUp } from '../helpers/browser.js';
 
 const HINT_SENT = "If that belongs to an account, we've sent it a message with a hint of the account's other sign-in details.";
 
 describe('find your account, through the pages', () => {
-  let t: PageTestApp;
+  let t: TestApp;
   beforeEach(async () => {
-    t = await startPageApp();
+    t = await createTestApp();
     const jane = new Browser(t.app);
     await signUp(t, jane, { name: 'Jane Doe', email: 'jane.doe@example.com' });
     await jane.submit('/account/phone', '/account/phone', { phone: '+44 20 7946 0958' });
@@ -17,7 +18,7 @@ describe('find your account, through the pages', () => {
   });
 
   async function outboxTo(recipient: string) {
-    return t.testDb.db.kysely.selectFrom('outbox').select(['template', 'text_body']).where('recipient', '=', recipient).execute();
+    return t.database.db.kysely.selectFrom('outbox').select(['template', 'text_body']).where('recipient', '=', recipient).execute();
   }
 
   it('ASVS 6.3.8: the same page either way, and the hint goes to the contact entered, masked', async () => {

@@ -1,15 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MINUTE } from '../../src/platform/clock.js';
 import { NEEDS_SUPPORT_MESSAGE } from '../../src/recovery/lost-factor.js';
-import { Browser, codeIn, expectEveryInputLabelled, lastMessage, signUp, startPageApp, type PageTestApp } from '../helpers/browser.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { Browser, codeIn, expectEveryInputLabelled, lastMessage, signUp } from '../helpers/browser.js';
 import { addAuthenticator, signInToSecondStep } from '../helpers/two-step.js';
 
 const SESSION = '__Host-custos_session';
 
 describe('lost every second step, through the pages', () => {
-  let t: PageTestApp;
+  let t: TestApp;
   beforeEach(async () => {
-    t = await startPageApp();
+    t = await createTestApp();
   });
   afterEach(async () => {
     await t.close();
@@ -68,7 +69,7 @@ describe('lost every second step, through the pages', () => {
     expect(browser.cookies.has(SESSION)).toBe(true);
     const twoStep = await browser.get('/account/two-step');
     expect(twoStep.status).toBe(200);
-    const factors = await t.testDb.db.kysely.selectFrom('factors').select('id').execute();
+    const factors = await t.database.db.kysely.selectFrom('factors').select('id').execute();
     expect(factors).toHaveLength(0);
     expect(await lastMessage(t, 'jane@example.com', 'securityNoticeEmail')).toBeTruthy();
 
@@ -87,7 +88,7 @@ describe('lost every second step, through the pages', () => {
     expect(answer.body).toContain('class="callout"');
     expect(answer.body).not.toContain('error-summary');
     expect(answer.body).toContain(`href="/signin/verify?flow=${flow}"`);
-    const sent = await t.testDb.db.kysely.selectFrom('outbox').select('id').where('template', '=', 'lostFactorEmail').execute();
+    const sent = await t.database.db.kysely.selectFrom('outbox').select('id').where('template', '=', 'lostFactorEmail').execute();
     expect(sent).toHaveLength(0);
   });
 

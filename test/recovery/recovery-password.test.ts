@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MINUTE } from '../../src/platform/clock.js';
-import { Browser, codeIn, expectEveryInputLabelled, lastMessage, OTHER_STRONG_PASSWORD, signIn, signUp, startPageApp, STRONG_PASSWORD, type PageTestApp } from '../helpers/browser.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { Browser, codeIn, expectEveryInputLabelled, lastMessage, OTHER_STRONG_PASSWORD, signIn, signUp, STRONG_PASSWORD } from '../helpers/browser.js';
 
 const SESSION = '__Host-custos_session';
 const SENT = 'If that belongs to an account, we sent a code to it.';
@@ -26,9 +27,9 @@ async function startReset(browser: Browser, identifier: string): Promise<{ flow:
 }
 
 describe('forgot password, through the pages', () => {
-  let t: PageTestApp;
+  let t: TestApp;
   beforeEach(async () => {
-    t = await startPageApp();
+    t = await createTestApp();
   });
   afterEach(async () => {
     await t.close();
@@ -173,7 +174,7 @@ describe('forgot password, through the pages', () => {
     expect(wrongA.status).toBe(wrongB.status);
     expect(comparable(wrongA.body, a.flow, 'jane@example.com')).toBe(comparable(wrongB.body, b.flow, 'nobody@example.com'));
 
-    const sent = await t.testDb.db.kysely.selectFrom('outbox').select('id').where('recipient', '=', 'nobody@example.com').execute();
+    const sent = await t.database.db.kysely.selectFrom('outbox').select('id').where('recipient', '=', 'nobody@example.com').execute();
     expect(sent).toHaveLength(0);
   });
 

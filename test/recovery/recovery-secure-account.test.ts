@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MINUTE } from '../../src/platform/clock.js';
-import { Browser, lastMessage, OTHER_STRONG_PASSWORD, signIn, signUp, startPageApp, STRONG_PASSWORD, type PageTestApp } from '../helpers/browser.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { Browser, lastMessage, OTHER_STRONG_PASSWORD, signIn, signUp, STRONG_PASSWORD } from '../helpers/browser.js';
 
 const SESSION = '__Host-custos_session';
 
@@ -15,11 +16,11 @@ function recentChanges(html: string): string[] {
 }
 
 describe('"This wasn\'t me", through the pages', () => {
-  let t: PageTestApp;
+  let t: TestApp;
   let laptop: Browser;
   let phone: Browser;
   beforeEach(async () => {
-    t = await startPageApp();
+    t = await createTestApp();
     laptop = new Browser(t.app);
     await signUp(t, laptop, { name: 'Jane Doe', email: 'jane@example.com' });
     t.clock.advance(MINUTE);

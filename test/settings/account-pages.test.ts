@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Browser, expectEveryInputLabelled, OTHER_STRONG_PASSWORD, signIn, signUp, startPageApp, STRONG_PASSWORD, type PageTestApp } from '../helpers/browser.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { Browser, expectEveryInputLabelled, OTHER_STRONG_PASSWORD, signIn, signUp, STRONG_PASSWORD } from '../helpers/browser.js';
 
 describe('Your Account pages', () => {
-  let t: PageTestApp;
+  let t: TestApp;
   beforeEach(async () => {
-    t = await startPageApp();
+    t = await createTestApp();
   });
   afterEach(async () => {
     await t.close();
@@ -25,7 +26,7 @@ describe('Your Account pages', () => {
   it('never shows the internal account id, and labels every field, on any page', async () => {
     const browser = new Browser(t.app);
     await signUp(t, browser, { name: 'Jane Doe', email: 'jane@example.com', phone: '+1 415 555 0132' });
-    const { id } = await t.testDb.db.kysely.selectFrom('accounts').select('id').executeTakeFirstOrThrow();
+    const { id } = await t.database.db.kysely.selectFrom('accounts').select('id').executeTakeFirstOrThrow();
 
     const pages = ['/', '/account', '/account/security', '/account/name', '/account/email', '/account/phone', '/account/phone/confirm', '/account/password', '/account/confirm-password'];
     for (const path of pages) {

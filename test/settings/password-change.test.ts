@@ -61,7 +61,7 @@ describe('password change', () => {
   it('SECURITY.md Passwords: "Changing a password … ends the other sessions" — always, and forgets remembered devices, as a reset does', async () => {
     const { token, accountId } = await signUpFrom(t, { email: 'ada@example.com' });
     const laptop = (await signIn(t, 'ada@example.com', STRONG_PASSWORD)).body.session.token as string;
-    const remembered = await rememberDeviceForSecondStep(t.app.deps.db, t.clock, accountId, { ip: '203.0.113.10', userAgent: 'Firefox' });
+    const remembered = await rememberDeviceForSecondStep(t.app.deps.db, t.clock, t.app.deps.random, accountId, { ip: '203.0.113.10', userAgent: 'Firefox' });
     // Keeping the other sessions is no longer on offer: whoever knew the old password may be signed in there.
     const keep = await change(token, { current_password: STRONG_PASSWORD, new_password: NEW_PASSWORD, sign_out_other_sessions: false });
     expect(keep.status).toBe(400);

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACCOUNT_POLICY } from '../../src/platform/throttle.js';
-import { createTestApp, signUp, type TestApp } from '../helpers/app.js';
-import { burst, burstIp, countEvents, flowsAtPassword, listen, TRUST_ONE_PROXY, type Listening } from '../helpers/burst.js';
+import { createTestApp, signUp, type ListeningTestApp } from '../helpers/app.js';
+import { freePort } from '../helpers/free-port.js';
+import { burst, burstIp, countEvents, flowsAtPassword, TRUST_ONE_PROXY, type Listening } from '../helpers/burst.js';
 import { accountIdOf, UNLIMITED_MESSAGE_BUDGETS } from '../helpers/fixtures.js';
 
 /**
@@ -17,10 +17,10 @@ const SUBJECT_ALLOWANCE = ACCOUNT_POLICY.freeFailures + 1;
 const START_DEADLINE_MS = 20_000;
 
 describe('the attempt gate across two service processes on one database', () => {
-  let t: TestApp;
+  let t: ListeningTestApp;
   let child: ChildProcess | undefined;
   beforeEach(async () => {
-    t = await createTestApp({ ...TRUST_ONE_PROXY, ...UNLIMITED_MESSAGE_BUDGETS });
+    t = await createTestApp({ ...TRUST_ONE_PROXY, ...UNLIMITED_MESSAGE_BUDGETS }, { listen: true });
     // The other process runs on the system clock; this one's clock is moved to the same time.
     t.clock.set(Date.now());
   });
@@ -58,12 +58,12 @@ describe('the attempt gate across two service processes on one database', () => 
   }
 
   it(`SECURITY.md attempts are reserved: ${BURST} concurrent wrong passwords split between two processes check at most ${SUBJECT_ALLOWANCE}`, async () => {
-    const [server, other] = await Promise.all([listen(t.app), startSecondProcess()]);
+    const other = await startSecondProcess();
     await signUp(t, { email: 'shared@example.com' });
     const accountId = await accountIdOf(t, 'shared@example.com');
     const flows = await flowsAtPassword(t, 'shared@example.com', BURST);
     const answers = await burst(flows.map((flowId, n) => ({
-      server: n % 2 === 0 ? server : other, path: `/api/v1/signin/flows/${flowId}/password`, body: { password: 'definitely not the password' }, ip: burstIp(n),
+      server: n % 2 === 0 ? t : other, path: `/api/v1/signin/flows/${flowId}/password`, body: { password: 'definitely not the password' }, ip: burstIp(n),
     })));
 
     expect(answers.filter((a) => a.status >= 500)).toEqual([]);
@@ -75,13 +75,3 @@ describe('the attempt gate across two service processes on one database', () => 
     expect(answers.filter((a) => a.status === 429 && a.code === 'throttled').length).toBeGreaterThanOrEqual(BURST - SUBJECT_ALLOWANCE);
   }, 120_000);
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}

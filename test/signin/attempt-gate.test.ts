@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { api, createTestApp, lastCodeTo, signIn, signUp, STRONG_PASSWORD, type TestApp } from '../helpers/app.js';
+import { api, createTestApp, lastCodeTo, signIn, signUp, STRONG_PASSWORD, type ListeningTestApp, type TestApp } from '../helpers/app.js';
 import { totpCodeAt } from '../../src/methods/totp/totp.js';
 import { ACCOUNT_POLICY, SOURCE_POLICY } from '../../src/platform/throttle.js';
 import { MAX_ATTEMPTS } from '../../src/verification/codes.js';
 import { accountIdOf, UNLIMITED_MESSAGE_BUDGETS } from '../helpers/fixtures.js';
-import { burst, burstIp, countEvents, flowsAtPassword, listen, secondInstance, TRUST_ONE_PROXY, type Listening } from '../helpers/burst.js';
+import { burst, burstIp, countEvents, flowsAtPassword, secondInstance, TRUST_ONE_PROXY } from '../helpers/burst.js';
 
 /**
  * SECURITY.md "An attempt is reserved before the secret is checked": 200 concurrent guesses through real HTTP,
@@ -41,12 +41,14 @@ function refusedAsThrottled(answers: Array<{ status: number; code?: string }>, a
   expect(answers.length - throttled.length).toBeLessThanOrEqual(allowance);
 }
 
+const ENV = { ...TRUST_ONE_PROXY, ...UNLIMITED_MESSAGE_BUDGETS };
+
 describe('the attempt gate under concurrency', () => {
-  let t: TestApp;
-  let server: Listening;
+  let t: ListeningTestApp;
+  let server: ListeningTestApp;
   beforeEach(async () => {
-    t = await createTestApp({ ...TRUST_ONE_PROXY, ...UNLIMITED_MESSAGE_BUDGETS });
-    server = await listen(t.app);
+    t = await createTestApp(ENV, { listen: true });
+    server = t;
   });
   afterEach(() => t.close());
 
@@ -143,9 +145,8 @@ describe('the attempt gate under concurrency', () => {
   }, 120_000);
 
   it(`SECURITY.md attempts are reserved: two instances on one database, ${BURST} concurrent wrong passwords between them check at most ${SUBJECT_ALLOWANCE}`, async () => {
-    const other = await secondInstance(t);
+    const otherServer = await secondInstance(t, ENV);
     try {
-      const otherServer = await listen(other.app);
       await signUp(t, { email: 'shared@example.com' });
       const accountId = await accountIdOf(t, 'shared@example.com');
       const flows = await flowsAtPassword(t, 'shared@example.com', BURST);
@@ -158,7 +159,7 @@ describe('the attempt gate under concurrency', () => {
       expect(checked).toBeLessThanOrEqual(SUBJECT_ALLOWANCE);
       refusedAsThrottled(answers, SUBJECT_ALLOWANCE);
     } finally {
-      await other.close();
+      await otherServer.close();
     }
   }, 120_000);
 });

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { api, createTestApp, lastCodeTo, lastMessageTo, signUp, STRONG_PASSWORD, type JsonResponse, type TestApp } from '../helpers/app.js';
+import { api, createTestApp, lastCodeTo, lastMessageTo, signUp, STRONG_PASSWORD, type JsonResponse, type ListeningTestApp, type TestApp } from '../helpers/app.js';
 import { totpCodeAt } from '../../src/methods/totp/totp.js';
 import { DAY } from '../../src/platform/clock.js';
 import { HARD_LIMIT } from '../../src/platform/throttle.js';
 import { accountIdOf, freshIp } from '../helpers/fixtures.js';
-import { burst, burstIp, listen, TRUST_ONE_PROXY } from '../helpers/burst.js';
+import { burst, burstIp, TRUST_ONE_PROXY } from '../helpers/burst.js';
 
 /**
  * SECURITY.md "Lockout must not lock the owner out" (NIST SP 800-63B-4 §3.2.2): strangers' failures are capped
@@ -36,9 +36,9 @@ async function signInWith(t: TestApp, identifier: string, password: string, opti
 }
 
 describe('lockout that cannot lock the owner out', () => {
-  let t: TestApp;
+  let t: ListeningTestApp;
   beforeEach(async () => {
-    t = await createTestApp(TRUST_ONE_PROXY);
+    t = await createTestApp(TRUST_ONE_PROXY, { listen: true });
   });
   afterEach(() => t.close());
 
@@ -47,13 +47,12 @@ describe('lockout that cannot lock the owner out', () => {
     // The owner signs in once from home, in their own browser: device and network become known.
     expect((await signInWith(t, 'owner@example.com', STRONG_PASSWORD, { ip: OWNER_NETWORK, device: OWNER_DEVICE })).status).toBe(201);
 
-    const server = await listen(t.app);
     const flows = await Promise.all(Array.from({ length: 200 }, async (_, n) => {
       const flow = await api(t, 'POST', '/api/v1/signin/flows', { body: {}, ip: burstIp(n) });
       await api(t, 'POST', `/api/v1/signin/flows/${flow.body.flow.id}/identifier`, { body: { identifier: 'owner@example.com' }, ip: burstIp(n) });
       return flow.body.flow.id as string;
     }));
-    const attack = await burst(flows.map((flowId, n) => ({ server, path: `/api/v1/signin/flows/${flowId}/password`, body: { password: WRONG }, ip: burstIp(n) })));
+    const attack = await burst(flows.map((flowId, n) => ({ server: t, path: `/api/v1/signin/flows/${flowId}/password`, body: { password: WRONG }, ip: burstIp(n) })));
     expect(attack.filter((a) => a.status === 429).length).toBeGreaterThan(150);
 
     // Strangers wait, even with the right password...

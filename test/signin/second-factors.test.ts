@@ -75,7 +75,7 @@ describe('second factors', () => {
 
   it('backup codes: ten, at least 64 bits each, all different', async () => {
     const { accountId } = await signUpFrom(t, { email: 'ada@example.com' });
-    const codes = await replaceBackupCodes(t.app.deps.db, t.clock, secret(), accountId);
+    const codes = await replaceBackupCodes(t.app.deps.db, t.clock, t.app.deps.random, secret(), accountId);
     expect(codes).toHaveLength(BACKUP_CODE_COUNT);
     expect(new Set(codes).size).toBe(codes.length);
     for (const code of codes) {
@@ -88,7 +88,7 @@ describe('second factors', () => {
 
   it('backup codes are stored only hashed', async () => {
     const { accountId } = await signUpFrom(t, { email: 'ada@example.com' });
-    const codes = await replaceBackupCodes(t.app.deps.db, t.clock, secret(), accountId);
+    const codes = await replaceBackupCodes(t.app.deps.db, t.clock, t.app.deps.random, secret(), accountId);
     const rows = await t.app.deps.db.selectFrom('backup_codes').selectAll().execute();
     const stored = rows.flatMap((r) => Object.values(r).filter((v): v is string => typeof v === 'string')).join('\n');
     for (const code of codes) {
@@ -100,7 +100,7 @@ describe('second factors', () => {
 
   it('a backup code is single-use, even when used twice at once; typing format does not matter', async () => {
     const { accountId } = await signUpFrom(t, { email: 'ada@example.com' });
-    const [first, second] = await replaceBackupCodes(t.app.deps.db, t.clock, secret(), accountId);
+    const [first, second] = await replaceBackupCodes(t.app.deps.db, t.clock, t.app.deps.random, secret(), accountId);
     const results = await Promise.all(Array.from({ length: 6 }, () => consumeBackupCode(t.app.deps.db, t.clock, secret(), accountId, first!)));
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await consumeBackupCode(t.app.deps.db, t.clock, secret(), accountId, first!)).toBe(false);
@@ -109,8 +109,8 @@ describe('second factors', () => {
 
   it('regenerating backup codes invalidates the whole old set', async () => {
     const { accountId } = await signUpFrom(t, { email: 'ada@example.com' });
-    const old = await replaceBackupCodes(t.app.deps.db, t.clock, secret(), accountId);
-    const fresh = await replaceBackupCodes(t.app.deps.db, t.clock, secret(), accountId);
+    const old = await replaceBackupCodes(t.app.deps.db, t.clock, t.app.deps.random, secret(), accountId);
+    const fresh = await replaceBackupCodes(t.app.deps.db, t.clock, t.app.deps.random, secret(), accountId);
     for (const code of old) expect(await consumeBackupCode(t.app.deps.db, t.clock, secret(), accountId, code)).toBe(false);
     expect(await consumeBackupCode(t.app.deps.db, t.clock, secret(), accountId, fresh[0]!)).toBe(true);
   });
@@ -118,8 +118,8 @@ describe('second factors', () => {
   it("another account's backup code is worthless here; malformed input is simply refused", async () => {
     const { accountId: ada } = await signUpFrom(t, { email: 'ada@example.com' });
     const { accountId: bob } = await signUpFrom(t, { email: 'bob@example.com' });
-    const adaCodes = await replaceBackupCodes(t.app.deps.db, t.clock, secret(), ada);
-    await replaceBackupCodes(t.app.deps.db, t.clock, secret(), bob);
+    const adaCodes = await replaceBackupCodes(t.app.deps.db, t.clock, t.app.deps.random, secret(), ada);
+    await replaceBackupCodes(t.app.deps.db, t.clock, t.app.deps.random, secret(), bob);
     expect(await consumeBackupCode(t.app.deps.db, t.clock, secret(), bob, adaCodes[0]!)).toBe(false);
     for (const typed of ['', "' OR 1=1 --", 'x'.repeat(10_000), 'abcd-efgh-jkmn-pqr\u0000']) {
       expect(await consumeBackupCode(t.app.deps.db, t.clock, secret(), ada, typed)).toBe(false);

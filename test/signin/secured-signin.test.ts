@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { api, createTestApp, signIn as apiSignIn, STRONG_PASSWORD, type TestApp } from '../helpers/app.js';
-import { Browser, signIn, signUp, startPageApp, type PageTestApp } from '../helpers/browser.js';
+import { Browser, signIn, signUp } from '../helpers/browser.js';
 import { signUpFrom } from '../helpers/fixtures.js';
 
 /**
@@ -12,9 +12,9 @@ import { signUpFrom } from '../helpers/fixtures.js';
 const HINT = 'If we told you your account was secured, check your email and choose a new password with “Forgot your password?”.';
 
 describe('signing in to a secured account (pages)', () => {
-  let t: PageTestApp;
+  let t: TestApp;
   beforeEach(async () => {
-    t = await startPageApp();
+    t = await createTestApp();
   });
   afterEach(() => t.close());
 

@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Browser, expectEveryInputLabelled, signIn, signUp, startPageApp, STRONG_PASSWORD, type PageTestApp } from '../helpers/browser.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { Browser, expectEveryInputLabelled, signIn, signUp, STRONG_PASSWORD } from '../helpers/browser.js';
 
 describe('sign-in pages', () => {
-  let t: PageTestApp;
+  let t: TestApp;
   beforeEach(async () => {
-    t = await startPageApp();
+    t = await createTestApp();
     await signUp(t, new Browser(t.app), { name: 'Jane Doe', email: 'jane@example.com' });
   });
   afterEach(async () => {

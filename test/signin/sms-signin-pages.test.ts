@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MINUTE } from '../../src/platform/clock.js';
-import { Browser, codeIn, expectEveryInputLabelled, lastMessage, signUp, startPageApp, type PageTestApp } from '../helpers/browser.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { Browser, codeIn, expectEveryInputLabelled, lastMessage, signUp } from '../helpers/browser.js';
 import { addAuthenticator } from '../helpers/two-step.js';
 
 const SESSION = '__Host-custos_session';
@@ -12,10 +13,10 @@ function flowFrom(location: string): string {
 }
 
 describe('sign in with a texted code, through the pages', () => {
-  let t: PageTestApp;
+  let t: TestApp;
   let owner: Browser;
   beforeEach(async () => {
-    t = await startPageApp();
+    t = await createTestApp();
     owner = new Browser(t.app);
     await signUp(t, owner, { name: 'Sam Roe', email: 'sam@example.com' });
     await owner.submit('/account/phone', '/account/phone', { phone: PHONE });
@@ -83,7 +84,7 @@ describe('sign in with a texted code, through the pages', () => {
     const pageA = await known.get(`/signin/sms?flow=${a}`);
     const pageB = await unknown.get(`/signin/sms?flow=${b}`);
     expect(comparable(pageA.body, a, PHONE)).toBe(comparable(pageB.body, b, '+1 415 555 0199'));
-    const sent = await t.testDb.db.kysely.selectFrom('outbox').select('id').where('recipient', '=', '+14155550199').execute();
+    const sent = await t.database.db.kysely.selectFrom('outbox').select('id').where('recipient', '=', '+14155550199').execute();
     expect(sent).toHaveLength(0);
   });
 

@@ -1,15 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MINUTE } from '../../src/platform/clock.js';
 import { safeReturnPath } from '../../src/signin/return-paths.js';
-import { Browser, codeIn, expectEveryInputLabelled, lastMessage, signUp, startPageApp, STRONG_PASSWORD, type PageTestApp } from '../helpers/browser.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { Browser, codeIn, expectEveryInputLabelled, lastMessage, signUp, STRONG_PASSWORD } from '../helpers/browser.js';
 
 const HOSTILE_RETURNS = ['//evil.example', '/\\evil', 'https://evil.example', '/account/email/../../evil', '/account/emailx', ' /account/email', '/ACCOUNT/EMAIL', ''];
 
 describe('confirm-password before changing sign-in details (ASVS 7.5.1)', () => {
-  let t: PageTestApp;
+  let t: TestApp;
   let browser: Browser;
   beforeEach(async () => {
-    t = await startPageApp();
+    t = await createTestApp();
     browser = new Browser(t.app);
     await signUp(t, browser, { name: 'Jane Doe', email: 'jane@example.com' });
     // Signing in counts as a fresh confirmation; let it go stale.

@@ -2,18 +2,19 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { insertPasskey } from '../../src/methods/passkey/passkey-store.js';
 import { totpCodeAt } from '../../src/methods/totp/totp.js';
 import { MINUTE } from '../../src/platform/clock.js';
-import { Browser, codeIn, expectEveryInputLabelled, lastMessage, signIn, signUp, startPageApp, type PageTestApp } from '../helpers/browser.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { Browser, codeIn, expectEveryInputLabelled, lastMessage, signIn, signUp } from '../helpers/browser.js';
 import { addAuthenticator, signInToSecondStep } from '../helpers/two-step.js';
 
 const SESSION = '__Host-custos_session';
 const REMEMBER = '__Host-custos_remember';
 
 describe('the second step of sign-in, through the pages', () => {
-  let t: PageTestApp;
+  let t: TestApp;
   let key: string;
   let backupCodes: string[];
   beforeEach(async () => {
-    t = await startPageApp();
+    t = await createTestApp();
     const owner = new Browser(t.app);
     await signUp(t, owner, { name: 'Jane Doe', email: 'jane@example.com' });
     ({ key, codes: backupCodes } = await addAuthenticator(t, owner));

@@ -1,6 +1,5 @@
-import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, lastCodeTo, STRONG_PASSWORD, type TestApp } from '../helpers/app.js';
+import { createTestApp, lastCodeTo, STRONG_PASSWORD, type ListeningTestApp } from '../helpers/app.js';
 import { UNLIMITED_MESSAGE_BUDGETS } from '../helpers/fixtures.js';
 
 /**
@@ -12,19 +11,16 @@ const VICTIM = 'victim@example.com';
 const AT_ONCE = 200;
 
 describe('sign-up binding under 200 concurrent requests', () => {
-  let t: TestApp;
-  let baseUrl: string;
+  let t: ListeningTestApp;
   beforeEach(async () => {
     // Each request names its own network, as many clients behind one proxy would.
     // Budgets would refuse most of a burst to one address; this test is about what stays pending.
-    t = await createTestApp({ TRUST_PROXY: '1', ...UNLIMITED_MESSAGE_BUDGETS });
-    await t.app.fastify.listen({ host: '127.0.0.1', port: 0 });
-    baseUrl = `http://127.0.0.1:${(t.app.fastify.server.address() as AddressInfo).port}`;
+    t = await createTestApp({ TRUST_PROXY: '1', ...UNLIMITED_MESSAGE_BUDGETS }, { listen: true });
   });
   afterEach(() => t.close());
 
   const post = (path: string, body: unknown, n: number) =>
-    fetch(`${baseUrl}${path}`, {
+    fetch(`${t.baseUrl}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-forwarded-for': `198.18.${Math.floor(n / 250)}.${(n % 250) + 1}` },
       body: JSON.stringify(body),

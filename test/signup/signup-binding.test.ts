@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { api, createTestApp, lastCodeTo, type TestApp } from '../helpers/app.js';
-import { Browser, codeIn, lastMessage, OTHER_STRONG_PASSWORD, startPageApp, STRONG_PASSWORD, type PageTestApp } from '../helpers/browser.js';
+import { Browser, codeIn, lastMessage, OTHER_STRONG_PASSWORD, STRONG_PASSWORD } from '../helpers/browser.js';
 import { freshIp } from '../helpers/fixtures.js';
 
 /**
@@ -16,9 +16,9 @@ const ATTACKER_PASSWORD = OTHER_STRONG_PASSWORD;
 const LINK = /http:\/\/localhost:3000(\/signup\/confirm\/link\?\S+)/;
 
 describe('sign-up binding (pages)', () => {
-  let t: PageTestApp;
+  let t: TestApp;
   beforeEach(async () => {
-    t = await startPageApp();
+    t = await createTestApp();
   });
   afterEach(() => t.close());
 
@@ -34,7 +34,7 @@ describe('sign-up binding (pages)', () => {
   }
 
   async function accountCount() {
-    return (await t.testDb.db.kysely.selectFrom('accounts').select('id').execute()).length;
+    return (await t.database.db.kysely.selectFrom('accounts').select('id').execute()).length;
   }
 
   it("SECURITY.md Recovery: the attacker's emailed link, pressed in the victim's browser, creates no account with the attacker's password", async () => {

@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MINUTE } from '../../src/platform/clock.js';
-import { Browser, codeIn, expectEveryInputLabelled, lastMessage, startPageApp, STRONG_PASSWORD, type PageTestApp } from '../helpers/browser.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { Browser, codeIn, expectEveryInputLabelled, lastMessage, STRONG_PASSWORD } from '../helpers/browser.js';
 
 describe('sign-up pages', () => {
-  let t: PageTestApp;
+  let t: TestApp;
   beforeEach(async () => {
-    t = await startPageApp();
+    t = await createTestApp();
   });
   afterEach(async () => {
     await t.close();
@@ -105,7 +106,7 @@ describe('sign-up pages', () => {
     const page = await scanner.get(link);
     expect(page.status).toBe(200);
     expect(page.body).toContain('Confirm my email address');
-    const accounts = await t.testDb.db.kysely.selectFrom('accounts').select('id').execute();
+    const accounts = await t.database.db.kysely.selectFrom('accounts').select('id').execute();
     expect(accounts).toHaveLength(0);
   });
 
@@ -125,7 +126,7 @@ describe('sign-up pages', () => {
     expect(elsewhere.status).toBe(400);
     expect(elsewhere.body).toContain('Enter the password you chose');
     expect(starter.cookies.has('__Host-custos_session')).toBe(false);
-    expect(await t.testDb.db.kysely.selectFrom('accounts').select('id').execute()).toHaveLength(0);
+    expect(await t.database.db.kysely.selectFrom('accounts').select('id').execute()).toHaveLength(0);
     expect((await starter.get('/account')).location).toBe('/signin');
 
     // The browser that started Jane's sign-up opens Jane's link: signed in.

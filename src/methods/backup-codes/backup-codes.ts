@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/crypto.js';
 import type { Database } from '../../platform/db/schema.js';
 import { keyedHash, keyedHashCandidates, type Keyring } from '../../platform/keyring.js';
+import type { Random } from '../../platform/random.js';
 
 /**
  * Backup codes (SECURITY.md): ten, 80 random bits each (≥ 64 asked), shown once, stored as keyed hashes,
@@ -16,11 +16,11 @@ export function formatBackupCode(raw: string): string {
   return raw.match(/.{1,4}/g)!.join('-');
 }
 
-function newBackupCode(): string {
+function newBackupCode(random: Random): string {
   // 16 characters from a 31-symbol alphabet: log2(31^16) ≈ 79 bits. Rejection sampling keeps it uniform.
   let out = '';
   while (out.length < 16) {
-    for (const byte of randomBytes(32)) {
+    for (const byte of random.bytes(32)) {
       if (byte < 248 && out.length < 16) out += ALPHABET[byte % 31];
     }
   }
@@ -31,9 +31,9 @@ export function normalizeBackupCode(typed: string): string {
   return typed.toLowerCase().replace(/[\s-]+/g, '');
 }
 
-export async function replaceBackupCodes(db: Kysely<Database>, clock: Clock, keys: Keyring, accountId: string): Promise<string[]> {
+export async function replaceBackupCodes(db: Kysely<Database>, clock: Clock, random: Random, keys: Keyring, accountId: string): Promise<string[]> {
   const now = clock.now();
-  const codes = Array.from({ length: BACKUP_CODE_COUNT }, newBackupCode);
+  const codes = Array.from({ length: BACKUP_CODE_COUNT }, () => newBackupCode(random));
   await db.deleteFrom('backup_codes').where('account_id', '=', accountId).execute();
   await db
     .insertInto('backup_codes')

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { generateRegistrationOptions, verifyRegistrationResponse, type PublicKeyCredentialCreationOptionsJSON, type RegistrationResponseJSON } from '@simplewebauthn/server';
 import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import type { Config } from '../../config.js';
@@ -7,6 +6,7 @@ import { MINUTE } from '../../platform/clock.js';
 import { AppError, errors } from '../../platform/errors.js';
 import { advanceFlow, createFlow, loadFlow } from '../../platform/flows.js';
 import { cleanText } from '../../platform/text.js';
+import type { Random } from '../../platform/random.js';
 import { recordEvent } from '../../activity/audit.js';
 import { getAccount, listIdentifiers } from '../../accounts/store.js';
 import { sendSecurityNotice, type SecurityChange } from '../../notify/security-notices.js';
@@ -35,8 +35,8 @@ export function relyingParty(config: Config): { rpID: string; rpName: string; or
 }
 
 /** A 256-bit challenge from the CSPRNG (ASVS 6.7.2 asks for at least 64 bits). */
-export function newChallenge(): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(randomBytes(32));
+export function newChallenge(random: Random): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(random.bytes(32));
 }
 
 export function validatePasskeyName(input: string): string {
@@ -73,7 +73,7 @@ export async function beginPasskeyRegistration(
     userID: isoBase64URL.toBuffer(userHandle),
     userName: identifiers.find((i) => i.kind === 'email' && i.isPrimary)?.value ?? identifiers[0]?.value ?? 'Custos account',
     userDisplayName: account?.name ?? '',
-    challenge: newChallenge(),
+    challenge: newChallenge(deps.random),
     timeout: PASSKEY_CEREMONY_TTL_MS,
     attestationType: 'none',
     // A passkey that can sign in on its own: stored on the authenticator, and unlocked by the customer.

@@ -3,6 +3,7 @@ import type { Clock } from '../../platform/clock.js';
 import { DAY } from '../../platform/clock.js';
 import { isOpaqueId, newId, randomToken, sha256 } from '../../platform/crypto.js';
 import type { Database } from '../../platform/db/schema.js';
+import type { Random } from '../../platform/random.js';
 import type { RequestInfo } from '../../platform/context.js';
 import { describeDevice } from '../../activity/device.js';
 import { describePlace } from '../../activity/place.js';
@@ -14,8 +15,8 @@ import { describePlace } from '../../activity/place.js';
  */
 export const REMEMBER_DAYS = 30;
 
-export async function rememberDeviceForSecondStep(db: Kysely<Database>, clock: Clock, accountId: string, info: RequestInfo): Promise<{ token: string; expiresAt: number }> {
-  const token = randomToken();
+export async function rememberDeviceForSecondStep(db: Kysely<Database>, clock: Clock, random: Random, accountId: string, info: RequestInfo): Promise<{ token: string; expiresAt: number }> {
+  const token = randomToken(random);
   const now = clock.now();
   const expiresAt = now + REMEMBER_DAYS * DAY;
   await db

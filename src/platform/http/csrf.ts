@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
 import { randomToken } from '../crypto.js';
+import { cryptoRandom } from '../random.js';
 import { errors } from '../errors.js';
 import { signToken, verifyToken } from '../keyring.js';
 
@@ -15,7 +16,7 @@ export const CSRF_COOKIE = '__Host-custos_csrf';
 export function csrfToken(request: FastifyRequest, reply: FastifyReply, config: Config): string {
   let seed = request.cookies[CSRF_COOKIE];
   if (!seed || seed.length < 32 || seed.length > 64) {
-    seed = randomToken();
+    seed = randomToken(cryptoRandom);
     reply.setCookie(CSRF_COOKIE, seed, { path: '/', httpOnly: true, secure: config.secureCookies, sameSite: 'lax' });
     // Make the new seed visible to a render later in this same request.
     request.cookies[CSRF_COOKIE] = seed;

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
 import type { RequestInfo } from '../context.js';
 import { randomToken } from '../crypto.js';
+import { cryptoRandom } from '../random.js';
 
 /**
  * Who is asking. The address comes from Fastify, which honours X-Forwarded-For only when TRUST_PROXY is set.
@@ -16,7 +17,7 @@ const DEVICE_COOKIE_DAYS = 400;
 export function requestInfo(request: FastifyRequest): RequestInfo {
   const userAgent = request.headers['user-agent'];
   const cookie = request.cookies?.[DEVICE_COOKIE];
-  const deviceToken = cookie && /^[\w-]{43}$/.test(cookie) ? cookie : randomToken();
+  const deviceToken = cookie && /^[\w-]{43}$/.test(cookie) ? cookie : randomToken(cryptoRandom);
   const remember = request.cookies?.[REMEMBER_COOKIE];
   return {
     ip: request.ip,

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import { MINUTE } from '../clock.js';
 import { randomToken } from '../crypto.js';
+import { cryptoRandom } from '../random.js';
 import type { Database } from '../db/schema.js';
 import { finishLease, takeLease } from './leases.js';
 
@@ -53,7 +54,7 @@ export class JobRunner {
     private readonly deps: { db: Kysely<Database>; clock: Clock; log: FastifyBaseLogger },
     options: { holder?: string; timer?: Timer } = {},
   ) {
-    this.holder = options.holder ?? `${hostname()}:${process.pid}:${randomToken(6)}`;
+    this.holder = options.holder ?? `${hostname()}:${process.pid}:${randomToken(cryptoRandom, 6)}`;
     this.timer = options.timer ?? realTimer;
   }
 

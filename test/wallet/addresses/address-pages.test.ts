@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Browser, signUp, startPageApp, type PageTestApp } from '../../helpers/browser.js';
+import { createTestApp, type TestApp } from '../../helpers/app.js';
+import { Browser, signUp } from '../../helpers/browser.js';
 
 const SF_FORM = { full_name: 'Ada Lovelace', line1: '1 Market St', line2: '', city: 'San Francisco', region: 'CA', postal_code: '94103', country: 'US', phone: '' };
 const LONDON_FORM = { full_name: 'Ada Lovelace', line1: '10 Downing Street', line2: '', city: 'London', region: '', postal_code: 'sw1a2aa', country: 'GB', phone: '020 7946 0018' };
@@ -16,13 +17,13 @@ function expectEveryControlLabelled(html: string): void {
 }
 
 describe('Your Addresses pages', () => {
-  let t: PageTestApp;
+  let t: TestApp;
   beforeEach(async () => {
-    t = await startPageApp();
+    t = await createTestApp();
   });
   afterEach(() => t.close());
 
-  const addresses = () => t.testDb.db.kysely.selectFrom('addresses').selectAll().orderBy('created_at').orderBy('id').execute();
+  const addresses = () => t.database.db.kysely.selectFrom('addresses').selectAll().orderBy('created_at').orderBy('id').execute();
 
   async function signedIn(email = 'ada@example.com'): Promise<Browser> {
     const browser = new Browser(t.app);

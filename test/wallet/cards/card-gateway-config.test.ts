@@ -1,11 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../../../src/app.js';
 import { ConfigError, loadConfig } from '../../../src/config.js';
-import { ManualClock } from '../../../src/platform/clock.js';
 import { api, createTestApp, type TestApp } from '../../helpers/app.js';
-import { createTestDatabase } from '../../helpers/database.js';
 import { saveCard } from '../../helpers/store.js';
-import { Browser, signUp, type PageTestApp } from '../../helpers/browser.js';
+import { Browser, signUp } from '../../helpers/browser.js';
 import { expectClientError } from '../../helpers/fixtures.js';
 import { BILLING, customerWithAddress } from './card-fixtures.js';
 
@@ -35,14 +32,12 @@ describe('PAYMENT_GATEWAY', () => {
   });
 
   it('a production app serves no sandbox card page', async () => {
-    const database = await createTestDatabase();
-    const app = await buildApp({ config: loadConfig(PRODUCTION), db: database.db, clock: new ManualClock() });
+    const production = await createTestApp(PRODUCTION);
     try {
-      const res = await app.fastify.inject({ method: 'GET', url: '/sandbox-gateway/setup/x?session=y' });
+      const res = await production.app.fastify.inject({ method: 'GET', url: '/sandbox-gateway/setup/x?session=y' });
       expect(res.statusCode).toBe(404);
     } finally {
-      await app.close();
-      await database.close();
+      await production.close();
     }
   });
 });
@@ -73,9 +68,8 @@ describe('with no payment gateway (PAYMENT_GATEWAY=none)', () => {
   });
 
   it('the pages list saved cards, "Add a card" says it is not available, and the setup pages answer 503 pages', async () => {
-    const page: PageTestApp = { app: t.app, clock: t.clock, testDb: t.database, close: t.close };
     const browser = new Browser(t.app);
-    await signUp(page, browser, { name: 'Ada Lovelace', email: 'ada@example.com' });
+    await signUp(t, browser, { name: 'Ada Lovelace', email: 'ada@example.com' });
     const added = await browser.submit('/account/addresses/new', '/account/addresses/new', { ...BILLING, line2: '', phone: '' });
     expect(added.status).toBe(303);
     const accountId = (await t.app.deps.db.selectFrom('accounts').select('id').executeTakeFirstOrThrow()).id;

@@ -1,13 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HOUR, MINUTE } from '../../../src/platform/clock.js';
-import { Browser, expectEveryInputLabelled, lastMessage, signUp, startPageApp, STRONG_PASSWORD, type PageTestApp } from '../../helpers/browser.js';
+import { createTestApp, type TestApp } from '../../helpers/app.js';
+import { Browser, expectEveryInputLabelled, lastMessage, signUp, STRONG_PASSWORD } from '../../helpers/browser.js';
 import { BILLING, enterCard, pathOf, type CardEntry } from './card-fixtures.js';
 
 describe('payment method pages', () => {
-  let t: PageTestApp;
+  let t: TestApp;
   let browser: Browser;
   beforeEach(async () => {
-    t = await startPageApp();
+    t = await createTestApp();
     browser = new Browser(t.app);
     await signUp(t, browser, { name: 'Ada Lovelace', email: 'ada@example.com' });
   });

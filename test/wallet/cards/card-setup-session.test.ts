@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MINUTE } from '../../../src/platform/clock.js';
 import { api, createTestApp, signIn, STRONG_PASSWORD, type TestApp } from '../../helpers/app.js';
-import { Browser, signIn as signInPage, signUp, STRONG_PASSWORD as PAGE_PASSWORD, type PageTestApp } from '../../helpers/browser.js';
+import { Browser, signIn as signInPage, signUp, STRONG_PASSWORD as PAGE_PASSWORD } from '../../helpers/browser.js';
 import { BILLING, customerWithAddress, enterCard, pathOf } from './card-fixtures.js';
 
 /**
@@ -49,9 +49,8 @@ describe('card setups are bound to the session that started them', () => {
   });
 
   it('ASVS 8.2.2: a setup started on the pages cannot be finished over the API by another session of the account, nor returned in another browser', async () => {
-    const page: PageTestApp = { app: t.app, clock: t.clock, testDb: t.database, close: t.close };
     const browser = new Browser(t.app);
-    await signUp(page, browser, { name: 'Ada Lovelace', email: 'ada@example.com' });
+    await signUp(t, browser, { name: 'Ada Lovelace', email: 'ada@example.com' });
     expect((await browser.submit('/account/addresses/new', '/account/addresses/new', { ...BILLING, line2: '', phone: '' })).status).toBe(303);
     const address = (await t.app.deps.db.selectFrom('addresses').select('id').executeTakeFirstOrThrow()).id;
     await browser.get('/account/cards/new');

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HOUR } from '../../../src/platform/clock.js';
 import { api, createTestApp, STRONG_PASSWORD, type TestApp } from '../../helpers/app.js';
-import { Browser, signUp, STRONG_PASSWORD as PAGE_PASSWORD, type PageTestApp } from '../../helpers/browser.js';
+import { Browser, signUp, STRONG_PASSWORD as PAGE_PASSWORD } from '../../helpers/browser.js';
 import { BILLING, customerWithAddress, enterCard, pathOf, type CardEntry } from './card-fixtures.js';
 
 /**
@@ -108,9 +108,8 @@ describe('card testing on the pages', () => {
   afterEach(() => t.close());
 
   it('SECURITY.md throttling: once paused, "Add a card" answers 429 with Retry-After and says when to try again', async () => {
-    const page: PageTestApp = { app: t.app, clock: t.clock, testDb: t.database, close: t.close };
     const browser = new Browser(t.app);
-    await signUp(page, browser, { name: 'Ada Lovelace', email: 'ada@example.com' });
+    await signUp(t, browser, { name: 'Ada Lovelace', email: 'ada@example.com' });
     expect((await browser.submit('/account/addresses/new', '/account/addresses/new', { ...BILLING, line2: '', phone: '' })).status).toBe(303);
     const address = (await t.app.deps.db.selectFrom('addresses').select('id').executeTakeFirstOrThrow()).id;
     for (let i = 0; i < 5; i++) {
