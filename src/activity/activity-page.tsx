@@ -1,5 +1,5 @@
 import { listActivity, type ActivityEntry, type ActivityPage } from './activity.js';
-import { formatTime } from '../platform/format.js';
+import { formatTime, iso } from '../platform/format.js';
 import { AppError, errors } from '../platform/errors.js';
 import { BackLink } from '../platform/web/page-parts.js';
 import type { PageRoutes } from '../platform/web/page-routes.js';
@@ -108,7 +108,7 @@ function ActivityRow({ entry, current }: { entry: ActivityEntry; current: boolea
   return (
     <tr class={current ? 'current' : undefined}>
       <td data-label="Date and time">
-        <time datetime={new Date(entry.at).toISOString()}>{formatTime(entry.at)}</time>
+        <time datetime={iso(entry.at)}>{formatTime(entry.at)}</time>
       </td>
       <th scope="row" data-label="What happened">
         {entry.description}

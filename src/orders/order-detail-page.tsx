@@ -2,7 +2,7 @@ import { CASE_KIND_LABELS, CASE_STATUS_LABELS, reasonLabel } from '../cases/case
 import { returnRefusal, returnWindowClosesAt } from '../cases/cases.js';
 import { loadOrder, type OrderDetail } from './history.js';
 import { STATUS_LABELS, type OrderItem } from './order-view.js';
-import { formatTime } from '../platform/format.js';
+import { formatTime, iso } from '../platform/format.js';
 import { AddressLines } from '../wallet/addresses/address-lines.js';
 import { CardName, Day, Money, orderIdParam, StatusLine } from './order-parts.js';
 import { BackLink } from '../platform/web/page-parts.js';
@@ -87,7 +87,7 @@ function renderOrder(page: SignedInPage, order: OrderDetail) {
           {order.history.map((event) => (
             <li class={`timeline-${event.status}`}>
               <span class="timeline-status">{STATUS_LABELS[event.status]}</span>{' '}
-              <time datetime={new Date(event.at).toISOString()}>{formatTime(event.at)}</time>
+              <time datetime={iso(event.at)}>{formatTime(event.at)}</time>
             </li>
           ))}
         </ol>
@@ -172,7 +172,7 @@ function Cases({ order }: { order: OrderDetail }) {
               <span class={`badge case-${c.status}`}>{CASE_STATUS_LABELS[c.status]}</span>
             </p>
             <p class="muted">
-              {reasonLabel(c.kind, c.reason)} · <time datetime={new Date(c.createdAt).toISOString()}>{formatTime(c.createdAt)}</time>
+              {reasonLabel(c.kind, c.reason)} · <time datetime={iso(c.createdAt)}>{formatTime(c.createdAt)}</time>
               {c.refundAmount !== null ? (
                 <>
                   {' '}· Refund <Money amount={c.refundAmount} currency={order.currency} />

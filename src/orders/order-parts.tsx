@@ -4,6 +4,7 @@ import { errors } from '../platform/errors.js';
 import { isOpaqueId } from '../platform/crypto.js';
 import type { Page } from '../platform/web/page-routes.js';
 import { MaskedCard } from '../platform/web/page-parts.js';
+import { iso } from '../platform/format.js';
 
 /** Pieces the order pages share: dates, amounts, the card, the status line, and the form controls they need. */
 const dayFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
@@ -14,7 +15,7 @@ export function formatDay(ms: number): string {
 }
 
 export function Day({ at }: { at: number }) {
-  return <time datetime={new Date(at).toISOString()}>{formatDay(at)}</time>;
+  return <time datetime={iso(at)}>{formatDay(at)}</time>;
 }
 
 export function Money({ amount, currency }: { amount: number; currency: string }) {

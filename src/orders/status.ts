@@ -5,6 +5,7 @@ import { errors, type AppError } from '../platform/errors.js';
 import { instantProblem, parseInstant } from './instant.js';
 import { STATUS_TIMESTAMPS } from './order-view.js';
 import { findOrderByNumber, type OrderRow } from '../merchants/store-orders.js';
+import { iso } from '../platform/format.js';
 
 /**
  * The order lifecycle. Each status has its own timestamp column, so the history is the columns that are set.
@@ -89,7 +90,7 @@ export async function changeOrderStatus(deps: Deps, number: string, input: { sta
     const latest = latestStatusTime(order);
     const at = input.at === undefined ? Math.max(now, latest) : parseInstant(input.at)!;
     if (at < latest) {
-      throw errors.invalidInput({ at: `The order became ${order.status} at ${new Date(latest).toISOString()}; the next status can't be earlier.` });
+      throw errors.invalidInput({ at: `The order became ${order.status} at ${iso(latest)}; the next status can't be earlier.` });
     }
     if (await moveOrder(deps.db, order, to, at, now)) return { changed: true };
   }

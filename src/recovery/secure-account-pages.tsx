@@ -1,5 +1,5 @@
 import type { ActivityEntry } from '../activity/activity.js';
-import { formatTime } from '../platform/format.js';
+import { formatTime, iso } from '../platform/format.js';
 import { clearSessionCookie, readSessionToken } from '../platform/http/session-cookie.js';
 import { secureAccount, secureAccountByLink } from './secure-account.js';
 import { authenticateToken } from '../sessions/store.js';
@@ -120,7 +120,7 @@ function RecentChange({ entry }: { entry: ActivityEntry }) {
     <li>
       <p class="recent-what">{entry.description}</p>
       <p class="muted">
-        <time datetime={new Date(entry.at).toISOString()}>{formatTime(entry.at)}</time>
+        <time datetime={iso(entry.at)}>{formatTime(entry.at)}</time>
         {where.length > 0 ? ` · ${where.join(' · ')}` : null}
       </p>
     </li>

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { newMessageReference } from '../../src/notify/message-records.js';
+import { cryptoRandom } from '../../src/platform/random.js';
 import { api, createTestApp, lastCodeTo, type TestApp } from '../helpers/app.js';
 import { signUpFrom } from '../helpers/fixtures.js';
 
@@ -42,7 +43,7 @@ describe('the record of every message sent', () => {
   });
 
   it('references are 10 base32 characters (50 bits) from the CSPRNG', () => {
-    const many = Array.from({ length: 2000 }, newMessageReference);
+    const many = Array.from({ length: 2000 }, () => newMessageReference(cryptoRandom));
     expect(many.every((r) => /^[0-9A-HJKMNP-TV-Z]{10}$/.test(r))).toBe(true);
     expect(new Set(many).size).toBe(many.length);
   });
