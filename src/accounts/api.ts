@@ -12,6 +12,8 @@ import { browserSecretFor, clearSignupCookie, setSignupCookie } from '../signup/
 import { getProfile, changeName, type Profile } from './profile.js';
 import { confirmEmailChange, confirmPhone, removePhone, requestEmailChange, requestPhoneChange, resendContactCode } from '../settings/contact-changes.js';
 import { changePassword, PASSWORD_CHANGED } from '../settings/password-change.js';
+import { recentStepUp } from '../signin/step-up-guard.js';
+import { signedIn } from '../sessions/guards.js';
 
 // Ceilings well above any real value but far below anything that could hurt; the domain applies finer rules.
 const code = z.object({ code: text(12) }).strict();
@@ -67,14 +69,14 @@ export function registerAccountApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'GET', path: '/api/v1/account', tag: 'Account', guards: ['session'],
+    method: 'GET', path: '/api/v1/account', tag: 'Account', guards: [signedIn],
     summary: 'The signed-in customer’s account.',
     responses: { 200: 'Account', 401: 'Not signed in' },
     handler: async ({ session }) => ({ account: profileJson(await getProfile(deps, session.accountId)) }),
   });
 
   api.add({
-    method: 'PATCH', path: '/api/v1/account', tag: 'Account', guards: ['session'],
+    method: 'PATCH', path: '/api/v1/account', tag: 'Account', guards: [signedIn],
     summary: 'Change your name.',
     body: z.object({ name: text(1000) }).strict(),
     responses: { 200: 'Updated account', 400: 'Invalid name', 401: 'Not signed in' },
@@ -85,7 +87,7 @@ export function registerAccountApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'POST', path: '/api/v1/account/email', tag: 'Account', guards: ['session', 'step-up'],
+    method: 'POST', path: '/api/v1/account/email', tag: 'Account', guards: [recentStepUp],
     summary: 'Ask to change your email address: a code goes to the new address; the old one is told.',
     body: z.object({ email: text(1000) }).strict(),
     responses: { 202: 'Code sent', 400: 'Invalid address', 401: 'Not signed in', 403: 'Step-up required', 429: 'Message budget spent (Retry-After)' },
@@ -93,7 +95,7 @@ export function registerAccountApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'POST', path: '/api/v1/account/email/confirm', tag: 'Account', guards: ['session'],
+    method: 'POST', path: '/api/v1/account/email/confirm', tag: 'Account', guards: [signedIn],
     summary: 'Confirm the new email address with its code.',
     body: code,
     responses: { 200: 'Email changed', 400: 'Wrong code', 409: 'Address taken meanwhile', 410: 'Expired' },
@@ -104,7 +106,7 @@ export function registerAccountApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'POST', path: '/api/v1/account/email/resend', tag: 'Account', guards: ['session'],
+    method: 'POST', path: '/api/v1/account/email/resend', tag: 'Account', guards: [signedIn],
     summary: 'Send a new code to the pending email address.',
     body: z.object({}).strict(),
     responses: { 204: 'Sent', 410: 'Nothing pending', 429: 'Too soon' },
@@ -114,7 +116,7 @@ export function registerAccountApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'POST', path: '/api/v1/account/phone', tag: 'Account', guards: ['session', 'step-up'],
+    method: 'POST', path: '/api/v1/account/phone', tag: 'Account', guards: [recentStepUp],
     summary: 'Add or change your phone number: a code is texted to it (valid 10 minutes).',
     body: z.object({ phone: text(100) }).strict(),
     responses: { 202: 'Code sent', 400: 'Invalid number', 401: 'Not signed in', 403: 'Step-up required', 429: 'Message budget spent (Retry-After)' },
@@ -122,7 +124,7 @@ export function registerAccountApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'POST', path: '/api/v1/account/phone/confirm', tag: 'Account', guards: ['session'],
+    method: 'POST', path: '/api/v1/account/phone/confirm', tag: 'Account', guards: [signedIn],
     summary: 'Confirm the phone number with the texted code.',
     body: code,
     responses: { 200: 'Phone confirmed', 400: 'Wrong code', 409: 'Number taken meanwhile', 410: 'Expired' },
@@ -133,7 +135,7 @@ export function registerAccountApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'POST', path: '/api/v1/account/phone/resend', tag: 'Account', guards: ['session'],
+    method: 'POST', path: '/api/v1/account/phone/resend', tag: 'Account', guards: [signedIn],
     summary: 'Text a new code to the pending phone number.',
     body: z.object({}).strict(),
     responses: { 204: 'Sent', 410: 'Nothing pending', 429: 'Too soon' },
@@ -143,7 +145,7 @@ export function registerAccountApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'DELETE', path: '/api/v1/account/phone', tag: 'Account', guards: ['session', 'step-up'],
+    method: 'DELETE', path: '/api/v1/account/phone', tag: 'Account', guards: [recentStepUp],
     summary: 'Remove your phone number.',
     responses: { 204: 'Removed', 403: 'Step-up required', 404: 'No phone number' },
     handler: async ({ session, info }) => {
@@ -152,7 +154,7 @@ export function registerAccountApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'POST', path: '/api/v1/account/password', tag: 'Account', guards: ['session'],
+    method: 'POST', path: '/api/v1/account/password', tag: 'Account', guards: [signedIn],
     summary: 'Change your password (needs the current one). Every other session ends and remembered devices are forgotten.',
     body: z.object({ current_password: text(1000), new_password: text(1000) }).strict(),
     responses: { 200: 'Changed; a new session token is returned', 400: 'Wrong current password or weak new one', 429: 'Too many attempts' },
