@@ -16,6 +16,7 @@ import { parseEmail, parsePhone, isProblem, identifierMessages, type ParsedIdent
 import { isIdentifierTaken } from '../accounts/store.js';
 import { validateName } from '../accounts/fields.js';
 import { createSession } from '../sessions/store.js';
+import { inTransaction } from '../platform/db/transaction.js';
 
 /**
  * Sign-up is a flow: the account is created only once the customer proves the email address, so nobody can
@@ -77,13 +78,12 @@ export async function startSignup(deps: Deps, input: SignupInput, info: RequestI
   // Hash before looking the address up, so both branches cost the same.
   const passwordHash = await hashPassword(normalizePassword(input.password));
   const browserSecret = randomToken();
-  const flowId = await deps.db.transaction().execute(async (trx) => {
-    const tx = { ...deps, db: trx };
-    await lockName(trx, deps.engine, `signup:${email.normalized}`);
-    const existing = await isIdentifierTaken(trx, email);
+  const flowId = await inTransaction(deps, async (tx) => {
+    await lockName(tx.db, tx.engine, `signup:${email.normalized}`);
+    const existing = await isIdentifierTaken(tx.db, email);
     // Pre-hijacking: a newer sign-up for an address voids the older pending ones, their codes and links.
-    await expireFlows(trx, deps.clock, await voidPendingCodes(codeDeps(tx), 'signup_email', email.normalized));
-    const flow = await createFlow<SignupData>(trx, deps.clock, {
+    await expireFlows(tx.db, tx.clock, await voidPendingCodes(codeDeps(tx), 'signup_email', email.normalized));
+    const flow = await createFlow<SignupData>(tx.db, tx.clock, {
       kind: 'signup',
       state: 'confirm_email',
       ttlMs: SIGNUP_TTL_MS,
@@ -99,14 +99,13 @@ export async function startSignup(deps: Deps, input: SignupInput, info: RequestI
     });
     const cause = { kind: 'code', ip: info.ip } as const;
     if (existing) {
-      await enqueueMessage(trx, deps, signupExistingAccountEmail({ to: email.value, publicUrl: deps.config.publicUrl }), cause);
+      await enqueueMessage(tx, signupExistingAccountEmail({ to: email.value, publicUrl: tx.config.publicUrl }), cause);
     } else {
-      await enqueueMessage(trx, deps, signupConfirmationEmail({ to: email.value, code: issued.code, link: confirmLink(deps, flow.id, issued.linkToken!), publicUrl: deps.config.publicUrl }), cause);
+      await enqueueMessage(tx, signupConfirmationEmail({ to: email.value, code: issued.code, link: confirmLink(tx, flow.id, issued.linkToken!), publicUrl: tx.config.publicUrl }), cause);
     }
-    await recordEvent(trx, deps.clock, { accountId: null, type: 'signup.started', info });
+    await recordEvent(tx.db, tx.clock, { accountId: null, type: 'signup.started', info });
     return flow.id;
   });
-  deps.notifyOutbox();
   return { flowId, email: email.value, expiresAt: deps.clock.now() + SIGNUP_TTL_MS, browserSecret };
 }
 
@@ -124,18 +123,17 @@ export async function resendSignupCode(deps: Deps, flowId: string, info: Request
   requireState(flow, 'confirm_email');
   const record = await findPending(codeDeps(deps), { flowId }, 'signup_email');
   if (!record) throw errors.codeExpired();
-  await deps.db.transaction().execute(async (trx) => {
-    const issued = await reissueCode(codeDeps({ ...deps, db: trx }), record, SIGNUP_TTL_MS);
+  await inTransaction(deps, async (tx) => {
+    const issued = await reissueCode(codeDeps(tx), record, SIGNUP_TTL_MS);
     const data = flow.data;
     // The owner of an existing address is told once; a resend changes nothing they see, but spends alike.
     const cause = { kind: 'code', ip: info.ip } as const;
     if (data.existing) {
-      await spendMessageBudget(trx, deps, { channel: 'email', recipient: data.email.value }, cause);
+      await spendMessageBudget(tx, { channel: 'email', recipient: data.email.value }, cause);
     } else {
-      await enqueueMessage(trx, deps, signupConfirmationEmail({ to: data.email.value, code: issued.code, link: confirmLink(deps, flow.id, issued.linkToken!), publicUrl: deps.config.publicUrl }), cause);
+      await enqueueMessage(tx, signupConfirmationEmail({ to: data.email.value, code: issued.code, link: confirmLink(tx, flow.id, issued.linkToken!), publicUrl: tx.config.publicUrl }), cause);
     }
   });
-  deps.notifyOutbox();
 }
 
 /**

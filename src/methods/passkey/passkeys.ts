@@ -158,7 +158,7 @@ async function afterPasskeyChange(
   const account = await getAccount(deps.db, accountId);
   await deps.db.transaction().execute(async (trx) => {
     // The customer's own name for the passkey stays out of the message: text chosen on the site never goes into an alert.
-    await sendSecurityNotice({ ...deps, db: trx }, trx, { accountId, name: account?.name ?? '', change, info });
+    await sendSecurityNotice({ ...deps, db: trx }, { accountId, name: account?.name ?? '', change, info });
     await recordEvent(trx, deps.clock, { accountId, type, info, detail: { kind: 'passkey' } });
   });
   deps.notifyOutbox();
