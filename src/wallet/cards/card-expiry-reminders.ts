@@ -11,7 +11,7 @@ import { inTransaction } from '../../platform/db/transaction.js';
  * claimed by a conditional update (expiry_reminder_sent_at from null to now) in the same transaction as its
  * outbox row: two instances running the job at the same moment both try, one wins, one message goes out.
  * Renewing the card (re-entering it with a later date) clears the mark, so the new date gets its own reminder.
- * Scheduled hourly by the job runner (scheduled-jobs.ts), which gives each run to one instance.
+ * Scheduled hourly by the job runner (card-jobs.ts, listed in scheduled-jobs.ts), which gives each run to one instance.
  */
 
 /** Queues every reminder now due; returns how many cards were reminded by this call. */
