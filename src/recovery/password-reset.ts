@@ -2,7 +2,7 @@ import type { Deps, RequestInfo } from '../platform/context.js';
 import { HOUR, MINUTE } from '../platform/clock.js';
 import { AppError, errors } from '../platform/errors.js';
 import { constantTimeEqual, randomToken, sha256 } from '../platform/crypto.js';
-import { advanceFlow, createFlow, loadFlow, requireState, type Flow } from '../platform/flows.js';
+import { advanceFlow, createFlow, flowKind, loadFlow, requireState, type Flow } from '../platform/flows.js';
 import { enqueueMessage, enqueueWithheld } from '../notify/enqueue.js';
 import { reserveAttempt, spendSourceAllowance, type ThrottlePolicy } from '../platform/throttle.js';
 import { attemptSecret, clearAccountAttempts, identifierSubject } from '../signin/attempts.js';
@@ -41,6 +41,8 @@ interface ResetData {
   proofHash?: string;
 }
 
+const RESET_FLOW = flowKind<ResetData>('recovery');
+
 export async function startPasswordReset(deps: Deps, input: string, info: RequestInfo): Promise<{ flowId: string; channel: 'email' | 'sms' }> {
   const identifier = requireIdentifier(input, deps.config.defaultPhoneRegion);
   await spendSourceAllowance(deps.db, deps.clock, 'reset', info.ip, RESET_SOURCE_POLICY);
@@ -54,7 +56,7 @@ export async function startPasswordReset(deps: Deps, input: string, info: Reques
   const channel = identifier.kind === 'email' ? 'email' : 'sms';
   const flowId = await inTransaction(deps, async (tx) => {
     const flow = await createFlow<ResetData>(tx.db, tx.clock, {
-      kind: 'recovery',
+      kind: RESET_FLOW,
       state: 'confirm',
       ttlMs: RESET_EMAIL_TTL_MS,
       accountId: account?.id ?? null,
@@ -91,7 +93,7 @@ function resetLink(deps: Deps, flowId: string, token: string): string {
 }
 
 export async function loadResetFlow(deps: Deps, flowId: string): Promise<Flow<ResetData>> {
-  return loadFlow<ResetData>(deps.db, deps.clock, flowId, 'recovery');
+  return loadFlow(deps.db, deps.clock, flowId, RESET_FLOW);
 }
 
 /** Returns the proof secret that the new-password step requires. */

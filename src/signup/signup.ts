@@ -3,7 +3,7 @@ import { DAY } from '../platform/clock.js';
 import { errors } from '../platform/errors.js';
 import { randomToken, sha256 } from '../platform/crypto.js';
 import { lockName } from '../platform/db/lock-name.js';
-import { createFlow, expireFlows, loadFlow, requireState, type Flow } from '../platform/flows.js';
+import { createFlow, expireFlows, flowKind, loadFlow, requireState, type Flow } from '../platform/flows.js';
 import { enqueueMessage, spendMessageBudget } from '../notify/enqueue.js';
 import { spendSourceAllowance, type ThrottlePolicy } from '../platform/throttle.js';
 import { HOUR } from '../platform/clock.js';
@@ -36,6 +36,8 @@ export interface SignupData {
   /** Hash of the secret held by the browser or client that started the flow (its signup cookie). */
   browserHash: string;
 }
+
+export const SIGNUP_FLOW = flowKind<SignupData>('signup');
 
 export interface SignupInput {
   name: string;
@@ -84,7 +86,7 @@ export async function startSignup(deps: Deps, input: SignupInput, info: RequestI
     // Pre-hijacking: a newer sign-up for an address voids the older pending ones, their codes and links.
     await expireFlows(tx.db, tx.clock, await voidPendingCodes(codeDeps(tx), 'signup_email', email.normalized));
     const flow = await createFlow<SignupData>(tx.db, tx.clock, {
-      kind: 'signup',
+      kind: SIGNUP_FLOW,
       state: 'confirm_email',
       ttlMs: SIGNUP_TTL_MS,
       data: { name, email, phone, passwordHash: existing ? '' : passwordHash, existing, browserHash: sha256(browserSecret) },
@@ -115,7 +117,7 @@ function confirmLink(deps: Deps, flowId: string, token: string): string {
 }
 
 export async function loadSignupFlow(deps: Deps, flowId: string): Promise<Flow<SignupData>> {
-  return loadFlow<SignupData>(deps.db, deps.clock, flowId, 'signup');
+  return loadFlow(deps.db, deps.clock, flowId, SIGNUP_FLOW);
 }
 
 export async function resendSignupCode(deps: Deps, flowId: string, info: RequestInfo): Promise<void> {
