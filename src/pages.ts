@@ -28,7 +28,7 @@ import { registerVerifyPages } from './signin/verify-pages.js';
 
 /**
  * The customer's pages, server-rendered and working without JavaScript. Each file registers one journey;
- * each route names its access (anyone, signed-in, or a recent password confirmation) where it is declared.
+ * each route names its access where it is declared: anyone, or a guard (signed in, a recent password confirmation).
  */
 export function registerPages(app: FastifyInstance, deps: Deps, visitor: Guard<Greeting>): void {
   const routes = new PageRoutes(app, deps, visitor);
