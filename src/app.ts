@@ -33,6 +33,7 @@ import { registerOrderApi } from './orders/order-api.js';
 import { registerCardApi } from './wallet/cards/card-api.js';
 import { registerSandboxGatewayPages } from './wallet/gateways/sandbox/sandbox-page.js';
 import { registerPages } from './pages.js';
+import { signedInOrNot } from './sessions/guards.js';
 import { JobRunner } from './platform/jobs/runner.js';
 import { registerScheduledJobs } from './scheduled-jobs.js';
 
@@ -119,7 +120,8 @@ export async function buildApp(options: { config: Config; db: Db; clock: Clock; 
   registerCardApi(api, deps);
   fastify.get('/api/openapi.json', async () => api.openApiDocument());
 
-  registerPages(fastify, deps);
+  // Pages open to anyone still greet a signed-in customer by name.
+  registerPages(fastify, deps, signedInOrNot);
   // The built-in gateway's own card-entry page exists only while it is the configured gateway.
   if (config.paymentGateway === 'sandbox') registerSandboxGatewayPages(fastify, deps);
   registerDevMailbox(fastify, { db: db.kysely, config });

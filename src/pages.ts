@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from './platform/context.js';
+import type { Greeting, Guard } from './platform/http/guard.js';
 import { registerAccountPages } from './settings/account-pages.js';
 import { registerCardPages } from './wallet/cards/card-pages.js';
 import { registerAddressPages } from './wallet/addresses/address-pages.js';
@@ -27,10 +28,10 @@ import { registerVerifyPages } from './signin/verify-pages.js';
 
 /**
  * The customer's pages, server-rendered and working without JavaScript. Each file registers one journey;
- * each route names its access (anyone, signed-in, or a recent password confirmation) where it is declared.
+ * each route names its access where it is declared: anyone, or a guard (signed in, a recent password confirmation).
  */
-export function registerPages(app: FastifyInstance, deps: Deps): void {
-  const routes = new PageRoutes(app, deps);
+export function registerPages(app: FastifyInstance, deps: Deps, visitor: Guard<Greeting>): void {
+  const routes = new PageRoutes(app, deps, visitor);
   registerHomePage(routes);
   registerSignupPages(routes);
   registerSignupLinkPages(routes);

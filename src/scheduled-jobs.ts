@@ -1,16 +1,23 @@
 import type { Deps } from './platform/context.js';
-import { HOUR, MINUTE } from './platform/clock.js';
-import type { JobRunner } from './platform/jobs/runner.js';
-import { sweepExpiredRows, totalRemoved } from './platform/jobs/sweep.js';
-import { queueCardExpiryReminders } from './wallet/cards/card-expiry-reminders.js';
-import { storeLegacyUserHandles } from './methods/passkey/passkey-user-handle.js';
+import type { Job, JobRunner } from './platform/jobs/runner.js';
+import { sweepJob } from './platform/jobs/sweep.js';
+import { cardJobs } from './wallet/cards/card-jobs.js';
+import { passkeyJobs } from './methods/passkey/passkey-jobs.js';
 
-/** Every scheduled job, registered here by hand in one list; the runner gives each to one instance at a time. */
+/**
+ * Every scheduled job, in one list: each feature exports its own, and the runner (platform/jobs/runner.ts) gives
+ * each due job to one instance at a time. Nothing periodic runs outside it; the delivery worker's poll is the
+ * outbox's consumer, not a job (notify/delivery-worker.ts).
+ */
+export function scheduledJobs(deps: Deps): Job[] {
+  return [
+    // Expired flows, codes, sessions, delivered mail, stale counters and old activity (platform/jobs/sweep-rules.ts).
+    sweepJob(deps),
+    ...cardJobs(deps),
+    ...passkeyJobs(deps),
+  ];
+}
+
 export function registerScheduledJobs(jobs: JobRunner, deps: Deps): void {
-  // Expired flows, codes, sessions, delivered mail, stale counters and old activity (platform/jobs/sweep-rules.ts).
-  // A first sweep of a large backlog can take minutes; a longer lease keeps a second instance from joining in.
-  jobs.register({ name: 'sweep-expired-rows', everyMs: 15 * MINUTE, leaseMs: 30 * MINUTE, run: async () => totalRemoved(await sweepExpiredRows(deps)) });
-  jobs.register({ name: 'card-expiry-reminders', everyMs: HOUR, run: () => queueCardExpiryReminders(deps) });
-  // Passkeys of accounts from before stored handles keep working after SECRET rotates (factors/passkey-user-handle.ts).
-  jobs.register({ name: 'store-legacy-passkey-handles', everyMs: HOUR, run: () => storeLegacyUserHandles(deps.db, deps.config.keys) });
+  for (const job of scheduledJobs(deps)) jobs.register(job);
 }

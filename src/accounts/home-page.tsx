@@ -1,8 +1,9 @@
 import type { PageRoutes } from '../platform/web/page-routes.js';
+import { signedInOrNot } from '../sessions/guards.js';
 
 /** The front door: what the account is for, and the way in. */
 export function registerHomePage(routes: PageRoutes): void {
-  routes.get('/', 'anyone', async (page) =>
+  routes.get('/', signedInOrNot, async (page) =>
     page.render(
       { title: 'Welcome', wide: true },
       <section class="hero">

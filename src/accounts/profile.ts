@@ -5,6 +5,7 @@ import { getAccount, listIdentifiers, updateName } from './store.js';
 import { pendingContacts } from '../settings/contact-changes.js';
 import { validateName } from './fields.js';
 import { sendSecurityNotice } from '../notify/security-notices.js';
+import { inTransaction } from '../platform/db/transaction.js';
 
 /** What a customer sees of their own account. The internal id is deliberately absent. */
 export interface Profile {
@@ -34,11 +35,10 @@ export async function getProfile(deps: Deps, accountId: string): Promise<Profile
 export async function changeName(deps: Deps, input: { accountId: string; name: string; info: RequestInfo }): Promise<string> {
   const name = validateName(input.name);
   if (typeof name !== 'string') throw errors.invalidInput({ name: name.message });
-  await deps.db.transaction().execute(async (trx) => {
-    await updateName(trx, deps.clock, input.accountId, name);
-    await sendSecurityNotice({ ...deps, db: trx }, trx, { accountId: input.accountId, name, change: 'name_changed', info: input.info, detail: name });
-    await recordEvent(trx, deps.clock, { accountId: input.accountId, type: 'name.changed', info: input.info });
+  await inTransaction(deps, async (tx) => {
+    await updateName(tx.db, tx.clock, input.accountId, name);
+    await sendSecurityNotice(tx, { accountId: input.accountId, name, change: 'name_changed', info: input.info, detail: name });
+    await recordEvent(tx.db, tx.clock, { accountId: input.accountId, type: 'name.changed', info: input.info });
   });
-  deps.notifyOutbox();
   return name;
 }

@@ -3,6 +3,7 @@ import { formatTime, iso } from '../platform/format.js';
 import { AppError, errors } from '../platform/errors.js';
 import { BackLink } from '../platform/web/page-parts.js';
 import type { PageRoutes } from '../platform/web/page-routes.js';
+import { signedIn } from '../sessions/guards.js';
 
 /**
  * Login activity: every sign-in attempt and security change on the account, newest first, 25 to a page. Pages
@@ -43,7 +44,7 @@ const METHODS: Record<string, string> = {
 };
 
 export function registerActivityPage(routes: PageRoutes): void {
-  routes.get('/account/activity', 'signed-in', async (page) => {
+  routes.get('/account/activity', signedIn, async (page) => {
     const before = (page.request.query as Record<string, unknown> | undefined)?.before;
     const options = { title: 'Login activity', wide: true };
     let activity: ActivityPage;

@@ -3,10 +3,11 @@ import type { ApiRegistry } from '../platform/http/api.js';
 import { errors } from '../platform/errors.js';
 import { iso } from '../platform/format.js';
 import { ACTIVITY_PAGE_MAX, listActivity } from './activity.js';
+import { signedIn } from '../sessions/guards.js';
 
 export function registerActivityApi(api: ApiRegistry, deps: Deps): void {
   api.add({
-    method: 'GET', path: '/api/v1/activity', tag: 'Login activity', guards: ['session'],
+    method: 'GET', path: '/api/v1/activity', tag: 'Login activity', guards: [signedIn],
     summary: `Your login activity and security events, newest first. Query: limit (1–${ACTIVITY_PAGE_MAX}, default 20), before (the "next" value of the previous page).`,
     responses: { 200: 'One page of activity', 400: 'Bad limit or page link', 401: 'Not signed in' },
     handler: async ({ session, query }) => {

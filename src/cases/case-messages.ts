@@ -1,9 +1,8 @@
-import type { Kysely } from 'kysely';
 import { getAccount, listIdentifiers } from '../accounts/store.js';
 import { button, facts, greeting, text } from '../notify/message-layout.js';
 import { composeEmail } from '../notify/messages.js';
 import type { Deps } from '../platform/context.js';
-import type { Database, OrderCaseKind } from '../platform/db/schema.js';
+import type { OrderCaseKind } from '../platform/db/schema.js';
 import { enqueueMessage } from '../notify/enqueue.js';
 import type { CaseDecision } from './case-resolution.js';
 import { formatMoney } from '../orders/money.js';
@@ -17,13 +16,12 @@ const WHAT: Record<OrderCaseKind, string> = { return: 'return request', dispute:
 const OUTCOME: Record<CaseDecision, string> = { accepted: 'accepted', refused: 'declined', resolved: 'resolved' };
 
 export async function tellCustomerOfDecision(
-  deps: Deps,
-  trx: Kysely<Database>,
+  tx: Deps,
   input: { accountId: string; orderId: string; orderNumber: string; kind: OrderCaseKind; decision: CaseDecision; resolution: string; refund: { amount: number; currency: string } | null },
 ): Promise<void> {
-  const email = (await listIdentifiers(trx, input.accountId)).find((i) => i.kind === 'email' && i.verified);
+  const email = (await listIdentifiers(tx.db, input.accountId)).find((i) => i.kind === 'email' && i.verified);
   if (!email) return;
-  const account = await getAccount(trx, input.accountId);
+  const account = await getAccount(tx.db, input.accountId);
   const subject = `Your ${WHAT[input.kind]} for order ${input.orderNumber} was ${OUTCOME[input.decision]}`;
   const rows: Array<[string, string]> = [
     ['Order', input.orderNumber],
@@ -31,15 +29,14 @@ export async function tellCustomerOfDecision(
   ];
   if (input.refund) rows.push(['Refund', formatMoney(input.refund.amount, input.refund.currency)]);
   await enqueueMessage(
-    trx,
-    deps,
+    tx,
     composeEmail('caseDecisionEmail', email.value, subject, [
       greeting(account?.name),
       text(`The store has ${OUTCOME[input.decision]} your ${WHAT[input.kind]}.`),
       facts(rows),
       text(`The store's note: ${input.resolution}`),
-      button('View the order', `${deps.config.publicUrl}/orders/${input.orderId}`),
-    ], deps.config.publicUrl, input.accountId),
+      button('View the order', `${tx.config.publicUrl}/orders/${input.orderId}`),
+    ], tx.config.publicUrl, input.accountId),
     // The store's decision, to the customer's own verified address: refusing it would undo the decision.
     { kind: 'account_mail' },
   );

@@ -6,7 +6,8 @@ import { AppError, errors } from '../platform/errors.js';
 import { Day, Money, orderIdParam } from '../orders/order-parts.js';
 import { RadioGroup, SelectField, TextArea } from '../platform/web/forms.js';
 import { BackLink, PostForm, Problem } from '../platform/web/page-parts.js';
-import { NO_PROBLEM, type FormProblem, type PageRoutes, type SignedInPage } from '../platform/web/page-routes.js';
+import { NO_PROBLEM, type FormProblem, type PageRoutes } from '../platform/web/page-routes.js';
+import { signedIn, type SignedInPage } from '../sessions/guards.js';
 
 /**
  * What a customer can do about an order: ask to return an item, report a problem, or say they don't recognise
@@ -17,8 +18,8 @@ import { NO_PROBLEM, type FormProblem, type PageRoutes, type SignedInPage } from
 const SECURE_ACCOUNT_PAGE = '/account/secure';
 
 export function registerOrderCasePages(routes: PageRoutes): void {
-  routes.get('/orders/:id/return', 'signed-in', async (page) => renderReturn(page, await ownOrder(page), page.query('item') ?? '', NO_PROBLEM));
-  routes.post('/orders/:id/return', 'signed-in', async (page) => {
+  routes.get('/orders/:id/return', signedIn, async (page) => renderReturn(page, await ownOrder(page), page.query('item') ?? '', NO_PROBLEM));
+  routes.post('/orders/:id/return', signedIn, async (page) => {
     const order = await ownOrder(page);
     const item = page.field('item', 100);
     const quantity = page.field('quantity', 10);
@@ -35,8 +36,8 @@ export function registerOrderCasePages(routes: PageRoutes): void {
     return page.redirect(`/orders/${order.id}?notice=return`);
   });
 
-  routes.get('/orders/:id/problem', 'signed-in', async (page) => renderProblem(page, await ownOrder(page), NO_PROBLEM));
-  routes.post('/orders/:id/problem', 'signed-in', async (page) => {
+  routes.get('/orders/:id/problem', signedIn, async (page) => renderProblem(page, await ownOrder(page), NO_PROBLEM));
+  routes.post('/orders/:id/problem', signedIn, async (page) => {
     const order = await ownOrder(page);
     try {
       await openDispute(page.deps, page.session.accountId, order.id, { reason: page.field('reason', 40), details: page.field('details', DETAILS_MAX * 4) });
@@ -46,8 +47,8 @@ export function registerOrderCasePages(routes: PageRoutes): void {
     return page.redirect(`/orders/${order.id}?notice=dispute`);
   });
 
-  routes.get('/orders/:id/not-recognised', 'signed-in', async (page) => renderNotRecognised(page, await ownOrder(page), NO_PROBLEM));
-  routes.post('/orders/:id/not-recognised', 'signed-in', async (page) => {
+  routes.get('/orders/:id/not-recognised', signedIn, async (page) => renderNotRecognised(page, await ownOrder(page), NO_PROBLEM));
+  routes.post('/orders/:id/not-recognised', signedIn, async (page) => {
     const order = await ownOrder(page);
     try {
       await reportUnrecognisedOrder(page.deps, page.session.accountId, order.id, { details: page.field('details', DETAILS_MAX * 4) }, page.info);

@@ -8,6 +8,7 @@ import { cleanText, type TextProblem } from '../platform/text.js';
 import { canMove, illegalTransition, latestStatusTime, moveOrder } from '../orders/status.js';
 import { refundedSoFar, type OrderRow } from '../merchants/store-orders.js';
 import { tellCustomerOfDecision } from './case-messages.js';
+import { inTransaction } from '../platform/db/transaction.js';
 
 /**
  * The shop's side of returns, disputes and fraud reports (customers open them: cases.ts). The shop works
@@ -42,13 +43,13 @@ export async function resolveCase(deps: Deps, caseId: string, input: CaseDecisio
   const decision = checkDecision(input);
   if (!isOpaqueId(caseId)) throw errors.notFound('case');
   const now = deps.clock.now();
-  await deps.db.transaction().execute(async (trx) => {
-    const found = await trx.selectFrom('order_cases').select(['id', 'order_id', 'kind', 'status']).where('id', '=', caseId).executeTakeFirst();
+  await inTransaction(deps, async (tx) => {
+    const found = await tx.db.selectFrom('order_cases').select(['id', 'order_id', 'kind', 'status']).where('id', '=', caseId).executeTakeFirst();
     if (!found) throw errors.notFound('case');
     if (found.status !== 'open') throw errors.caseAlreadyDecided(found.status);
-    let order = await lockOrder(trx, deps, found.order_id);
-    const refunded = decision.refundAmount === null ? null : await refundedWith(trx, order, decision.refundAmount);
-    const decided = await trx
+    let order = await lockOrder(tx.db, tx, found.order_id);
+    const refunded = decision.refundAmount === null ? null : await refundedWith(tx.db, order, decision.refundAmount);
+    const decided = await tx.db
       .updateTable('order_cases')
       .set({ status: decision.status, resolution: decision.resolution, refund_amount: decision.refundAmount, resolved_at: now, updated_at: now })
       .where('id', '=', found.id)
@@ -57,14 +58,14 @@ export async function resolveCase(deps: Deps, caseId: string, input: CaseDecisio
     if (Number(decided.numUpdatedRows) !== 1) throw errors.caseAlreadyDecided('decided');
     // A return taken back makes the order returned, unless it is already there or past it (refunded).
     if (found.kind === 'return' && decision.status === 'accepted' && order.status !== 'returned' && order.status !== 'refunded') {
-      order = await move(trx, order, 'returned', now);
+      order = await move(tx.db, order, 'returned', now);
     }
     if (refunded !== null) {
       // Part or all, money goes back only where a refund is a legal next step (a paid order not on its way).
       if (!canMove(order.status, 'refunded')) throw illegalTransition(order.status, 'refunded');
-      if (refunded === order.total) order = await move(trx, order, 'refunded', now);
+      if (refunded === order.total) order = await move(tx.db, order, 'refunded', now);
     }
-    await tellCustomerOfDecision(deps, trx, {
+    await tellCustomerOfDecision(tx, {
       accountId: order.account_id,
       orderId: order.id,
       orderNumber: order.number,
@@ -74,7 +75,6 @@ export async function resolveCase(deps: Deps, caseId: string, input: CaseDecisio
       refund: decision.refundAmount === null ? null : { amount: decision.refundAmount, currency: order.currency },
     });
   });
-  deps.notifyOutbox();
 }
 
 export const CASE_KINDS: readonly OrderCaseKind[] = ['return', 'dispute', 'fraud_report'];

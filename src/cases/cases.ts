@@ -10,6 +10,7 @@ import { errors, type AppError } from '../platform/errors.js';
 import { cleanText } from '../platform/text.js';
 import { FRAUD_REASON, isDisputeReason, isReturnReason } from './case-reasons.js';
 import { loadOrder, type OrderDetail } from '../orders/history.js';
+import { inTransaction } from '../platform/db/transaction.js';
 
 /**
  * The customer's side of returns, disputes and "I don't recognise this order". Each is a row in order_cases
@@ -94,11 +95,11 @@ export async function reportUnrecognisedOrder(deps: Deps, accountId: string, ord
   const now = deps.clock.now();
   const id = newSortableId(now);
   try {
-    await deps.db.transaction().execute(async (trx) => {
-      await trx.insertInto('order_cases').values(caseRow(id, now, { accountId, orderId, kind: 'fraud_report', itemId: null, quantity: null, reason: FRAUD_REASON, details })).execute();
+    await inTransaction(deps, async (tx) => {
+      await tx.db.insertInto('order_cases').values(caseRow(id, now, { accountId, orderId, kind: 'fraud_report', itemId: null, quantity: null, reason: FRAUD_REASON, details })).execute();
       // The first report's time stays: it is when the customer first told us.
-      await trx.updateTable('orders').set({ fraud_reported_at: now, updated_at: now }).where('id', '=', orderId).where('account_id', '=', accountId).where('fraud_reported_at', 'is', null).execute();
-      await recordEvent(trx, deps.clock, { accountId, type: 'order.fraud_reported', info, detail: { order: order.number } });
+      await tx.db.updateTable('orders').set({ fraud_reported_at: now, updated_at: now }).where('id', '=', orderId).where('account_id', '=', accountId).where('fraud_reported_at', 'is', null).execute();
+      await recordEvent(tx.db, tx.clock, { accountId, type: 'order.fraud_reported', info, detail: { order: order.number } });
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw errors.caseAlreadyOpen('report about this order');

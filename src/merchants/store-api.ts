@@ -13,6 +13,7 @@ import { ORDER_STATUSES, changeOrderStatus } from '../orders/status.js';
 import { registerStoreCaseApi } from './store-case-api.js';
 import { registerStoreCustomerApi } from './store-customer-api.js';
 import { loadStoreOrder, type StoreOrder } from './store-orders.js';
+import { storeKey } from './store-key-guard.js';
 
 /**
  * The store API (/api/store/v1): the shop's back end records orders and moves them through their lifecycle.
@@ -25,7 +26,7 @@ const AUTH = { 401: 'Missing, unknown or revoked store key (store.key_invalid)' 
 
 export function registerStoreApi(api: ApiRegistry, deps: Deps): void {
   api.add({
-    method: 'POST', path: '/api/store/v1/orders', tag: TAG, guards: ['store-key'],
+    method: 'POST', path: '/api/store/v1/orders', tag: TAG, guards: [storeKey],
     summary:
       `Record an order for a customer named by verified email or phone. Idempotent: send an Idempotency-Key header (or idempotency_key), 1–100 printable ASCII characters; ` +
       `the same key and body answer the same order with 200, the same key with another body is 409. Amounts are integers of minor units; ` +
@@ -51,7 +52,7 @@ export function registerStoreApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'GET', path: '/api/store/v1/orders/:number', tag: TAG, guards: ['store-key'],
+    method: 'GET', path: '/api/store/v1/orders/:number', tag: TAG, guards: [storeKey],
     summary:
       'One order in full: items, totals, what was refunded so far, the shipping address (null if its stored copy cannot be read), card (brand and last 4), ' +
       'status history and its cases.',
@@ -60,7 +61,7 @@ export function registerStoreApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'POST', path: '/api/store/v1/orders/:number/status', tag: TAG, guards: ['store-key'],
+    method: 'POST', path: '/api/store/v1/orders/:number/status', tag: TAG, guards: [storeKey],
     summary:
       `Move an order to ${ORDER_STATUSES.join(', ')} and record when (at: ISO 8601, default now). placed → paid → shipped → delivered; ` +
       'placed or paid → cancelled; delivered → returned; paid, delivered or returned → refunded. Asking for the current status changes nothing.',

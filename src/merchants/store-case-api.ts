@@ -5,6 +5,7 @@ import type { ApiRegistry } from '../platform/http/api.js';
 import { singleQueryValue } from '../platform/http/query.js';
 import { text } from '../platform/http/validation.js';
 import { CASE_DECISIONS, CASE_KINDS, CASES_PAGE_MAX, getStoreCase, listStoreCases, resolveCase, type StoreCase } from '../cases/case-resolution.js';
+import { storeKey } from './store-key-guard.js';
 
 /**
  * The store API's side of returns, disputes and fraud reports (registered by store-api.ts). Only a store key
@@ -15,7 +16,7 @@ const AUTH = { 401: 'Missing, unknown or revoked store key (store.key_invalid)' 
 
 export function registerStoreCaseApi(api: ApiRegistry, deps: Deps): void {
   api.add({
-    method: 'GET', path: '/api/store/v1/cases', tag: TAG, guards: ['store-key'],
+    method: 'GET', path: '/api/store/v1/cases', tag: TAG, guards: [storeKey],
     summary:
       `Returns, disputes and fraud reports, oldest first. Query: status (open by default, or ${CASE_DECISIONS.join(', ')}), kind (${CASE_KINDS.join(', ')}), ` +
       `limit (1–${CASES_PAGE_MAX}, default 50), after (the "next" value of the previous page).`,
@@ -31,14 +32,14 @@ export function registerStoreCaseApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'GET', path: '/api/store/v1/cases/:id', tag: TAG, guards: ['store-key'],
+    method: 'GET', path: '/api/store/v1/cases/:id', tag: TAG, guards: [storeKey],
     summary: 'One case.',
     responses: { 200: 'The case', ...AUTH, 404: 'No case with that id' },
     handler: async ({ params }) => ({ case: caseJson(await getStoreCase(deps, params.id!)) }),
   });
 
   api.add({
-    method: 'POST', path: '/api/store/v1/cases/:id/resolve', tag: TAG, guards: ['store-key'],
+    method: 'POST', path: '/api/store/v1/cases/:id/resolve', tag: TAG, guards: [storeKey],
     summary:
       'Decide an open case once: accepted (a return is taken back: the order becomes returned), refused, or resolved; resolution is the note the customer reads. ' +
       'refund_amount (minor units, at most the order total less earlier refunds) records a refund on the case; the order becomes refunded (final) ' +

@@ -4,6 +4,7 @@ import { errors } from '../platform/errors.js';
 import type { ApiRegistry } from '../platform/http/api.js';
 import { singleQueryValue } from '../platform/http/query.js';
 import { customerFacts } from '../orders/customer-facts.js';
+import { storeKey } from './store-key-guard.js';
 
 /**
  * The store API's customer lookup for checkout (registered by store-api.ts; only a store key opens it): which
@@ -11,7 +12,7 @@ import { customerFacts } from '../orders/customer-facts.js';
  */
 export function registerStoreCustomerApi(api: ApiRegistry, deps: Deps): void {
   api.add({
-    method: 'GET', path: '/api/store/v1/customers', tag: 'Store API', guards: ['store-key'],
+    method: 'GET', path: '/api/store/v1/customers', tag: 'Store API', guards: [storeKey],
     summary:
       'Look up a customer by ?email= or ?phone= (verified identifiers only) for checkout: their name and saved cards as {id, brand, last4, is_default, usable} ' +
       '(usable is false once a card has expired), default first. No address, no expiry date, never a token, and not the internal account id.',

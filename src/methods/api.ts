@@ -4,10 +4,12 @@ import type { ApiRegistry } from '../platform/http/api.js';
 import { text } from '../platform/http/validation.js';
 import { iso } from '../platform/format.js';
 import { beginTotp, confirmTotp, enableSmsFactor, forgetDevices, newBackupCodes, removeFactor, twoStepOverview } from './enrolment.js';
+import { recentStepUp } from '../signin/step-up-guard.js';
+import { signedIn } from '../sessions/guards.js';
 
 export function registerFactorApi(api: ApiRegistry, deps: Deps): void {
   api.add({
-    method: 'GET', path: '/api/v1/two-step', tag: 'Two-step verification', guards: ['session'],
+    method: 'GET', path: '/api/v1/two-step', tag: 'Two-step verification', guards: [signedIn],
     summary: 'Your second factors, backup codes left, and the devices that skip the second step.',
     responses: { 200: 'Overview', 401: 'Not signed in' },
     handler: async ({ session }) => {
@@ -22,7 +24,7 @@ export function registerFactorApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'POST', path: '/api/v1/two-step/totp', tag: 'Two-step verification', guards: ['session', 'step-up'],
+    method: 'POST', path: '/api/v1/two-step/totp', tag: 'Two-step verification', guards: [recentStepUp],
     summary: 'Start adding an authenticator app: returns the key, its otpauth URI and a QR code (SVG). Active once confirmed with a code.',
     body: z.object({}).strict(),
     responses: { 201: 'Key to scan', 403: 'Step-up required' },
@@ -33,7 +35,7 @@ export function registerFactorApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'POST', path: '/api/v1/two-step/totp/confirm', tag: 'Two-step verification', guards: ['session', 'step-up'],
+    method: 'POST', path: '/api/v1/two-step/totp/confirm', tag: 'Two-step verification', guards: [recentStepUp],
     summary: 'Confirm the authenticator app with its current code.',
     body: z.object({ code: text(12) }).strict(),
     responses: { 204: 'Active', 400: 'Wrong code', 403: 'Step-up required', 410: 'No set-up waiting' },
@@ -43,7 +45,7 @@ export function registerFactorApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'POST', path: '/api/v1/two-step/sms', tag: 'Two-step verification', guards: ['session', 'step-up'],
+    method: 'POST', path: '/api/v1/two-step/sms', tag: 'Two-step verification', guards: [recentStepUp],
     summary: 'Use text-message codes as a second factor (verified phone only). Texts can be intercepted: a passkey or an authenticator app is safer.',
     body: z.object({}).strict(),
     responses: { 204: 'On', 400: 'No verified phone', 403: 'Step-up required' },
@@ -53,7 +55,7 @@ export function registerFactorApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'DELETE', path: '/api/v1/two-step/factors/:id', tag: 'Two-step verification', guards: ['session', 'step-up'],
+    method: 'DELETE', path: '/api/v1/two-step/factors/:id', tag: 'Two-step verification', guards: [recentStepUp],
     summary: 'Remove a second factor.',
     responses: { 204: 'Removed', 403: 'Step-up required', 404: 'No such factor on your account' },
     handler: async ({ params, session, info }) => {
@@ -62,7 +64,7 @@ export function registerFactorApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'POST', path: '/api/v1/two-step/backup-codes', tag: 'Two-step verification', guards: ['session', 'step-up'],
+    method: 'POST', path: '/api/v1/two-step/backup-codes', tag: 'Two-step verification', guards: [recentStepUp],
     summary: 'Ten new single-use backup codes, shown this once; any older set stops working.',
     body: z.object({}).strict(),
     responses: { 201: 'The codes', 403: 'Step-up required' },
@@ -70,7 +72,7 @@ export function registerFactorApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'DELETE', path: '/api/v1/two-step/remembered-devices/:id', tag: 'Two-step verification', guards: ['session'],
+    method: 'DELETE', path: '/api/v1/two-step/remembered-devices/:id', tag: 'Two-step verification', guards: [signedIn],
     summary: 'Stop a device from skipping the second step.',
     responses: { 204: 'Forgotten', 404: 'No such device on your account' },
     handler: async ({ params, session, info }) => {

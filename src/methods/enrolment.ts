@@ -116,7 +116,7 @@ async function afterChange(
 ): Promise<void> {
   const account = await getAccount(deps.db, accountId);
   await deps.db.transaction().execute(async (trx) => {
-    await sendSecurityNotice({ ...deps, db: trx }, trx, { accountId, name: account?.name ?? '', change, info });
+    await sendSecurityNotice({ ...deps, db: trx }, { accountId, name: account?.name ?? '', change, info });
     await recordEvent(trx, deps.clock, { accountId, type, info, detail });
   });
   deps.notifyOutbox();

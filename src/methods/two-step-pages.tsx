@@ -3,8 +3,10 @@ import { verifiedPhone } from './available.js';
 import { errors } from '../platform/errors.js';
 import { registerAuthenticatorPage } from './totp/authenticator-page.js';
 import { BackLink, PostForm, Problem } from '../platform/web/page-parts.js';
-import { NO_PROBLEM, type FormProblem, type PageRoutes, type SignedInPage } from '../platform/web/page-routes.js';
+import { NO_PROBLEM, type FormProblem, type PageRoutes } from '../platform/web/page-routes.js';
 import { BackupCodes, FactorRow, PasskeysRow, phoneEnding, RememberedDevices, renderBackupCodes } from './two-step-parts.js';
+import { signedIn, type SignedInPage } from '../sessions/guards.js';
+import { recentStepUp } from '../signin/step-up-guard.js';
 
 /**
  * Two-step verification settings: the account's methods, its backup codes and the devices that skip the step.
@@ -20,9 +22,9 @@ const NOTICES: Record<string, string> = {
 };
 
 export function registerTwoStepPages(routes: PageRoutes): void {
-  routes.get('/account/two-step', 'signed-in', async (page) => renderOverview(page, NO_PROBLEM, NOTICES[page.query('notice') ?? '']));
+  routes.get('/account/two-step', signedIn, async (page) => renderOverview(page, NO_PROBLEM, NOTICES[page.query('notice') ?? '']));
 
-  routes.post('/account/two-step/remove', { stepUp: '/account/two-step' }, async (page) => {
+  routes.post('/account/two-step/remove', recentStepUp.returningTo('/account/two-step'), async (page) => {
     try {
       await removeFactor(page.deps, { accountId: page.session.accountId, factorId: page.field('factor', 200), info: page.info });
       return page.redirect('/account/two-step?notice=removed');
@@ -31,9 +33,9 @@ export function registerTwoStepPages(routes: PageRoutes): void {
     }
   });
 
-  routes.get('/account/two-step/sms', { stepUp: '/account/two-step/sms' }, async (page) => renderSmsRisk(page, NO_PROBLEM));
+  routes.get('/account/two-step/sms', recentStepUp.returningTo('/account/two-step/sms'), async (page) => renderSmsRisk(page, NO_PROBLEM));
 
-  routes.post('/account/two-step/sms', { stepUp: '/account/two-step/sms' }, async (page) => {
+  routes.post('/account/two-step/sms', recentStepUp.returningTo('/account/two-step/sms'), async (page) => {
     try {
       await enableSmsFactor(page.deps, { accountId: page.session.accountId, info: page.info });
       return page.redirect('/account/two-step?notice=sms-added');
@@ -42,7 +44,7 @@ export function registerTwoStepPages(routes: PageRoutes): void {
     }
   });
 
-  routes.post('/account/two-step/backup-codes', { stepUp: '/account/two-step' }, async (page) => {
+  routes.post('/account/two-step/backup-codes', recentStepUp.returningTo('/account/two-step'), async (page) => {
     const overview = await twoStepOverview(page.deps, page.session.accountId);
     // Backup codes stand in for a method; without one there is nothing for them to stand in for.
     if (overview.factors.length === 0) {
@@ -51,7 +53,7 @@ export function registerTwoStepPages(routes: PageRoutes): void {
     return renderBackupCodes(page, await newBackupCodes(page.deps, { accountId: page.session.accountId, info: page.info }));
   });
 
-  routes.post('/account/two-step/devices/forget', 'signed-in', async (page) => {
+  routes.post('/account/two-step/devices/forget', signedIn, async (page) => {
     try {
       const id = page.field('device', 200);
       // An empty id must not reach the domain, where "no id" means every device.
@@ -63,7 +65,7 @@ export function registerTwoStepPages(routes: PageRoutes): void {
     }
   });
 
-  routes.post('/account/two-step/devices/forget-all', 'signed-in', async (page) => {
+  routes.post('/account/two-step/devices/forget-all', signedIn, async (page) => {
     await forgetDevices(page.deps, { accountId: page.session.accountId, info: page.info });
     return page.redirect('/account/two-step?notice=devices-forgotten');
   });

@@ -5,7 +5,7 @@ import { maskPhone } from '../notify/mask.js';
 import { formatTime } from '../platform/format.js';
 import type { FactorKind } from '../platform/db/schema.js';
 import { PostForm } from '../platform/web/page-parts.js';
-import type { SignedInPage } from '../platform/web/page-routes.js';
+import type { SignedInPage } from '../sessions/guards.js';
 
 /** Pieces the two-step pages share with sign-in and with Login & Security. */
 

@@ -59,6 +59,11 @@ export class DeliveryWorker {
     return pass;
   }
 
+  /**
+   * Polls as a fallback to kick(). This is the outbox's consumer, not a scheduled job: every instance polls and
+   * claims rows one by one, so the job runner's lease (one instance at a time) and its minute tick would only slow
+   * delivery down.
+   */
   start(intervalMs = 5000): void {
     if (this.timer) return;
     this.stopped = false;

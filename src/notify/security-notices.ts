@@ -1,6 +1,4 @@
-import type { Kysely } from 'kysely';
 import type { Deps, RequestInfo } from '../platform/context.js';
-import type { Database } from '../platform/db/schema.js';
 import { enqueueMessage } from './enqueue.js';
 import { securityNoticeEmail } from './messages.js';
 import { securityNoticeSms } from './alert-messages.js';
@@ -24,14 +22,13 @@ const IMMEDIATE_NOTICE = { kind: 'notice', immediate: true } as const;
  * Tells the customer about a change to their sign-in details, at every verified email address and phone, and
  * at any extra address or number given (the old one, after a contact change: the owner proved it, the new one
  * may be someone else's; ASVS 6.3.7). With `undo`, the "This wasn't me" links reverse that contact change.
- * Written to the outbox inside the caller's transaction.
+ * Written to the outbox inside the caller's transaction: `tx` is the transaction-bound deps of `inTransaction`.
  */
 export async function sendSecurityNotice(
-  deps: Deps,
-  db: Kysely<Database>,
+  tx: Deps,
   input: { accountId: string; name: string; change: SecurityChange; info: RequestInfo; detail?: string; alsoTo?: string[]; alsoToPhone?: string; undo?: ContactUndo },
 ): Promise<void> {
-  const identifiers = await listIdentifiers(db, input.accountId);
+  const identifiers = await listIdentifiers(tx.db, input.accountId);
   // Each email recipient, with the contact change its "This wasn't me" link reverses, if any.
   const recipients = new Map<string, ContactUndo | undefined>();
   for (const email of identifiers.filter((i) => i.kind === 'email' && i.verified)) recipients.set(email.value, input.undo);
@@ -39,26 +36,25 @@ export async function sendSecurityNotice(
   const phones = new Set(identifiers.filter((i) => i.kind === 'phone' && i.verified).map((i) => i.normalized));
   if (input.alsoToPhone) phones.add(input.alsoToPhone);
   // Contacts changed away from recently still hear everything: the change may not have been the owner's.
-  for (const replaced of await recentlyReplacedContacts(db, input.accountId, deps.clock.now() - SECURE_LINK_TTL_MS)) {
+  for (const replaced of await recentlyReplacedContacts(tx.db, input.accountId, tx.clock.now() - SECURE_LINK_TTL_MS)) {
     if (replaced.kind === 'phone') phones.add(replaced.restore!.normalized);
     else if (!recipients.has(replaced.restore!.value)) recipients.set(replaced.restore!.value, replaced);
   }
   for (const phone of phones) {
-    await enqueueMessage(db, deps, securityNoticeSms({ to: phone, change: input.change, publicUrl: deps.config.publicUrl, accountId: input.accountId }), input.change === 'account_secured' ? IMMEDIATE_NOTICE : NOTICE);
+    await enqueueMessage(tx, securityNoticeSms({ to: phone, change: input.change, publicUrl: tx.config.publicUrl, accountId: input.accountId }), input.change === 'account_secured' ? IMMEDIATE_NOTICE : NOTICE);
   }
   for (const [to, undo] of recipients) {
-    const secureLink = input.change === 'account_secured' ? undefined : await issueSecureLink(deps, db, input.accountId, to, undo);
+    const secureLink = input.change === 'account_secured' ? undefined : await issueSecureLink(tx, tx.db, input.accountId, to, undo);
     await enqueueMessage(
-      db,
-      deps,
+      tx,
       securityNoticeEmail({
         to,
         name: input.name,
         change: input.change,
-        at: deps.clock.now(),
+        at: tx.clock.now(),
         device: describeDevice(input.info.userAgent),
         place: describePlace(input.info.ip),
-        publicUrl: deps.config.publicUrl,
+        publicUrl: tx.config.publicUrl,
         accountId: input.accountId,
         detail: input.detail,
         secureLink,

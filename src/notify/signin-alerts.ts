@@ -1,5 +1,6 @@
 import type { Deps, RequestInfo } from '../platform/context.js';
 import { HOUR } from '../platform/clock.js';
+import { inTransaction } from '../platform/db/transaction.js';
 import { enqueueMessage } from './enqueue.js';
 import { claimPeriodicSlot } from '../platform/throttle.js';
 import { failedSigninsEmail, newDeviceSigninEmail } from './alert-messages.js';
@@ -11,20 +12,19 @@ import { issueSecureLink } from '../verification/secure-link.js';
 
 /** After a successful sign-in: remember the device, and alert the customer if it is new (ASVS 6.3.5). */
 export async function noteSuccessfulSignin(deps: Deps, accountId: string, info: RequestInfo): Promise<{ newDevice: boolean }> {
-  const newDevice = await deps.db.transaction().execute(async (trx) => {
-    await rememberNetwork(deps, trx, accountId, info);
-    const { isNew } = await rememberDevice(deps, trx, accountId, info);
+  const newDevice = await inTransaction(deps, async (tx) => {
+    await rememberNetwork(tx, tx.db, accountId, info);
+    const { isNew } = await rememberDevice(tx, tx.db, accountId, info);
     if (!isNew) return false;
-    const account = await getAccount(trx, accountId);
-    for (const to of await verifiedEmails(deps, trx, accountId)) {
-      await enqueueMessage(trx, deps, newDeviceSigninEmail({
-        to, name: account?.name ?? '', at: deps.clock.now(), device: describeDevice(info.userAgent), place: describePlace(info.ip), publicUrl: deps.config.publicUrl, accountId,
-        secureLink: await issueSecureLink(deps, trx, accountId, to),
+    const account = await getAccount(tx.db, accountId);
+    for (const to of await verifiedEmails(tx.db, accountId)) {
+      await enqueueMessage(tx, newDeviceSigninEmail({
+        to, name: account?.name ?? '', at: tx.clock.now(), device: describeDevice(info.userAgent), place: describePlace(info.ip), publicUrl: tx.config.publicUrl, accountId,
+        secureLink: await issueSecureLink(tx, tx.db, accountId, to),
       }), { kind: 'notice' });
     }
     return true;
   });
-  if (newDevice) deps.notifyOutbox();
   return { newDevice };
 }
 
@@ -32,17 +32,16 @@ export async function noteSuccessfulSignin(deps: Deps, accountId: string, info: 
 export async function alertFailedSignins(deps: Deps, accountId: string, failures: number, info: RequestInfo): Promise<void> {
   if (!(await claimPeriodicSlot(deps.db, deps.clock, `alert:failed-signins:${accountId}`, HOUR))) return;
   const account = await getAccount(deps.db, accountId);
-  await deps.db.transaction().execute(async (trx) => {
-    for (const to of await verifiedEmails(deps, trx, accountId)) {
-      await enqueueMessage(trx, deps, failedSigninsEmail({
-        to, name: account?.name ?? '', at: deps.clock.now(), failures, place: describePlace(info.ip), publicUrl: deps.config.publicUrl, accountId,
-        secureLink: await issueSecureLink(deps, trx, accountId, to),
+  await inTransaction(deps, async (tx) => {
+    for (const to of await verifiedEmails(tx.db, accountId)) {
+      await enqueueMessage(tx, failedSigninsEmail({
+        to, name: account?.name ?? '', at: tx.clock.now(), failures, place: describePlace(info.ip), publicUrl: tx.config.publicUrl, accountId,
+        secureLink: await issueSecureLink(tx, tx.db, accountId, to),
       }), { kind: 'notice' });
     }
   });
-  deps.notifyOutbox();
 }
 
-async function verifiedEmails(deps: Deps, db: Deps['db'], accountId: string): Promise<string[]> {
+async function verifiedEmails(db: Deps['db'], accountId: string): Promise<string[]> {
   return (await listIdentifiers(db, accountId)).filter((i) => i.kind === 'email' && i.verified).map((i) => i.value);
 }

@@ -10,6 +10,7 @@ import { listOrders, loadOrder, ORDERS_PAGE_MAX, STATUS_FILTERS } from './histor
 import { caseJson, detailJson, recurringJson, spendingJson, summaryJson } from './order-json.js';
 import { recurringPurchases } from './recurring.js';
 import { spendingByMonth } from '../spending/spending.js';
+import { signedIn } from '../sessions/guards.js';
 
 /**
  * Your Orders for the customer (or the shop's own front end acting with the customer's session). Every route
@@ -21,7 +22,7 @@ const SECURE_ACCOUNT = { page: '/account/secure', api: 'POST /api/v1/account/sec
 
 export function registerOrderApi(api: ApiRegistry, deps: Deps): void {
   api.add({
-    method: 'GET', path: '/api/v1/orders', tag: TAG, guards: ['session'],
+    method: 'GET', path: '/api/v1/orders', tag: TAG, guards: [signedIn],
     summary: `Your orders, newest first. Query: limit (1–${ORDERS_PAGE_MAX}, default 10), before (the "next" value of the previous page), year, status (${Object.keys(STATUS_FILTERS).join(', ')}), q (words from an item title).`,
     responses: { 200: 'One page of orders', 400: 'A bad filter or page link', 401: 'Not signed in' },
     handler: async ({ session, query }) => {
@@ -38,28 +39,28 @@ export function registerOrderApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'GET', path: '/api/v1/orders/spending', tag: TAG, guards: ['session'],
+    method: 'GET', path: '/api/v1/orders/spending', tag: TAG, guards: [signedIn],
     summary: 'What you spent per month, per currency (never added across currencies), over the last 12 months or a calendar year (query: year). Cancelled and refunded orders are left out; a partial refund is taken off its order. An amount beyond 2^53 minor units is a string of digits.',
     responses: { 200: 'Monthly totals', 400: 'A bad year', 401: 'Not signed in' },
     handler: async ({ session, query }) => spendingJson(await spendingByMonth(deps, session.accountId, { year: queryNumber(query, 'year') })),
   });
 
   api.add({
-    method: 'GET', path: '/api/v1/orders/recurring', tag: TAG, guards: ['session'],
+    method: 'GET', path: '/api/v1/orders/recurring', tag: TAG, guards: [signedIn],
     summary: 'Things you buy regularly: the same item bought at least 3 times at about the same interval.',
     responses: { 200: 'Recurring purchases, next expected first', 401: 'Not signed in' },
     handler: async ({ session }) => ({ recurring: (await recurringPurchases(deps, session.accountId)).map(recurringJson) }),
   });
 
   api.add({
-    method: 'GET', path: '/api/v1/orders/:id', tag: TAG, guards: ['session'],
+    method: 'GET', path: '/api/v1/orders/:id', tag: TAG, guards: [signedIn],
     summary: 'One order: items, amounts, shipping address, payment card (brand and last 4), status history, returns and disputes.',
     responses: { 200: 'The order', 401: 'Not signed in', 404: 'No such order on your account' },
     handler: async ({ session, params }) => ({ order: detailJson(deps, await loadOrder(deps, session.accountId, params.id!)) }),
   });
 
   api.add({
-    method: 'POST', path: '/api/v1/orders/:id/returns', tag: TAG, guards: ['session'],
+    method: 'POST', path: '/api/v1/orders/:id/returns', tag: TAG, guards: [signedIn],
     summary: `Ask to return an item of a delivered order for a refund, within ${deps.config.returnWindowDays} days of delivery. reason: ${Object.keys(RETURN_REASONS).join(', ')}; quantity: at most what you bought less what is already being returned; details: optional, up to 2000 characters.`,
     body: z.object({ item_id: text(64), quantity: z.number(), reason: text(40), details: text(8000).optional() }).strict(),
     responses: { 201: 'Return requested', 400: 'A field needs attention', 404: 'No such order on your account', 409: 'Not delivered, window closed, or a return of this item is already open' },
@@ -70,7 +71,7 @@ export function registerOrderApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'POST', path: '/api/v1/orders/:id/disputes', tag: TAG, guards: ['session'],
+    method: 'POST', path: '/api/v1/orders/:id/disputes', tag: TAG, guards: [signedIn],
     summary: `Report a problem with an order. reason: ${Object.keys(DISPUTE_REASONS).join(', ')}; details: required for "other". One open dispute per order.`,
     body: z.object({ reason: text(40), details: text(8000).optional() }).strict(),
     responses: { 201: 'Dispute opened', 400: 'A field needs attention', 404: 'No such order on your account', 409: 'A dispute is already open' },
@@ -81,7 +82,7 @@ export function registerOrderApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'POST', path: '/api/v1/orders/:id/fraud-report', tag: TAG, guards: ['session'],
+    method: 'POST', path: '/api/v1/orders/:id/fraud-report', tag: TAG, guards: [signedIn],
     summary: '"I don\'t recognise this order": reports it to the store and flags it. Then secure the account (`next`): someone else may be using it.',
     body: z.object({ details: text(8000).optional() }).strict(),
     responses: { 201: 'Reported', 400: 'A field needs attention', 404: 'No such order on your account', 409: 'Already reported' },

@@ -6,7 +6,8 @@ import { formatTime, iso } from '../platform/format.js';
 import { AddressLines } from '../wallet/addresses/address-lines.js';
 import { CardName, Day, Money, orderIdParam, StatusLine } from './order-parts.js';
 import { BackLink } from '../platform/web/page-parts.js';
-import type { PageRoutes, SignedInPage } from '../platform/web/page-routes.js';
+import type { PageRoutes } from '../platform/web/page-routes.js';
+import { signedIn, type SignedInPage } from '../sessions/guards.js';
 
 /**
  * One order: what was bought at what price, where it went, how it was paid, each step with its time, and what
@@ -19,7 +20,7 @@ const NOTICES: Record<string, string> = {
 };
 
 export function registerOrderDetailPage(routes: PageRoutes): void {
-  routes.get('/orders/:id', 'signed-in', async (page) => {
+  routes.get('/orders/:id', signedIn, async (page) => {
     const order = await loadOrder(page.deps, page.session.accountId, orderIdParam(page));
     return renderOrder(page, order);
   });

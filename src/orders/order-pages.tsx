@@ -7,8 +7,9 @@ import { registerOrderDetailPage } from './order-detail-page.js';
 import { Day, Money, StatusLine } from './order-parts.js';
 import { SelectField } from '../platform/web/forms.js';
 import { Problem } from '../platform/web/page-parts.js';
-import type { PageRoutes, SignedInPage } from '../platform/web/page-routes.js';
+import type { PageRoutes } from '../platform/web/page-routes.js';
 import { registerSpendingPage } from '../spending/spending-page.js';
+import { signedIn, type SignedInPage } from '../sessions/guards.js';
 
 /**
  * Your Orders: newest first, ten to a page, each order a card. Search and filters are a GET form, so a
@@ -26,7 +27,7 @@ const STATUS_OPTIONS: Array<[string, string]> = [
 ];
 
 export function registerOrderPages(routes: PageRoutes): void {
-  routes.get('/orders', 'signed-in', renderOrders);
+  routes.get('/orders', signedIn, renderOrders);
   registerSpendingPage(routes);
   registerOrderDetailPage(routes);
   registerOrderCasePages(routes);

@@ -3,7 +3,7 @@ import { STATUS_LABELS, type OrderSummary } from './order-view.js';
 import { errors } from '../platform/errors.js';
 import { isOpaqueId } from '../platform/crypto.js';
 import type { Page } from '../platform/web/page-routes.js';
-import { MaskedCard } from '../platform/web/page-parts.js';
+import { MaskedCard } from '../wallet/cards/masked-card.js';
 import { iso } from '../platform/format.js';
 
 /** Pieces the order pages share: dates, amounts, the card, the status line, and the form controls they need. */

@@ -10,6 +10,7 @@ import { toAddressJson } from '../wallet/addresses/postal-address.js';
 import { newOrderNumber } from './order-number.js';
 import type { OrderDraft } from './order-request.js';
 import type { StoreKey } from '../merchants/store-keys.js';
+import { inTransaction } from '../platform/db/transaction.js';
 
 /**
  * Recording an order the shop has taken. Idempotent by the shop's key:
@@ -43,7 +44,7 @@ export async function placeOrder(deps: Deps, store: StoreKey, draft: OrderDraft)
   for (let attempt = 0; attempt < NUMBER_ATTEMPTS; attempt++) {
     const number = newOrderNumber(deps.random);
     try {
-      await deps.db.transaction().execute((trx) => insertOrder(trx, deps.clock.now(), { number, accountId: account.id, store, card, draft }));
+      await inTransaction(deps, (tx) => insertOrder(tx.db, tx.clock.now(), { number, accountId: account.id, store, card, draft }));
       return { number, created: true };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;

@@ -9,11 +9,20 @@ import { errors } from './errors.js';
  * JSON API render and advance the same flows. Every step moves the state with one conditional update, so a
  * step can't be replayed or raced: whoever moves it first wins, the other gets `flow.wrong_step`.
  */
-export type FlowKind = 'signup' | 'signin' | 'recovery' | 'passkey_registration' | 'passkey_challenge' | 'card_setup';
+export interface FlowKind<Data> {
+  /** Stored in flows.kind; each feature names its own kinds (signup/signup.ts: SIGNUP_FLOW). */
+  readonly name: string;
+  /** Never set: it tells the type checker what a flow of this kind carries, so loading one gives its data's type. */
+  readonly data?: Data;
+}
+
+export function flowKind<Data>(name: string): FlowKind<Data> {
+  return { name };
+}
 
 export interface Flow<Data = Record<string, unknown>> {
   id: string;
-  kind: FlowKind;
+  kind: string;
   state: string;
   accountId: string | null;
   data: Data;
@@ -24,12 +33,12 @@ export interface Flow<Data = Record<string, unknown>> {
 export async function createFlow<Data>(
   db: Kysely<Database>,
   clock: Clock,
-  input: { kind: FlowKind; state: string; ttlMs: number; accountId?: string | null; data: Data },
+  input: { kind: FlowKind<Data>; state: string; ttlMs: number; accountId?: string | null; data: NoInfer<Data> },
 ): Promise<Flow<Data>> {
   const now = clock.now();
   const flow: Flow<Data> = {
     id: newId(),
-    kind: input.kind,
+    kind: input.kind.name,
     state: input.state,
     accountId: input.accountId ?? null,
     data: input.data,
@@ -54,14 +63,14 @@ export async function createFlow<Data>(
 }
 
 /** Loads a live flow of the given kind; an unknown id is 404, an expired one 410. */
-export async function loadFlow<Data>(db: Kysely<Database>, clock: Clock, id: string, kind: FlowKind): Promise<Flow<Data>> {
+export async function loadFlow<Data>(db: Kysely<Database>, clock: Clock, id: string, kind: FlowKind<Data>): Promise<Flow<Data>> {
   if (!isOpaqueId(id)) throw errors.notFound('request');
-  const row = await db.selectFrom('flows').selectAll().where('id', '=', id).where('kind', '=', kind).executeTakeFirst();
+  const row = await db.selectFrom('flows').selectAll().where('id', '=', id).where('kind', '=', kind.name).executeTakeFirst();
   if (!row) throw errors.notFound('request');
   if (row.expires_at <= clock.now()) throw errors.flowExpired();
   return {
     id: row.id,
-    kind: row.kind as FlowKind,
+    kind: row.kind,
     state: row.state,
     accountId: row.account_id,
     data: JSON.parse(row.data) as Data,

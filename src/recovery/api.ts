@@ -12,6 +12,7 @@ import { confirmResetCode, confirmResetLink, setNewPassword, startPasswordReset 
 import { findAccount } from './find-account.js';
 import { finishLostFactor, startLostFactor } from './lost-factor.js';
 import { secureAccount, secureAccountByLink } from './secure-account.js';
+import { signedIn } from '../sessions/guards.js';
 
 const SAME_EITHER_WAY = 'If that belongs to an account, we have sent a message to it.';
 
@@ -100,7 +101,7 @@ export function registerRecoveryApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'POST', path: '/api/v1/account/secure', tag: 'Recovery', guards: ['session'],
+    method: 'POST', path: '/api/v1/account/secure', tag: 'Recovery', guards: [signedIn],
     summary: '"This wasn\'t me": sign out everywhere, forget remembered devices, cancel pending changes and lock the password until reset. Returns recent changes.',
     body: z.object({}).strict(),
     responses: { 200: 'Secured', 401: 'Not signed in' },

@@ -7,6 +7,7 @@ import { recordEvent } from '../activity/audit.js';
 import { requireIdentifier } from '../accounts/identifiers.js';
 import { findAccountByIdentifier, listIdentifiers } from '../accounts/store.js';
 import { findAccountEmail, findAccountSms } from './messages.js';
+import { inTransaction } from '../platform/db/transaction.js';
 
 /**
  * "Find your account": a customer who forgot which email they used enters a phone number or another address.
@@ -31,11 +32,10 @@ export async function findAccount(deps: Deps, input: string, info: RequestInfo):
   const message = channel === 'email'
     ? findAccountEmail({ to: identifier.value, others, publicUrl: deps.config.publicUrl, accountId: account?.id ?? '' })
     : findAccountSms({ to: identifier.normalized, others, publicUrl: deps.config.publicUrl, accountId: account?.id ?? '' });
-  await deps.db.transaction().execute(async (trx) => {
+  await inTransaction(deps, async (tx) => {
     // An unknown contact spends the same budget as a known one, so a 429 can't tell them apart either.
-    if (account) await enqueueMessage(trx, deps, message, cause);
-    else await enqueueWithheld(trx, deps, message, cause);
-    await recordEvent(trx, deps.clock, { accountId: account?.id ?? null, type: 'find_account.requested', info, detail: { via: identifier.kind } });
+    if (account) await enqueueMessage(tx, message, cause);
+    else await enqueueWithheld(tx, message, cause);
+    await recordEvent(tx.db, tx.clock, { accountId: account?.id ?? null, type: 'find_account.requested', info, detail: { via: identifier.kind } });
   });
-  deps.notifyOutbox();
 }

@@ -13,6 +13,7 @@ import { completeSignin, type SignedIn } from '../signin/complete.js';
 import { clearAccountAttempts, takeAttempt } from '../signin/attempts.js';
 import { claimCode, checkCode, codeDeps, findPending, issueCode, type VerificationRecord } from '../verification/codes.js';
 import { lostFactorEmail, lostFactorSms } from './messages.js';
+import { inTransaction } from '../platform/db/transaction.js';
 
 /**
  * Lost second factor (ASVS 6.4.4: proof as strong as enrolment). From the second step of sign-in — so the
@@ -34,16 +35,15 @@ export async function startLostFactor(deps: Deps, flowId: string, info: RequestI
   // Each request sends an email and a text: at most one pair a minute.
   if (!(await claimPeriodicSlot(deps.db, deps.clock, `lost-factor:${accountId}`, MINUTE))) throw errors.resendTooSoon(60);
   const account = await getAccount(deps.db, accountId);
-  await deps.db.transaction().execute(async (trx) => {
-    const tx = codeDeps({ ...deps, db: trx });
-    const email = await issueCode(tx, { purpose: 'lost_factor_email', channel: 'email', target: contacts.email.normalized, ttlMs: CODE_TTL_MS, flowId, accountId });
-    const sms = await issueCode(tx, { purpose: 'lost_factor_sms', channel: 'sms', target: contacts.phone.normalized, ttlMs: CODE_TTL_MS, flowId, accountId });
+  await inTransaction(deps, async (tx) => {
+    const codes = codeDeps(tx);
+    const email = await issueCode(codes, { purpose: 'lost_factor_email', channel: 'email', target: contacts.email.normalized, ttlMs: CODE_TTL_MS, flowId, accountId });
+    const sms = await issueCode(codes, { purpose: 'lost_factor_sms', channel: 'sms', target: contacts.phone.normalized, ttlMs: CODE_TTL_MS, flowId, accountId });
     // Asked for at the second step, after the password: the second-step allowance.
     const cause = { kind: 'second_step', ip: info.ip, accountId } as const;
-    await enqueueMessage(trx, deps, lostFactorEmail({ to: contacts.email.value, name: account?.name ?? '', code: email.code, publicUrl: deps.config.publicUrl, accountId }), cause);
-    await enqueueMessage(trx, deps, lostFactorSms({ to: contacts.phone.normalized, code: sms.code, accountId }), cause);
+    await enqueueMessage(tx, lostFactorEmail({ to: contacts.email.value, name: account?.name ?? '', code: email.code, publicUrl: tx.config.publicUrl, accountId }), cause);
+    await enqueueMessage(tx, lostFactorSms({ to: contacts.phone.normalized, code: sms.code, accountId }), cause);
   });
-  deps.notifyOutbox();
   return { email: contacts.email.value, phone: contacts.phone.value };
 }
 
@@ -73,14 +73,13 @@ export async function finishLostFactor(deps: Deps, flowId: string, codes: { emai
   // Recovery proved the owner: every counter on the account starts again (lockout must not outlive it).
   await clearAccountAttempts(deps, accountId);
   const account = await getAccount(deps.db, accountId);
-  await deps.db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('factors').where('account_id', '=', accountId).execute();
-    await trx.deleteFrom('backup_codes').where('account_id', '=', accountId).execute();
-    await forgetRememberedDevices(trx, deps.clock, accountId);
-    await sendSecurityNotice({ ...deps, db: trx }, trx, { accountId, name: account?.name ?? '', change: 'second_factors_reset', info });
-    await recordEvent(trx, deps.clock, { accountId, type: 'second_factors.reset', info });
+  await inTransaction(deps, async (tx) => {
+    await tx.db.deleteFrom('factors').where('account_id', '=', accountId).execute();
+    await tx.db.deleteFrom('backup_codes').where('account_id', '=', accountId).execute();
+    await forgetRememberedDevices(tx.db, tx.clock, accountId);
+    await sendSecurityNotice(tx, { accountId, name: account?.name ?? '', change: 'second_factors_reset', info });
+    await recordEvent(tx.db, tx.clock, { accountId, type: 'second_factors.reset', info });
   });
-  deps.notifyOutbox();
   // The first step may have been a password or a texted code (SMS sign-in): record what this flow really saw.
   const factors = [...flow.factorsPassed, 'email_code', 'sms_code'];
   return completeSignin(deps, flow, { from: 'second_factor', accountId, factors, method: factors.join('+'), info });

@@ -2,7 +2,7 @@ import type { Deps, RequestInfo } from '../platform/context.js';
 import { HOUR, MINUTE } from '../platform/clock.js';
 import { AppError, errors } from '../platform/errors.js';
 import { constantTimeEqual, randomToken, sha256 } from '../platform/crypto.js';
-import { advanceFlow, createFlow, loadFlow, requireState, type Flow } from '../platform/flows.js';
+import { advanceFlow, createFlow, flowKind, loadFlow, requireState, type Flow } from '../platform/flows.js';
 import { enqueueMessage, enqueueWithheld } from '../notify/enqueue.js';
 import { reserveAttempt, spendSourceAllowance, type ThrottlePolicy } from '../platform/throttle.js';
 import { attemptSecret, clearAccountAttempts, identifierSubject } from '../signin/attempts.js';
@@ -18,6 +18,7 @@ import { forgetRememberedDevices } from '../methods/remembered-device/remembered
 import { hasSecondFactor } from '../methods/store.js';
 import { codeDeps, consumeCode, consumeLink, findPending, issueCode } from '../verification/codes.js';
 import { passwordResetEmail, passwordResetSms } from './messages.js';
+import { inTransaction } from '../platform/db/transaction.js';
 
 /**
  * Forgot password (SECURITY.md "Recovery"): a code or link to a verified email or phone → a new password. The
@@ -40,6 +41,8 @@ interface ResetData {
   proofHash?: string;
 }
 
+const RESET_FLOW = flowKind<ResetData>('recovery');
+
 export async function startPasswordReset(deps: Deps, input: string, info: RequestInfo): Promise<{ flowId: string; channel: 'email' | 'sms' }> {
   const identifier = requireIdentifier(input, deps.config.defaultPhoneRegion);
   await spendSourceAllowance(deps.db, deps.clock, 'reset', info.ip, RESET_SOURCE_POLICY);
@@ -51,10 +54,9 @@ export async function startPasswordReset(deps: Deps, input: string, info: Reques
   const mayProve = await reserveAttempt(deps.db, deps.clock, sendsKey, RESET_SENDS_POLICY);
   const account = mayProve.granted ? found : undefined;
   const channel = identifier.kind === 'email' ? 'email' : 'sms';
-  const flowId = await deps.db.transaction().execute(async (trx) => {
-    const tx = { ...deps, db: trx };
-    const flow = await createFlow<ResetData>(trx, deps.clock, {
-      kind: 'recovery',
+  const flowId = await inTransaction(deps, async (tx) => {
+    const flow = await createFlow<ResetData>(tx.db, tx.clock, {
+      kind: RESET_FLOW,
       state: 'confirm',
       ttlMs: RESET_EMAIL_TTL_MS,
       accountId: account?.id ?? null,
@@ -75,14 +77,13 @@ export async function startPasswordReset(deps: Deps, input: string, info: Reques
     // identifier spends the same budget as a known one, so a 429 can't tell them apart (SECURITY.md).
     const cause = { kind: 'code', ip: info.ip } as const;
     const message = channel === 'email'
-      ? passwordResetEmail({ to: identifier.value, name: account?.name ?? '', code: issued.code, link: resetLink(deps, flow.id, issued.linkToken!), publicUrl: deps.config.publicUrl, accountId: account?.id ?? '' })
+      ? passwordResetEmail({ to: identifier.value, name: account?.name ?? '', code: issued.code, link: resetLink(tx, flow.id, issued.linkToken!), publicUrl: tx.config.publicUrl, accountId: account?.id ?? '' })
       : passwordResetSms({ to: identifier.normalized, code: issued.code, accountId: account?.id ?? '' });
-    if (account) await enqueueMessage(trx, deps, message, cause);
-    else await enqueueWithheld(trx, deps, message, cause);
-    await recordEvent(trx, deps.clock, { accountId: account?.id ?? null, type: 'password.reset_requested', info, detail: { channel } });
+    if (account) await enqueueMessage(tx, message, cause);
+    else await enqueueWithheld(tx, message, cause);
+    await recordEvent(tx.db, tx.clock, { accountId: account?.id ?? null, type: 'password.reset_requested', info, detail: { channel } });
     return flow.id;
   });
-  deps.notifyOutbox();
   return { flowId, channel };
 }
 
@@ -92,7 +93,7 @@ function resetLink(deps: Deps, flowId: string, token: string): string {
 }
 
 export async function loadResetFlow(deps: Deps, flowId: string): Promise<Flow<ResetData>> {
-  return loadFlow<ResetData>(deps.db, deps.clock, flowId, 'recovery');
+  return loadFlow(deps.db, deps.clock, flowId, RESET_FLOW);
 }
 
 /** Returns the proof secret that the new-password step requires. */
@@ -147,19 +148,17 @@ export async function setNewPassword(deps: Deps, flowId: string, proof: string, 
   // SECURITY.md Recovery: the password switched off by "This wasn't me", and the five before it, stay refused.
   if (await isRecentPassword(deps.db, accountId, normalizePassword(password))) throw errors.invalidInput({ password: REUSED_PASSWORD });
   const passwordHash = await hashPassword(normalizePassword(password));
-  await deps.db.transaction().execute(async (trx) => {
-    const tx = { ...deps, db: trx };
-    await advanceFlow(trx, deps.clock, flow, 'new_password', { state: 'done', done: true });
-    await updatePasswordHash(trx, deps.clock, accountId, passwordHash, true);
+  await inTransaction(deps, async (tx) => {
+    await advanceFlow(tx.db, tx.clock, flow, 'new_password', { state: 'done', done: true });
+    await updatePasswordHash(tx.db, tx.clock, accountId, passwordHash, true);
     await endOtherSessions(tx, accountId, null);
     await cancelPendingChanges(tx, accountId);
-    await forgetRememberedDevices(trx, deps.clock, accountId);
-    await sendSecurityNotice(tx, trx, { accountId, name: account.name, change: 'password_reset', info });
-    await recordEvent(trx, deps.clock, { accountId, type: 'password.reset', info, detail: { channel: flow.data.channel } });
+    await forgetRememberedDevices(tx.db, tx.clock, accountId);
+    await sendSecurityNotice(tx, { accountId, name: account.name, change: 'password_reset', info });
+    await recordEvent(tx.db, tx.clock, { accountId, type: 'password.reset', info, detail: { channel: flow.data.channel } });
   });
   // Lockout must not outlive recovery: every counter on the account starts again, second step included.
   await clearAccountAttempts(deps, accountId);
-  deps.notifyOutbox();
 }
 
 /** Pre-hijacking defence: an email or phone change started before a reset must not complete after it. */

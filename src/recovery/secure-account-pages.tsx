@@ -6,6 +6,7 @@ import { authenticateToken } from '../sessions/store.js';
 import { PostForm } from '../platform/web/page-parts.js';
 import { Page, type PageRoutes } from '../platform/web/page-routes.js';
 import { RESET_START } from './recovery-pages.js';
+import { signedIn, signedInOrNot, type SignedInOrNotPage } from '../sessions/guards.js';
 
 /**
  * "This wasn't me": from the single-use link in an alert email (no sign-in needed: holding the inbox is the
@@ -21,14 +22,14 @@ const WHAT_HAPPENS = [
 ];
 
 export function registerSecureAccountPages(routes: PageRoutes): void {
-  routes.get('/account/secure', 'anyone', async (page) => {
+  routes.get('/account/secure', signedInOrNot, async (page) => {
     const token = page.query('token');
     if (token) return renderExplain(page, '/account/secure', token);
     if (!page.session) return page.redirect('/signin');
     return renderExplain(page, '/account/secure/confirm');
   });
 
-  routes.post('/account/secure', 'anyone', async (page) => {
+  routes.post('/account/secure', signedInOrNot, async (page) => {
     let recent: ActivityEntry[];
     try {
       recent = await secureAccountByLink(page.deps, page.field('token', 200), page.info);
@@ -39,10 +40,10 @@ export function registerSecureAccountPages(routes: PageRoutes): void {
     return renderSecured(await signedOutIfEnded(page), recent);
   });
 
-  routes.post('/account/secure/confirm', 'signed-in', async (page) => {
+  routes.post('/account/secure/confirm', signedIn, async (page) => {
     const recent = await secureAccount(page.deps, page.session.accountId, page.info);
     clearSessionCookie(page.reply, page.deps.config);
-    return renderSecured(new Page(page.request, page.reply, page.deps, null), recent);
+    return renderSecured(signedOut(page), recent);
   });
 }
 
@@ -50,14 +51,19 @@ export function registerSecureAccountPages(routes: PageRoutes): void {
  * The link may be opened in a browser signed in to the account just secured, whose session has now ended: the
  * cookie goes and the page shows signed out. A browser signed in to another account stays as it was.
  */
-async function signedOutIfEnded(page: Page): Promise<Page> {
+async function signedOutIfEnded(page: SignedInOrNotPage): Promise<Page> {
   const token = readSessionToken(page.request);
   if (!page.session || !token || (await authenticateToken(page.deps, token))) return page;
   clearSessionCookie(page.reply, page.deps.config);
-  return new Page(page.request, page.reply, page.deps, null);
+  return signedOut(page);
 }
 
-function renderExplain(page: Page, action: string, token?: string) {
+/** The same request, shown as signed out: its session has just ended. */
+function signedOut(page: Page): Page {
+  return new Page(page.request, page.reply, page.deps, {});
+}
+
+function renderExplain(page: SignedInOrNotPage, action: string, token?: string) {
   return page.render(
     { title: 'Secure your account' },
     <section class="card narrow">

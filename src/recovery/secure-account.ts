@@ -10,6 +10,7 @@ import { forgetRememberedDevices } from '../methods/remembered-device/remembered
 import { codeDeps, consumeLink } from '../verification/codes.js';
 import { cancelPendingChanges } from './password-reset.js';
 import { findContactUndo, undoContactChange, type ContactUndo } from './contact-undo.js';
+import { inTransaction } from '../platform/db/transaction.js';
 
 /**
  * "This wasn't me" (PRODUCT.md capability 5), from any login-activity entry or any alert: every session ends
@@ -26,18 +27,16 @@ export async function secureAccount(deps: Deps, accountId: string, info: Request
   const account = await getAccount(deps.db, accountId);
   if (!account) throw errors.notFound('account');
   const recent = await recentChanges(deps, accountId);
-  await deps.db.transaction().execute(async (trx) => {
-    const tx = { ...deps, db: trx };
-    await switchOffPassword(trx, deps.clock, accountId);
+  await inTransaction(deps, async (tx) => {
+    await switchOffPassword(tx.db, tx.clock, accountId);
     await endOtherSessions(tx, accountId, null);
-    await forgetRememberedDevices(trx, deps.clock, accountId);
+    await forgetRememberedDevices(tx.db, tx.clock, accountId);
     await cancelPendingChanges(tx, accountId);
     // Before the notice, so it goes to the contact the owner proved, not to the one that replaced it.
-    const undone = byLink?.undo ? await undoContactChange(trx, deps.clock, accountId, byLink.undo) : false;
-    await sendSecurityNotice(tx, trx, { accountId, name: account.name, change: 'account_secured', info, alsoTo: byLink ? [byLink.to] : [] });
-    await recordEvent(trx, deps.clock, { accountId, type: 'account.secured', info, detail: undone ? { restored: byLink!.undo!.kind } : undefined });
+    const undone = byLink?.undo ? await undoContactChange(tx.db, tx.clock, accountId, byLink.undo) : false;
+    await sendSecurityNotice(tx, { accountId, name: account.name, change: 'account_secured', info, alsoTo: byLink ? [byLink.to] : [] });
+    await recordEvent(tx.db, tx.clock, { accountId, type: 'account.secured', info, detail: undone ? { restored: byLink!.undo!.kind } : undefined });
   });
-  deps.notifyOutbox();
   return recent;
 }
 

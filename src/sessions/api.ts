@@ -6,10 +6,11 @@ import { clearSessionCookie } from '../platform/http/session-cookie.js';
 import { iso } from '../platform/format.js';
 import { listSessions } from './store.js';
 import { endAllOtherSessions, endOneSession, signOut } from './ending.js';
+import { signedIn } from './guards.js';
 
 export function registerSessionApi(api: ApiRegistry, deps: Deps): void {
   api.add({
-    method: 'GET', path: '/api/v1/session', tag: 'Sessions', guards: ['session'],
+    method: 'GET', path: '/api/v1/session', tag: 'Sessions', guards: [signedIn],
     summary: 'Who is signed in, cheaply: the session check a shop runs on every page (one database read).',
     responses: { 200: 'The current session', 401: 'Not signed in' },
     handler: async ({ session }) => ({
@@ -24,7 +25,7 @@ export function registerSessionApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'GET', path: '/api/v1/sessions', tag: 'Sessions', guards: ['session'],
+    method: 'GET', path: '/api/v1/sessions', tag: 'Sessions', guards: [signedIn],
     summary: 'Every device signed in to your account.',
     responses: { 200: 'Sessions, most recently used first', 401: 'Not signed in' },
     handler: async ({ session }) => ({
@@ -40,7 +41,7 @@ export function registerSessionApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'DELETE', path: '/api/v1/sessions/:id', tag: 'Sessions', guards: ['session'],
+    method: 'DELETE', path: '/api/v1/sessions/:id', tag: 'Sessions', guards: [signedIn],
     summary: 'Sign out one device. Another customer’s session id is unknown here (404).',
     responses: { 204: 'Ended', 401: 'Not signed in', 404: 'No such session' },
     handler: async ({ session, params, info }) => {
@@ -49,7 +50,7 @@ export function registerSessionApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'POST', path: '/api/v1/sessions/end-others', tag: 'Sessions', guards: ['session'],
+    method: 'POST', path: '/api/v1/sessions/end-others', tag: 'Sessions', guards: [signedIn],
     summary: 'Sign out everywhere else.',
     body: z.object({}).strict(),
     responses: { 200: 'How many sessions ended', 401: 'Not signed in' },
@@ -57,7 +58,7 @@ export function registerSessionApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'POST', path: '/api/v1/signout', tag: 'Sessions', guards: ['session'],
+    method: 'POST', path: '/api/v1/signout', tag: 'Sessions', guards: [signedIn],
     summary: 'Sign out this session.',
     body: z.object({}).strict(),
     responses: { 204: 'Signed out', 401: 'Not signed in' },

@@ -3,6 +3,7 @@ import { recordEvent } from '../activity/audit.js';
 import { getAccount } from '../accounts/store.js';
 import { sendSecurityNotice } from '../notify/security-notices.js';
 import { endOtherSessions, endSession, type AuthenticatedSession } from './store.js';
+import { inTransaction } from '../platform/db/transaction.js';
 
 /** Ending sessions, with the audit trail and the customer's notice that go with it (ASVS 7.4.1, 7.5.2). */
 export async function signOut(deps: Deps, session: AuthenticatedSession, info: RequestInfo): Promise<void> {
@@ -18,13 +19,11 @@ export async function endOneSession(deps: Deps, session: AuthenticatedSession, s
 
 export async function endAllOtherSessions(deps: Deps, session: AuthenticatedSession, info: RequestInfo): Promise<number> {
   const account = await getAccount(deps.db, session.accountId);
-  const ended = await deps.db.transaction().execute(async (trx) => {
-    const tx = { ...deps, db: trx };
+  const ended = await inTransaction(deps, async (tx) => {
     const count = await endOtherSessions(tx, session.accountId, session.sessionId);
-    await recordEvent(trx, deps.clock, { accountId: session.accountId, type: 'sessions.ended_others', info, detail: { count } });
-    if (account) await sendSecurityNotice(tx, trx, { accountId: session.accountId, name: account.name, change: 'sessions_ended', info });
+    await recordEvent(tx.db, tx.clock, { accountId: session.accountId, type: 'sessions.ended_others', info, detail: { count } });
+    if (account) await sendSecurityNotice(tx, { accountId: session.accountId, name: account.name, change: 'sessions_ended', info });
     return count;
   });
-  deps.notifyOutbox();
   return ended;
 }

@@ -1,10 +1,11 @@
 import { getProfile } from '../accounts/profile.js';
 import { Icon, type IconName } from '../platform/web/icons.js';
 import { firstName, type PageRoutes } from '../platform/web/page-routes.js';
+import { signedIn } from '../sessions/guards.js';
 
 /** "Your Account": the overview every signed-in visit starts from. */
 export function registerAccountPages(routes: PageRoutes): void {
-  routes.get('/account', 'signed-in', async (page) => {
+  routes.get('/account', signedIn, async (page) => {
     const profile = await getProfile(page.deps, page.session.accountId);
     const notice = page.query('welcome') === '1' ? 'Welcome! Your account is ready.' : undefined;
     return page.render(

@@ -9,6 +9,7 @@ import { codeDeps, consumeCode, findPending, issueCode, reissueCode, type CodePu
 import { identifierMessages, isProblem, parseEmail, parsePhone, type ParsedIdentifier } from '../accounts/identifiers.js';
 import { getAccount, isIdentifierTaken, listIdentifiers, replacePhone, replacePrimaryEmail } from '../accounts/store.js';
 import { sendSecurityNotice } from '../notify/security-notices.js';
+import { inTransaction } from '../platform/db/transaction.js';
 
 /**
  * Changing the email or phone: the new one must be proven with a code before it replaces the old; the old
@@ -24,9 +25,8 @@ export async function requestEmailChange(deps: Deps, input: { accountId: string;
   const account = await requireAccount(deps, input.accountId);
   const current = (await listIdentifiers(deps.db, input.accountId)).find((i) => i.kind === 'email' && i.isPrimary);
   if (current?.normalized === email.normalized) throw errors.invalidInput({ email: 'That is already your email address.' });
-  await deps.db.transaction().execute(async (trx) => {
-    const tx = { ...deps, db: trx };
-    const taken = await isIdentifierTaken(trx, email);
+  await inTransaction(deps, async (tx) => {
+    const taken = await isIdentifierTaken(tx.db, email);
     const issued = await issueCode(codeDeps(tx), {
       purpose: 'email_change',
       channel: 'email',
@@ -36,14 +36,13 @@ export async function requestEmailChange(deps: Deps, input: { accountId: string;
     });
     const cause = { kind: 'code', ip: input.info.ip, accountId: input.accountId } as const;
     if (taken) {
-      await enqueueMessage(trx, deps, emailInUseEmail({ to: email.value, publicUrl: deps.config.publicUrl }), cause);
+      await enqueueMessage(tx, emailInUseEmail({ to: email.value, publicUrl: tx.config.publicUrl }), cause);
     } else {
-      await enqueueMessage(trx, deps, emailChangeCodeEmail({ to: email.value, code: issued.code, publicUrl: deps.config.publicUrl, accountId: input.accountId }), cause);
+      await enqueueMessage(tx, emailChangeCodeEmail({ to: email.value, code: issued.code, publicUrl: tx.config.publicUrl, accountId: input.accountId }), cause);
     }
-    await sendSecurityNotice(tx, trx, { accountId: input.accountId, name: account.name, change: 'email_change_requested', info: input.info, detail: maskEmail(email.value) });
-    await recordEvent(trx, deps.clock, { accountId: input.accountId, type: 'email.change_requested', info: input.info });
+    await sendSecurityNotice(tx, { accountId: input.accountId, name: account.name, change: 'email_change_requested', info: input.info, detail: maskEmail(email.value) });
+    await recordEvent(tx.db, tx.clock, { accountId: input.accountId, type: 'email.change_requested', info: input.info });
   });
-  deps.notifyOutbox();
   return { email: email.value };
 }
 
@@ -53,11 +52,10 @@ export async function confirmEmailChange(deps: Deps, input: { accountId: string;
   await consumeWithAudit(deps, input, record, 'email_change');
   const email = parseEmail(record!.target) as ParsedIdentifier;
   const old = (await listIdentifiers(deps.db, input.accountId)).find((i) => i.kind === 'email' && i.isPrimary);
-  await deps.db.transaction().execute(async (trx) => {
-    const tx = { ...deps, db: trx };
-    if (await isIdentifierTaken(trx, email)) throw new AppError(409, 'email.taken', 'That email address already belongs to another account.');
-    await replacePrimaryEmail(trx, deps.clock, input.accountId, email);
-    await sendSecurityNotice(tx, trx, {
+  await inTransaction(deps, async (tx) => {
+    if (await isIdentifierTaken(tx.db, email)) throw new AppError(409, 'email.taken', 'That email address already belongs to another account.');
+    await replacePrimaryEmail(tx.db, tx.clock, input.accountId, email);
+    await sendSecurityNotice(tx, {
       accountId: input.accountId,
       name: account.name,
       change: 'email_changed',
@@ -66,9 +64,8 @@ export async function confirmEmailChange(deps: Deps, input: { accountId: string;
       alsoTo: old ? [old.value] : [],
       undo: { kind: 'email', restore: old ?? null, remove: email.normalized },
     });
-    await recordEvent(trx, deps.clock, { accountId: input.accountId, type: 'email.changed', info: input.info });
+    await recordEvent(tx.db, tx.clock, { accountId: input.accountId, type: 'email.changed', info: input.info });
   });
-  deps.notifyOutbox();
 }
 
 /** Sends a code to a phone number the customer wants on their account (at sign-up or later). */
@@ -84,8 +81,8 @@ export async function startPhoneConfirmation(deps: Deps, input: { accountId: str
   // A number that is already someone's sign-in gets no text: it would only be noise to its owner. It spends the
   // budget all the same (SMS pumping: every number asked for counts, and a 429 must not reveal which are taken).
   const cause = { kind: 'code', ip: input.info.ip, accountId: input.accountId } as const;
-  if (taken) await spendMessageBudget(deps.db, deps, { channel: 'sms', recipient: input.phone.normalized }, cause);
-  else await enqueueMessage(deps.db, deps, phoneCodeSms({ to: input.phone.normalized, code: issued.code, accountId: input.accountId }), cause);
+  if (taken) await spendMessageBudget(deps, { channel: 'sms', recipient: input.phone.normalized }, cause);
+  else await enqueueMessage(deps, phoneCodeSms({ to: input.phone.normalized, code: issued.code, accountId: input.accountId }), cause);
   await recordEvent(deps.db, deps.clock, { accountId: input.accountId, type: 'phone.change_requested', info: input.info });
 }
 
@@ -94,8 +91,7 @@ export async function requestPhoneChange(deps: Deps, input: { accountId: string;
   if (isProblem(phone)) throw errors.invalidInput({ phone: identifierMessages[phone === 'email_invalid' ? 'phone_invalid' : phone] });
   const current = (await listIdentifiers(deps.db, input.accountId)).find((i) => i.kind === 'phone' && i.verified);
   if (current?.normalized === phone.normalized) throw errors.invalidInput({ phone: 'That is already your phone number.' });
-  await deps.db.transaction().execute((trx) => startPhoneConfirmation({ ...deps, db: trx }, { ...input, phone }));
-  deps.notifyOutbox();
+  await inTransaction(deps, (tx) => startPhoneConfirmation(tx, { ...input, phone }));
   return { phone: phone.value };
 }
 
@@ -105,11 +101,10 @@ export async function confirmPhone(deps: Deps, input: { accountId: string; code:
   await consumeWithAudit(deps, input, record, 'phone_confirm');
   const phone = parsePhone(record!.target, deps.config.defaultPhoneRegion) as ParsedIdentifier;
   const old = (await listIdentifiers(deps.db, input.accountId)).find((i) => i.kind === 'phone' && i.verified);
-  await deps.db.transaction().execute(async (trx) => {
-    const tx = { ...deps, db: trx };
-    if (await isIdentifierTaken(trx, phone)) throw new AppError(409, 'phone.taken', 'That phone number already belongs to another account.');
-    await replacePhone(trx, deps.clock, input.accountId, phone);
-    await sendSecurityNotice(tx, trx, {
+  await inTransaction(deps, async (tx) => {
+    if (await isIdentifierTaken(tx.db, phone)) throw new AppError(409, 'phone.taken', 'That phone number already belongs to another account.');
+    await replacePhone(tx.db, tx.clock, input.accountId, phone);
+    await sendSecurityNotice(tx, {
       accountId: input.accountId,
       name: account.name,
       change: old ? 'phone_changed' : 'phone_added',
@@ -118,18 +113,17 @@ export async function confirmPhone(deps: Deps, input: { accountId: string; code:
       alsoToPhone: old?.normalized,
       undo: { kind: 'phone', restore: old ?? null, remove: phone.normalized },
     });
-    await recordEvent(trx, deps.clock, { accountId: input.accountId, type: 'phone.verified', info: input.info });
+    await recordEvent(tx.db, tx.clock, { accountId: input.accountId, type: 'phone.verified', info: input.info });
   });
-  deps.notifyOutbox();
 }
 
 export async function removePhone(deps: Deps, input: { accountId: string; info: RequestInfo }): Promise<void> {
   const account = await requireAccount(deps, input.accountId);
   const current = (await listIdentifiers(deps.db, input.accountId)).find((i) => i.kind === 'phone');
   if (!current) throw errors.notFound('phone number');
-  await deps.db.transaction().execute(async (trx) => {
-    await replacePhone(trx, deps.clock, input.accountId, null);
-    await sendSecurityNotice({ ...deps, db: trx }, trx, {
+  await inTransaction(deps, async (tx) => {
+    await replacePhone(tx.db, tx.clock, input.accountId, null);
+    await sendSecurityNotice(tx, {
       accountId: input.accountId,
       name: account.name,
       change: 'phone_removed',
@@ -138,31 +132,28 @@ export async function removePhone(deps: Deps, input: { accountId: string; info: 
       alsoToPhone: current.verified ? current.normalized : undefined,
       undo: current.verified ? { kind: 'phone', restore: current, remove: null } : undefined,
     });
-    await recordEvent(trx, deps.clock, { accountId: input.accountId, type: 'phone.removed', info: input.info });
+    await recordEvent(tx.db, tx.clock, { accountId: input.accountId, type: 'phone.removed', info: input.info });
   });
-  deps.notifyOutbox();
 }
 
 export async function resendContactCode(deps: Deps, input: { accountId: string; purpose: 'email_change' | 'phone_confirm'; info: RequestInfo }): Promise<void> {
   const account = await requireAccount(deps, input.accountId);
   const record = await findPending(codeDeps(deps), { accountId: input.accountId }, input.purpose);
   if (!record) throw errors.codeExpired();
-  await deps.db.transaction().execute(async (trx) => {
-    const tx = { ...deps, db: trx };
+  await inTransaction(deps, async (tx) => {
     const ttl = input.purpose === 'email_change' ? EMAIL_CODE_TTL_MS : SMS_CODE_TTL_MS;
     const issued = await reissueCode(codeDeps(tx), record, ttl);
     const cause = { kind: 'code', ip: input.info.ip, accountId: input.accountId } as const;
     if (input.purpose === 'email_change') {
       const email = parseEmail(record.target) as ParsedIdentifier;
-      if (await isIdentifierTaken(trx, email)) await spendMessageBudget(trx, deps, { channel: 'email', recipient: email.normalized }, cause);
-      else await enqueueMessage(trx, deps, emailChangeCodeEmail({ to: email.value, code: issued.code, publicUrl: deps.config.publicUrl, accountId: input.accountId }), cause);
-    } else if (await isIdentifierTaken(trx, { kind: 'phone', normalized: record.target })) {
-      await spendMessageBudget(trx, deps, { channel: 'sms', recipient: record.target }, cause);
+      if (await isIdentifierTaken(tx.db, email)) await spendMessageBudget(tx, { channel: 'email', recipient: email.normalized }, cause);
+      else await enqueueMessage(tx, emailChangeCodeEmail({ to: email.value, code: issued.code, publicUrl: tx.config.publicUrl, accountId: input.accountId }), cause);
+    } else if (await isIdentifierTaken(tx.db, { kind: 'phone', normalized: record.target })) {
+      await spendMessageBudget(tx, { channel: 'sms', recipient: record.target }, cause);
     } else {
-      await enqueueMessage(trx, deps, phoneCodeSms({ to: record.target, code: issued.code, accountId: input.accountId }), cause);
+      await enqueueMessage(tx, phoneCodeSms({ to: record.target, code: issued.code, accountId: input.accountId }), cause);
     }
   });
-  deps.notifyOutbox();
 }
 
 /** What is waiting to be confirmed, for the Login & Security page. */

@@ -2,8 +2,10 @@ import { removePhone, resendContactCode } from './contact-changes.js';
 import { getProfile } from '../accounts/profile.js';
 import { Field } from '../platform/web/forms.js';
 import { asCodeProblem, BackLink, CodeField, PostForm, Problem } from '../platform/web/page-parts.js';
-import { NO_PROBLEM, type FormProblem, type PageRoutes, type SignedInPage } from '../platform/web/page-routes.js';
+import { NO_PROBLEM, type FormProblem, type PageRoutes } from '../platform/web/page-routes.js';
 import { EMAIL, PHONE, type ContactKind } from './contact-kinds.js';
+import { signedIn, type SignedInPage } from '../sessions/guards.js';
+import { recentStepUp } from '../signin/step-up-guard.js';
 
 /**
  * Change email / add, change or remove the mobile number. Asking for a new one, or removing the phone, needs
@@ -13,7 +15,7 @@ import { EMAIL, PHONE, type ContactKind } from './contact-kinds.js';
 export function registerContactPages(routes: PageRoutes): void {
   for (const kind of [EMAIL, PHONE]) registerContactKind(routes, kind);
 
-  routes.post('/account/phone/remove', { stepUp: '/account/phone' }, async (page) => {
+  routes.post('/account/phone/remove', recentStepUp.returningTo('/account/phone'), async (page) => {
     try {
       await removePhone(page.deps, { accountId: page.session.accountId, info: page.info });
       return page.redirect('/account/security?notice=phone-removed');
@@ -24,9 +26,9 @@ export function registerContactPages(routes: PageRoutes): void {
 }
 
 function registerContactKind(routes: PageRoutes, kind: ContactKind): void {
-  routes.get(kind.path, { stepUp: kind.path }, async (page) => renderRequestForm(page, kind, NO_PROBLEM));
+  routes.get(kind.path, recentStepUp.returningTo(kind.path), async (page) => renderRequestForm(page, kind, NO_PROBLEM));
 
-  routes.post(kind.path, { stepUp: kind.path }, async (page) => {
+  routes.post(kind.path, recentStepUp.returningTo(kind.path), async (page) => {
     try {
       await kind.request(page.deps, { accountId: page.session.accountId, value: page.field(kind.field), info: page.info });
       return page.redirect(`${kind.path}/confirm`);
@@ -35,12 +37,12 @@ function registerContactKind(routes: PageRoutes, kind: ContactKind): void {
     }
   });
 
-  routes.get(`${kind.path}/confirm`, 'signed-in', async (page) => {
+  routes.get(`${kind.path}/confirm`, signedIn, async (page) => {
     const notice = page.query('sent') === '1' ? 'We sent you a new code. Only the newest code works.' : undefined;
     return renderConfirmForm(page, kind, NO_PROBLEM, notice);
   });
 
-  routes.post(`${kind.path}/confirm`, 'signed-in', async (page) => {
+  routes.post(`${kind.path}/confirm`, signedIn, async (page) => {
     try {
       await kind.confirm(page.deps, { accountId: page.session.accountId, code: page.field('code', 20), info: page.info });
       return page.redirect(`/account/security?notice=${kind.field}`);
@@ -49,7 +51,7 @@ function registerContactKind(routes: PageRoutes, kind: ContactKind): void {
     }
   });
 
-  routes.post(`${kind.path}/resend`, 'signed-in', async (page) => {
+  routes.post(`${kind.path}/resend`, signedIn, async (page) => {
     try {
       await resendContactCode(page.deps, { accountId: page.session.accountId, purpose: kind.purpose, info: page.info });
       return page.redirect(`${kind.path}/confirm?sent=1`);

@@ -1,16 +1,17 @@
 import { changeName, getProfile } from '../accounts/profile.js';
 import { Field } from '../platform/web/forms.js';
 import { BackLink, PostForm, Problem } from '../platform/web/page-parts.js';
-import { NO_PROBLEM, type FormProblem, type SignedInPage, type PageRoutes } from '../platform/web/page-routes.js';
+import { NO_PROBLEM, type FormProblem, type PageRoutes } from '../platform/web/page-routes.js';
+import { signedIn, type SignedInPage } from '../sessions/guards.js';
 
 /** Change your name. Not a sign-in detail, so no password confirmation; the customer is still told by email. */
 export function registerNamePage(routes: PageRoutes): void {
-  routes.get('/account/name', 'signed-in', async (page) => {
+  routes.get('/account/name', signedIn, async (page) => {
     const profile = await getProfile(page.deps, page.session.accountId);
     return renderNameForm(page, NO_PROBLEM, profile.name);
   });
 
-  routes.post('/account/name', 'signed-in', async (page) => {
+  routes.post('/account/name', signedIn, async (page) => {
     try {
       await changeName(page.deps, { accountId: page.session.accountId, name: page.field('name'), info: page.info });
       return page.redirect('/account/security?notice=name');

@@ -10,6 +10,7 @@ import { sendSecurityNotice } from '../notify/security-notices.js';
 import { isRecentPassword, REUSED_PASSWORD } from '../passwords/password-history.js';
 import { hasSecondFactor } from '../methods/store.js';
 import { forgetRememberedDevices } from '../methods/remembered-device/remembered-devices.js';
+import { inTransaction } from '../platform/db/transaction.js';
 
 /**
  * Changing the password needs the current one (ASVS 6.2.3), checked through the shared password factor and its
@@ -48,16 +49,14 @@ export async function changePassword(
   // SECURITY.md Recovery: the previous five passwords are refused here as on reset.
   if (await isRecentPassword(deps.db, accountId, normalizePassword(input.newPassword))) throw errors.invalidInput({ newPassword: REUSED_PASSWORD });
   const passwordHash = await hashPassword(normalizePassword(input.newPassword));
-  const ended = await deps.db.transaction().execute(async (trx) => {
-    const tx = { ...deps, db: trx };
-    await updatePasswordHash(trx, deps.clock, accountId, passwordHash, true);
+  const ended = await inTransaction(deps, async (tx) => {
+    await updatePasswordHash(tx.db, tx.clock, accountId, passwordHash, true);
     const endedSessions = await endOtherSessions(tx, accountId, input.session.sessionId);
-    const forgottenDevices = await forgetRememberedDevices(trx, deps.clock, accountId);
-    await sendSecurityNotice(tx, trx, { accountId, name: account.name, change: 'password_changed', info: input.info });
-    await recordEvent(trx, deps.clock, { accountId, type: 'password.changed', info: input.info, detail: { endedSessions, forgottenDevices } });
+    const forgottenDevices = await forgetRememberedDevices(tx.db, tx.clock, accountId);
+    await sendSecurityNotice(tx, { accountId, name: account.name, change: 'password_changed', info: input.info });
+    await recordEvent(tx.db, tx.clock, { accountId, type: 'password.changed', info: input.info, detail: { endedSessions, forgottenDevices } });
     return { endedSessions, forgottenDevices };
   });
-  deps.notifyOutbox();
   const token = await reauthenticateSession(deps, input.session.sessionId);
   return { token, ...ended };
 }

@@ -4,16 +4,17 @@ import { DAY } from '../platform/clock.js';
 import { Field } from '../platform/web/forms.js';
 import { setSessionCookie } from '../platform/http/session-cookie.js';
 import { BackLink, NewPasswordField, PASSWORD_METER_SCRIPT, PostForm, Problem, UsernameHint } from '../platform/web/page-parts.js';
-import { NO_PROBLEM, type FormProblem, type SignedInPage, type PageRoutes } from '../platform/web/page-routes.js';
+import { NO_PROBLEM, type FormProblem, type PageRoutes } from '../platform/web/page-routes.js';
+import { signedIn, type SignedInPage } from '../sessions/guards.js';
 
 /**
  * Change your password: the current one is asked for here (ASVS 6.2.3), so this page needs no separate
  * step-up; every other device is signed out and remembered devices forgotten, as a reset does (ASVS 7.4.3).
  */
 export function registerPasswordPage(routes: PageRoutes): void {
-  routes.get('/account/password', 'signed-in', async (page) => renderPasswordForm(page, NO_PROBLEM));
+  routes.get('/account/password', signedIn, async (page) => renderPasswordForm(page, NO_PROBLEM));
 
-  routes.post('/account/password', 'signed-in', async (page) => {
+  routes.post('/account/password', signedIn, async (page) => {
     try {
       const result = await changePassword(page.deps, {
         session: page.session,

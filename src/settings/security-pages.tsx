@@ -9,6 +9,7 @@ import { listConfirmedFactors } from '../methods/store.js';
 import { BackLink, PostForm } from '../platform/web/page-parts.js';
 import type { PageRoutes } from '../platform/web/page-routes.js';
 import { twoStepSummary } from '../methods/two-step-parts.js';
+import { signedIn, signedInOrNot } from '../sessions/guards.js';
 
 /**
  * Login & Security: the sign-in details with a way to change each, and every session with a way to end it
@@ -25,7 +26,7 @@ const NOTICES: Record<string, string> = {
 };
 
 export function registerSecurityPages(routes: PageRoutes): void {
-  routes.get('/account/security', 'signed-in', async (page) => {
+  routes.get('/account/security', signedIn, async (page) => {
     const [profile, sessions, factors] = await Promise.all([
       getProfile(page.deps, page.session.accountId),
       listSessions(page.deps, page.session.accountId),
@@ -65,7 +66,7 @@ export function registerSecurityPages(routes: PageRoutes): void {
     );
   });
 
-  routes.post('/account/sessions/end', 'signed-in', async (page) => {
+  routes.post('/account/sessions/end', signedIn, async (page) => {
     const sessionId = page.field('session', 200);
     // Someone else's session id ends nothing and answers like an unknown one (ASVS 8.2.2).
     if (!(await endOneSession(page.deps, page.session, sessionId, page.info))) throw errors.notFound('session');
@@ -74,12 +75,12 @@ export function registerSecurityPages(routes: PageRoutes): void {
     return page.redirect('/');
   });
 
-  routes.post('/account/sessions/end-others', 'signed-in', async (page) => {
+  routes.post('/account/sessions/end-others', signedIn, async (page) => {
     await endAllOtherSessions(page.deps, page.session, page.info);
     return page.redirect('/account/security?notice=others-ended');
   });
 
-  routes.post('/signout', 'anyone', async (page) => {
+  routes.post('/signout', signedInOrNot, async (page) => {
     if (page.session) await signOut(page.deps, page.session, page.info);
     clearSessionCookie(page.reply, page.deps.config);
     return page.redirect('/');

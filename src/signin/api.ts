@@ -10,6 +10,7 @@ import { iso } from '../platform/format.js';
 import { startSignin, submitIdentifier, submitPassword } from './password-signin.js';
 import { stepUp } from './step-up.js';
 import { sendSigninSms, submitSecondFactor } from './second-factor.js';
+import { signedIn } from '../sessions/guards.js';
 
 export function registerSigninApi(api: ApiRegistry, deps: Deps): void {
 
@@ -90,7 +91,7 @@ export function registerSigninApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'POST', path: '/api/v1/step-up', tag: 'Sign-in', guards: ['session'],
+    method: 'POST', path: '/api/v1/step-up', tag: 'Sign-in', guards: [signedIn],
     summary: 'Confirm your password before a sensitive change; returns a new session token.',
     body: z.object({ password: text(1000) }).strict(),
     responses: { 200: 'Confirmed', 401: 'Wrong password or not signed in', 429: 'Too many attempts' },

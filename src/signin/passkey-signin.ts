@@ -8,7 +8,7 @@ import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import type { Deps, RequestInfo } from '../platform/context.js';
 import { sha256 } from '../platform/crypto.js';
 import { AppError, errors } from '../platform/errors.js';
-import { advanceFlow, createFlow, loadFlow, requireState } from '../platform/flows.js';
+import { advanceFlow, createFlow, flowKind, loadFlow, requireState } from '../platform/flows.js';
 import { recordEvent } from '../activity/audit.js';
 import { getAccount } from '../accounts/store.js';
 import { availableMethods } from '../methods/available.js';
@@ -17,7 +17,7 @@ import { newChallenge, PASSKEY_CEREMONY_TTL_MS, relyingParty } from '../methods/
 import { isUserHandleOf } from '../methods/passkey/passkey-user-handle.js';
 import { takeAttempt, type Attempt } from './attempts.js';
 import { completeSignin, type SignedIn } from './complete.js';
-import type { SecondStepNeeded, SigninData } from './password-signin.js';
+import { SIGNIN_FLOW, type SecondStepNeeded, type SigninData } from './password-signin.js';
 
 /**
  * Signing in with a passkey, two ways, both steps of the one sign-in flow and both through the shared throttle
@@ -36,6 +36,8 @@ interface ChallengeData {
   signinFlowId: string;
 }
 
+const PASSKEY_CHALLENGE_FLOW = flowKind<ChallengeData>('passkey_challenge');
+
 export interface PasskeyOptions {
   flowId: string;
   options: PublicKeyCredentialRequestOptionsJSON;
@@ -50,7 +52,7 @@ export async function startPasskeySignin(deps: Deps): Promise<PasskeyOptions> {
     allowCredentials: [],
   });
   const flow = await createFlow<PasskeySigninData>(deps.db, deps.clock, {
-    kind: 'signin',
+    kind: SIGNIN_FLOW,
     state: 'passkey',
     ttlMs: PASSKEY_CEREMONY_TTL_MS,
     data: { passkeyChallenge: options.challenge },
@@ -59,7 +61,7 @@ export async function startPasskeySignin(deps: Deps): Promise<PasskeyOptions> {
 }
 
 export async function finishPasskeySignin(deps: Deps, flowId: string, response: AuthenticationResponseJSON, info: RequestInfo): Promise<SignedIn | SecondStepNeeded> {
-  const flow = await loadFlow<PasskeySigninData>(deps.db, deps.clock, flowId, 'signin');
+  const flow = await loadFlow<PasskeySigninData>(deps.db, deps.clock, flowId, SIGNIN_FLOW);
   requireState(flow, 'passkey');
   const passkey = await findPasskeyByCredential(deps.db, response.id);
   // An unknown credential throttles like an unknown identifier does at the password step.
@@ -91,7 +93,7 @@ export async function finishPasskeySignin(deps: Deps, flowId: string, response: 
 
 /** A challenge for the account's own passkeys, for a flow waiting in `second_factor`. */
 export async function passkeySecondFactorOptions(deps: Deps, flowId: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  const flow = await loadFlow<PasskeySigninData>(deps.db, deps.clock, flowId, 'signin');
+  const flow = await loadFlow<PasskeySigninData>(deps.db, deps.clock, flowId, SIGNIN_FLOW);
   requireState(flow, 'second_factor');
   const passkeys = await listPasskeys(deps.db, flow.accountId!);
   // The same passkey can't be both factors of one sign-in.
@@ -104,7 +106,7 @@ export async function passkeySecondFactorOptions(deps: Deps, flowId: string): Pr
     allowCredentials: passkeys.map((p) => ({ id: p.credentialId, transports: p.transports })),
   });
   const challenge = await createFlow<ChallengeData>(deps.db, deps.clock, {
-    kind: 'passkey_challenge',
+    kind: PASSKEY_CHALLENGE_FLOW,
     state: 'waiting',
     ttlMs: PASSKEY_CEREMONY_TTL_MS,
     accountId: flow.accountId,
@@ -120,11 +122,11 @@ export async function submitPasskeySecondFactor(
   input: { response: AuthenticationResponseJSON; rememberDevice?: boolean },
   info: RequestInfo,
 ): Promise<SignedIn> {
-  const flow = await loadFlow<PasskeySigninData>(deps.db, deps.clock, flowId, 'signin');
+  const flow = await loadFlow<PasskeySigninData>(deps.db, deps.clock, flowId, SIGNIN_FLOW);
   requireState(flow, 'second_factor');
   const accountId = flow.accountId!;
   if (flow.factorsPassed.includes('passkey') || !flow.data.passkeyChallengeFlow) throw methodUnavailable();
-  const challenge = await loadFlow<ChallengeData>(deps.db, deps.clock, flow.data.passkeyChallengeFlow, 'passkey_challenge');
+  const challenge = await loadFlow<ChallengeData>(deps.db, deps.clock, flow.data.passkeyChallengeFlow, PASSKEY_CHALLENGE_FLOW);
   if (challenge.data.signinFlowId !== flow.id) throw errors.flowState();
   await advanceFlow(deps.db, deps.clock, challenge, 'waiting', { state: 'done', done: true });
 

@@ -1,6 +1,6 @@
 import type { Deps, RequestInfo } from '../platform/context.js';
 import { MINUTE } from '../platform/clock.js';
-import { advanceFlow, createFlow, loadFlow, requireState, type Flow } from '../platform/flows.js';
+import { advanceFlow, createFlow, flowKind, loadFlow, requireState, type Flow } from '../platform/flows.js';
 import { requireIdentifier } from '../accounts/identifiers.js';
 import { findAccountByIdentifier } from '../accounts/store.js';
 import { recordEvent } from '../activity/audit.js';
@@ -25,14 +25,16 @@ export interface SigninData {
   subject?: string;
 }
 
+export const SIGNIN_FLOW = flowKind<SigninData>('signin');
+
 export type SigninFlow = Flow<SigninData>;
 
 export async function startSignin(deps: Deps): Promise<SigninFlow> {
-  return createFlow<SigninData>(deps.db, deps.clock, { kind: 'signin', state: 'identify', ttlMs: SIGNIN_TTL_MS, data: {} });
+  return createFlow<SigninData>(deps.db, deps.clock, { kind: SIGNIN_FLOW, state: 'identify', ttlMs: SIGNIN_TTL_MS, data: {} });
 }
 
 export async function loadSignin(deps: Deps, flowId: string): Promise<SigninFlow> {
-  return loadFlow<SigninData>(deps.db, deps.clock, flowId, 'signin');
+  return loadFlow<SigninData>(deps.db, deps.clock, flowId, SIGNIN_FLOW);
 }
 
 export async function submitIdentifier(deps: Deps, flowId: string, input: string): Promise<SigninFlow> {

@@ -41,8 +41,8 @@ export async function requestRetryLink(deps: Deps, flowId: string, info: Request
       .values({ id: newId(), account_id: accountId, device_hash: sha256(info.deviceToken ?? ''), link_hash: sha256(token), expires_at: now + RETRY_LINK_TTL_MS, used_at: null, trusted_until: null, created_at: now })
       .execute();
     const cause = { kind: 'code', ip: info.ip } as const;
-    if (account && emails.length > 0) for (const email of emails) await enqueueMessage(trx, deps, { ...message, recipient: email.value }, cause);
-    else await enqueueWithheld(trx, deps, { ...message, recipient: flow.data.identifier ?? '' }, cause);
+    if (account && emails.length > 0) for (const email of emails) await enqueueMessage({ ...deps, db: trx }, { ...message, recipient: email.value }, cause);
+    else await enqueueWithheld({ ...deps, db: trx }, { ...message, recipient: flow.data.identifier ?? '' }, cause);
     await recordEvent(trx, deps.clock, { accountId, type: 'signin.retry_link_requested', info });
   });
   deps.notifyOutbox();

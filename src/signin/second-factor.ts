@@ -37,7 +37,7 @@ export async function sendSigninSms(deps: Deps, flowId: string, info: RequestInf
       ? await reissueCode(tx, pending, SMS_SIGNIN_TTL_MS)
       : await issueCode(tx, { purpose: 'signin_sms', channel: 'sms', target: phone, ttlMs: SMS_SIGNIN_TTL_MS, flowId, accountId });
     // The password is proven: this code draws on the second-step allowance, which anonymous requests can't spend.
-    await enqueueMessage(trx, deps, { ...phoneCodeSms({ to: phone, code: issued.code, accountId }), template: 'signinCodeSms', subject: 'Sign-in code', text: `Custos: ${issued.code} is your sign-in code. It expires in 10 minutes. Don't share it with anyone — we will never ask for it.` }, { kind: 'second_step', ip: info.ip, accountId });
+    await enqueueMessage({ ...deps, db: trx }, { ...phoneCodeSms({ to: phone, code: issued.code, accountId }), template: 'signinCodeSms', subject: 'Sign-in code', text: `Custos: ${issued.code} is your sign-in code. It expires in 10 minutes. Don't share it with anyone — we will never ask for it.` }, { kind: 'second_step', ip: info.ip, accountId });
   });
   deps.notifyOutbox();
 }
@@ -108,7 +108,7 @@ async function noticeBackupCodeUsed(deps: Deps, accountId: string, info: Request
   const account = await getAccount(deps.db, accountId);
   const left = await countUnusedBackupCodes(deps.db, accountId);
   await deps.db.transaction().execute((trx) =>
-    sendSecurityNotice({ ...deps, db: trx }, trx, { accountId, name: account?.name ?? '', change: 'backup_code_used', info, detail: `${left} left` }),
+    sendSecurityNotice({ ...deps, db: trx }, { accountId, name: account?.name ?? '', change: 'backup_code_used', info, detail: `${left} left` }),
   );
   deps.notifyOutbox();
 }

@@ -37,12 +37,12 @@ export async function requestSmsSignin(deps: Deps, flowId: string, info: Request
     // An unknown number spends the same budget as a known one, so a 429 can't tell them apart.
     const cause = { kind: 'code', ip: info.ip } as const;
     if (account) {
-      await enqueueMessage(trx, deps, {
+      await enqueueMessage({ ...deps, db: trx }, {
         accountId: account.id, channel: 'sms', template: 'signinCodeSms', recipient: phone.normalized, subject: 'Sign-in code',
         text: `Custos: ${issued.code} is your sign-in code. It expires in 10 minutes. Don't share it with anyone — we will never ask for it.`,
       }, cause);
     } else {
-      await spendMessageBudget(trx, deps, { channel: 'sms', recipient: phone.normalized }, cause);
+      await spendMessageBudget({ ...deps, db: trx }, { channel: 'sms', recipient: phone.normalized }, cause);
     }
   });
   deps.notifyOutbox();

@@ -3,19 +3,20 @@ import { Field } from '../platform/web/forms.js';
 import { setSessionCookie } from '../platform/http/session-cookie.js';
 import { stepUp } from './step-up.js';
 import { BackLink, PostForm, Problem } from '../platform/web/page-parts.js';
-import { NO_PROBLEM, type FormProblem, type SignedInPage, type PageRoutes } from '../platform/web/page-routes.js';
+import { NO_PROBLEM, type FormProblem, type PageRoutes } from '../platform/web/page-routes.js';
 import { safeReturnPath, type ReturnPath } from './return-paths.js';
+import { signedIn, type SignedInPage } from '../sessions/guards.js';
 
 /**
  * "Confirm your password" before changing a sign-in detail (ASVS 7.5.1). Success gives the session a new
  * token (ASVS 7.2.4) and goes back to where the customer was headed — only ever a path on the allow-list.
  */
 export function registerStepUpPage(routes: PageRoutes): void {
-  routes.get('/account/confirm-password', 'signed-in', async (page) =>
+  routes.get('/account/confirm-password', signedIn, async (page) =>
     renderConfirmPassword(page, NO_PROBLEM, safeReturnPath(page.query('return'))),
   );
 
-  routes.post('/account/confirm-password', 'signed-in', async (page) => {
+  routes.post('/account/confirm-password', signedIn, async (page) => {
     const returnTo = safeReturnPath(page.echo('return'));
     try {
       const token = await stepUp(page.deps, page.session, page.field('password'), page.info);

@@ -10,6 +10,7 @@ import { checkCode, claimCode, codeDeps, findLink, findPending, reserveAttempt }
 import { insertAccount, isIdentifierTaken } from '../accounts/store.js';
 import { startPhoneConfirmation } from '../settings/contact-changes.js';
 import { loadSignupFlow, type SignupData } from './signup.js';
+import { inTransaction } from '../platform/db/transaction.js';
 
 /**
  * Finishing a sign-up. Proving the address is not enough: the account is created only for the person who chose
@@ -81,20 +82,18 @@ async function completeSignup(deps: Deps, flow: Flow<SignupData>, info: RequestI
   const data = flow.data;
   // An existing address never had a code sent, so reaching here means a bug; refuse rather than merge.
   if (data.existing) throw errors.codeExpired();
-  const accountId = await deps.db.transaction().execute(async (trx) => {
-    const tx = { ...deps, db: trx };
-    if (await isIdentifierTaken(trx, data.email)) {
+  const accountId = await inTransaction(deps, async (tx) => {
+    if (await isIdentifierTaken(tx.db, data.email)) {
       throw new AppError(409, 'signup.email_taken', 'This email address already has an account. Please sign in instead.');
     }
-    const id = await insertAccount(trx, deps.clock, { name: data.name, passwordHash: data.passwordHash, email: data.email });
-    await advanceFlow(trx, deps.clock, flow, 'confirm_email', { state: 'done', accountId: id, data: { ...data, passwordHash: '' }, done: true });
-    await recordEvent(trx, deps.clock, { accountId: id, type: 'signup.completed', info });
+    const id = await insertAccount(tx.db, tx.clock, { name: data.name, passwordHash: data.passwordHash, email: data.email });
+    await advanceFlow(tx.db, tx.clock, flow, 'confirm_email', { state: 'done', accountId: id, data: { ...data, passwordHash: '' }, done: true });
+    await recordEvent(tx.db, tx.clock, { accountId: id, type: 'signup.completed', info });
     // The browser that created the account is its first known device: signing in from it again is no news.
-    await rememberDevice(tx, trx, id, info);
-    await recordEvent(trx, deps.clock, { accountId: id, type: 'email.verified', info });
+    await rememberDevice(tx, tx.db, id, info);
+    await recordEvent(tx.db, tx.clock, { accountId: id, type: 'email.verified', info });
     if (data.phone) await startPhoneConfirmation(tx, { accountId: id, phone: data.phone, info });
     return id;
   });
-  deps.notifyOutbox();
   return accountId;
 }

@@ -3,7 +3,7 @@ import { DAY } from '../platform/clock.js';
 import { errors } from '../platform/errors.js';
 import { randomToken, sha256 } from '../platform/crypto.js';
 import { lockName } from '../platform/db/lock-name.js';
-import { createFlow, expireFlows, loadFlow, requireState, type Flow } from '../platform/flows.js';
+import { createFlow, expireFlows, flowKind, loadFlow, requireState, type Flow } from '../platform/flows.js';
 import { enqueueMessage, spendMessageBudget } from '../notify/enqueue.js';
 import { spendSourceAllowance, type ThrottlePolicy } from '../platform/throttle.js';
 import { HOUR } from '../platform/clock.js';
@@ -16,6 +16,7 @@ import { parseEmail, parsePhone, isProblem, identifierMessages, type ParsedIdent
 import { isIdentifierTaken } from '../accounts/store.js';
 import { validateName } from '../accounts/fields.js';
 import { createSession } from '../sessions/store.js';
+import { inTransaction } from '../platform/db/transaction.js';
 
 /**
  * Sign-up is a flow: the account is created only once the customer proves the email address, so nobody can
@@ -35,6 +36,8 @@ export interface SignupData {
   /** Hash of the secret held by the browser or client that started the flow (its signup cookie). */
   browserHash: string;
 }
+
+export const SIGNUP_FLOW = flowKind<SignupData>('signup');
 
 export interface SignupInput {
   name: string;
@@ -77,14 +80,13 @@ export async function startSignup(deps: Deps, input: SignupInput, info: RequestI
   // Hash before looking the address up, so both branches cost the same.
   const passwordHash = await hashPassword(normalizePassword(input.password));
   const browserSecret = randomToken(deps.random);
-  const flowId = await deps.db.transaction().execute(async (trx) => {
-    const tx = { ...deps, db: trx };
-    await lockName(trx, deps.engine, `signup:${email.normalized}`);
-    const existing = await isIdentifierTaken(trx, email);
+  const flowId = await inTransaction(deps, async (tx) => {
+    await lockName(tx.db, tx.engine, `signup:${email.normalized}`);
+    const existing = await isIdentifierTaken(tx.db, email);
     // Pre-hijacking: a newer sign-up for an address voids the older pending ones, their codes and links.
-    await expireFlows(trx, deps.clock, await voidPendingCodes(codeDeps(tx), 'signup_email', email.normalized));
-    const flow = await createFlow<SignupData>(trx, deps.clock, {
-      kind: 'signup',
+    await expireFlows(tx.db, tx.clock, await voidPendingCodes(codeDeps(tx), 'signup_email', email.normalized));
+    const flow = await createFlow<SignupData>(tx.db, tx.clock, {
+      kind: SIGNUP_FLOW,
       state: 'confirm_email',
       ttlMs: SIGNUP_TTL_MS,
       data: { name, email, phone, passwordHash: existing ? '' : passwordHash, existing, browserHash: sha256(browserSecret) },
@@ -99,14 +101,13 @@ export async function startSignup(deps: Deps, input: SignupInput, info: RequestI
     });
     const cause = { kind: 'code', ip: info.ip } as const;
     if (existing) {
-      await enqueueMessage(trx, deps, signupExistingAccountEmail({ to: email.value, publicUrl: deps.config.publicUrl }), cause);
+      await enqueueMessage(tx, signupExistingAccountEmail({ to: email.value, publicUrl: tx.config.publicUrl }), cause);
     } else {
-      await enqueueMessage(trx, deps, signupConfirmationEmail({ to: email.value, code: issued.code, link: confirmLink(deps, flow.id, issued.linkToken!), publicUrl: deps.config.publicUrl }), cause);
+      await enqueueMessage(tx, signupConfirmationEmail({ to: email.value, code: issued.code, link: confirmLink(tx, flow.id, issued.linkToken!), publicUrl: tx.config.publicUrl }), cause);
     }
-    await recordEvent(trx, deps.clock, { accountId: null, type: 'signup.started', info });
+    await recordEvent(tx.db, tx.clock, { accountId: null, type: 'signup.started', info });
     return flow.id;
   });
-  deps.notifyOutbox();
   return { flowId, email: email.value, expiresAt: deps.clock.now() + SIGNUP_TTL_MS, browserSecret };
 }
 
@@ -116,7 +117,7 @@ function confirmLink(deps: Deps, flowId: string, token: string): string {
 }
 
 export async function loadSignupFlow(deps: Deps, flowId: string): Promise<Flow<SignupData>> {
-  return loadFlow<SignupData>(deps.db, deps.clock, flowId, 'signup');
+  return loadFlow(deps.db, deps.clock, flowId, SIGNUP_FLOW);
 }
 
 export async function resendSignupCode(deps: Deps, flowId: string, info: RequestInfo): Promise<void> {
@@ -124,18 +125,17 @@ export async function resendSignupCode(deps: Deps, flowId: string, info: Request
   requireState(flow, 'confirm_email');
   const record = await findPending(codeDeps(deps), { flowId }, 'signup_email');
   if (!record) throw errors.codeExpired();
-  await deps.db.transaction().execute(async (trx) => {
-    const issued = await reissueCode(codeDeps({ ...deps, db: trx }), record, SIGNUP_TTL_MS);
+  await inTransaction(deps, async (tx) => {
+    const issued = await reissueCode(codeDeps(tx), record, SIGNUP_TTL_MS);
     const data = flow.data;
     // The owner of an existing address is told once; a resend changes nothing they see, but spends alike.
     const cause = { kind: 'code', ip: info.ip } as const;
     if (data.existing) {
-      await spendMessageBudget(trx, deps, { channel: 'email', recipient: data.email.value }, cause);
+      await spendMessageBudget(tx, { channel: 'email', recipient: data.email.value }, cause);
     } else {
-      await enqueueMessage(trx, deps, signupConfirmationEmail({ to: data.email.value, code: issued.code, link: confirmLink(deps, flow.id, issued.linkToken!), publicUrl: deps.config.publicUrl }), cause);
+      await enqueueMessage(tx, signupConfirmationEmail({ to: data.email.value, code: issued.code, link: confirmLink(tx, flow.id, issued.linkToken!), publicUrl: tx.config.publicUrl }), cause);
     }
   });
-  deps.notifyOutbox();
 }
 
 /**

@@ -8,6 +8,7 @@ import { Day } from '../orders/order-parts.js';
 import { SelectField } from '../platform/web/forms.js';
 import { BackLink } from '../platform/web/page-parts.js';
 import type { PageRoutes } from '../platform/web/page-routes.js';
+import { signedIn } from '../sessions/guards.js';
 
 /**
  * Spending: a chart and a table per currency (amounts in different currencies are never added together), for
@@ -16,7 +17,7 @@ import type { PageRoutes } from '../platform/web/page-routes.js';
 const currencyNames = new Intl.DisplayNames(['en'], { type: 'currency' });
 
 export function registerSpendingPage(routes: PageRoutes): void {
-  routes.get('/orders/spending', 'signed-in', async (page) => {
+  routes.get('/orders/spending', signedIn, async (page) => {
     const rawYear = singleQueryValue(page.request.query, 'year', { maxLength: 4 });
     if (rawYear !== undefined && !/^\d{4}$/.test(rawYear)) throw errors.invalidInput({ year: 'Choose a year from the list.' });
     const year = rawYear === undefined ? undefined : Number(rawYear);

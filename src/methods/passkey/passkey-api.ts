@@ -7,6 +7,8 @@ import { text } from '../../platform/http/validation.js';
 import { iso } from '../../platform/format.js';
 import { finishPasskeySignin, passkeySecondFactorOptions, startPasskeySignin, submitPasskeySecondFactor } from '../../signin/passkey-signin.js';
 import { beginPasskeyRegistration, finishPasskeyRegistration, listPasskeys, removePasskey, renamePasskey } from './passkeys.js';
+import { recentStepUp } from '../../signin/step-up-guard.js';
+import { signedIn } from '../../sessions/guards.js';
 
 /**
  * Passkeys over JSON: add (step-up), list, rename, remove (step-up); sign in with a passkey alone, or use one as
@@ -55,7 +57,7 @@ const asAuthentication = (value: z.infer<typeof authenticationResponse>) => valu
 export function registerPasskeyApi(api: ApiRegistry, deps: Deps): void {
 
   api.add({
-    method: 'POST', path: '/api/v1/passkeys/registration/options', tag: 'Passkeys', guards: ['session', 'step-up'],
+    method: 'POST', path: '/api/v1/passkeys/registration/options', tag: 'Passkeys', guards: [recentStepUp],
     summary: 'Start adding a passkey: options for navigator.credentials.create(), and the flow id to send back with the result. A name given here is checked first.',
     body: z.object({ name: text(1000).optional() }).strict(),
     responses: { 200: 'Options', 400: 'Name not accepted', 403: 'Step-up required' },
@@ -66,7 +68,7 @@ export function registerPasskeyApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'POST', path: '/api/v1/passkeys/registration', tag: 'Passkeys', guards: ['session', 'step-up'],
+    method: 'POST', path: '/api/v1/passkeys/registration', tag: 'Passkeys', guards: [recentStepUp],
     summary: 'Finish adding a passkey with the authenticator’s response and a name for it. Each set of options works once.',
     body: z.object({ flow_id: text(200), name: text(1000), response: registrationResponse }).strict(),
     responses: { 201: 'Added', 400: 'Response or name not accepted', 403: 'Step-up required', 404: 'Unknown flow', 409: 'Options already used', 410: 'Options expired' },
@@ -77,7 +79,7 @@ export function registerPasskeyApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'GET', path: '/api/v1/passkeys', tag: 'Passkeys', guards: ['session'],
+    method: 'GET', path: '/api/v1/passkeys', tag: 'Passkeys', guards: [signedIn],
     summary: 'Your passkeys: name, when added, when last used.',
     responses: { 200: 'Passkeys', 401: 'Not signed in' },
     handler: async ({ session }) => ({
@@ -92,7 +94,7 @@ export function registerPasskeyApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'PATCH', path: '/api/v1/passkeys/:id', tag: 'Passkeys', guards: ['session'],
+    method: 'PATCH', path: '/api/v1/passkeys/:id', tag: 'Passkeys', guards: [signedIn],
     summary: 'Rename one of your passkeys.',
     body: z.object({ name: text(1000) }).strict(),
     responses: { 204: 'Renamed', 400: 'Name not accepted', 404: 'No such passkey on your account' },
@@ -102,7 +104,7 @@ export function registerPasskeyApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'DELETE', path: '/api/v1/passkeys/:id', tag: 'Passkeys', guards: ['session', 'step-up'],
+    method: 'DELETE', path: '/api/v1/passkeys/:id', tag: 'Passkeys', guards: [recentStepUp],
     summary: 'Remove one of your passkeys.',
     responses: { 204: 'Removed', 403: 'Step-up required', 404: 'No such passkey on your account' },
     handler: async ({ params, session, info }) => {

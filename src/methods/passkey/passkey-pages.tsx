@@ -5,7 +5,9 @@ import { formatTime } from '../../platform/format.js';
 import { Field } from '../../platform/web/forms.js';
 import { loadSignin } from '../../signin/password-signin.js';
 import { BackLink, PostForm, Problem } from '../../platform/web/page-parts.js';
-import { NO_PROBLEM, type FormProblem, type Page, type PageRoutes, type SignedInPage } from '../../platform/web/page-routes.js';
+import { NO_PROBLEM, type FormProblem, type Page, type PageRoutes } from '../../platform/web/page-routes.js';
+import { signedIn, type SignedInPage } from '../../sessions/guards.js';
+import { recentStepUp } from '../../signin/step-up-guard.js';
 
 /**
  * Passkeys: the list (name, added, last used) with rename and remove, "Add a passkey", the sign-in button and the
@@ -22,9 +24,9 @@ const NOTICES: Record<string, string> = {
 };
 
 export function registerPasskeyPages(routes: PageRoutes): void {
-  routes.get('/account/passkeys', 'signed-in', async (page) => renderPasskeys(page, NO_PROBLEM, NOTICES[page.query('notice') ?? '']));
+  routes.get('/account/passkeys', signedIn, async (page) => renderPasskeys(page, NO_PROBLEM, NOTICES[page.query('notice') ?? '']));
 
-  routes.post('/account/passkeys/rename', 'signed-in', async (page) => {
+  routes.post('/account/passkeys/rename', signedIn, async (page) => {
     const id = page.field('passkey', 200);
     try {
       await renamePasskey(page.deps, { accountId: page.session.accountId, id, name: page.field('name', 1000) });
@@ -34,7 +36,7 @@ export function registerPasskeyPages(routes: PageRoutes): void {
     }
   });
 
-  routes.post('/account/passkeys/remove', { stepUp: '/account/passkeys' }, async (page) => {
+  routes.post('/account/passkeys/remove', recentStepUp.returningTo('/account/passkeys'), async (page) => {
     try {
       await removePasskey(page.deps, { accountId: page.session.accountId, id: page.field('passkey', 200), info: page.info });
       return page.redirect('/account/passkeys?notice=removed');

@@ -4,7 +4,7 @@ import type { Config } from '../../config.js';
 import type { Deps, RequestInfo } from '../../platform/context.js';
 import { MINUTE } from '../../platform/clock.js';
 import { AppError, errors } from '../../platform/errors.js';
-import { advanceFlow, createFlow, loadFlow } from '../../platform/flows.js';
+import { advanceFlow, createFlow, flowKind, loadFlow } from '../../platform/flows.js';
 import { cleanText } from '../../platform/text.js';
 import type { Random } from '../../platform/random.js';
 import { recordEvent } from '../../activity/audit.js';
@@ -53,6 +53,8 @@ interface RegistrationData {
   challenge: string;
 }
 
+const PASSKEY_REGISTRATION_FLOW = flowKind<RegistrationData>('passkey_registration');
+
 export async function beginPasskeyRegistration(
   deps: Deps,
   accountId: string,
@@ -81,7 +83,7 @@ export async function beginPasskeyRegistration(
     excludeCredentials: existing.map((p) => ({ id: p.credentialId, transports: p.transports })),
   });
   const flow = await createFlow<RegistrationData>(deps.db, deps.clock, {
-    kind: 'passkey_registration',
+    kind: PASSKEY_REGISTRATION_FLOW,
     state: 'waiting',
     ttlMs: PASSKEY_CEREMONY_TTL_MS,
     accountId,
@@ -95,7 +97,7 @@ export async function finishPasskeyRegistration(
   input: { accountId: string; flowId: string; name: string; response: RegistrationResponseJSON; info: RequestInfo },
 ): Promise<StoredPasskey> {
   const label = validatePasskeyName(input.name);
-  const flow = await loadFlow<RegistrationData>(deps.db, deps.clock, input.flowId, 'passkey_registration');
+  const flow = await loadFlow<RegistrationData>(deps.db, deps.clock, input.flowId, PASSKEY_REGISTRATION_FLOW);
   // Another customer's ceremony is unknown here (ASVS 8.2.2).
   if (flow.accountId !== input.accountId) throw errors.notFound('request');
   // Spent before it is checked: whatever the outcome, this challenge is never accepted again (ASVS 6.7.2).
@@ -158,7 +160,7 @@ async function afterPasskeyChange(
   const account = await getAccount(deps.db, accountId);
   await deps.db.transaction().execute(async (trx) => {
     // The customer's own name for the passkey stays out of the message: text chosen on the site never goes into an alert.
-    await sendSecurityNotice({ ...deps, db: trx }, trx, { accountId, name: account?.name ?? '', change, info });
+    await sendSecurityNotice({ ...deps, db: trx }, { accountId, name: account?.name ?? '', change, info });
     await recordEvent(trx, deps.clock, { accountId, type, info, detail: { kind: 'passkey' } });
   });
   deps.notifyOutbox();

@@ -1,8 +1,10 @@
 import { beginTotp, confirmTotp, newBackupCodes, twoStepOverview } from '../enrolment.js';
 import { Field } from '../../platform/web/forms.js';
 import { BackLink, PostForm, Problem } from '../../platform/web/page-parts.js';
-import { NO_PROBLEM, type FormProblem, type PageRoutes, type SignedInPage } from '../../platform/web/page-routes.js';
+import { NO_PROBLEM, type FormProblem, type PageRoutes } from '../../platform/web/page-routes.js';
 import { groupedKey, renderBackupCodes } from '../two-step-parts.js';
+import { recentStepUp } from '../../signin/step-up-guard.js';
+import type { SignedInPage } from '../../sessions/guards.js';
 
 /**
  * Adding an authenticator app: a QR code drawn on the server (no script), the same key as text for typing in,
@@ -12,7 +14,7 @@ import { groupedKey, renderBackupCodes } from '../two-step-parts.js';
 const CONFIRMED = 'Your authenticator app is set up. Save these backup codes too, in case you lose your phone.';
 
 export function registerAuthenticatorPage(routes: PageRoutes): void {
-  const access = { stepUp: '/account/two-step/authenticator' } as const;
+  const access = recentStepUp.returningTo('/account/two-step/authenticator');
 
   routes.get('/account/two-step/authenticator', access, async (page) => renderAuthenticator(page, NO_PROBLEM));
 

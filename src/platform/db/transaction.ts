@@ -6,7 +6,7 @@ import type { Deps } from '../context.js';
  * commit, when the row can be seen; a rolled-back transaction wakes nothing. Called inside a transaction already,
  * it joins that one, and the outer call does the waking.
  */
-export async function inTransaction<T>(deps: Deps, work: (tx: Deps) => Promise<T>): Promise<T> {
+export async function inTransaction<D extends Pick<Deps, 'db' | 'notifyOutbox'>, T>(deps: D, work: (tx: D) => Promise<T>): Promise<T> {
   if (deps.db.isTransaction) return work(deps);
   let queued = false;
   const result = await deps.db.transaction().execute((trx) =>

@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Config } from '../../config.js';
-import type { Clock } from '../clock.js';
+import { MINUTE, type Clock } from '../clock.js';
 import type { Database } from '../db/schema.js';
+import type { Job } from './runner.js';
 import { SWEEP_RULES, type SweepRule } from './sweep-rules.js';
 
 /**
@@ -33,6 +34,14 @@ export async function sweepExpiredRows(
     swept.push({ table: rule.table, reason: rule.reason, removed });
   }
   return swept;
+}
+
+/**
+ * The sweep as a scheduled job. A first sweep of a large backlog can take minutes; a longer lease keeps a second
+ * instance from joining in.
+ */
+export function sweepJob(deps: { db: Kysely<Database>; clock: Clock; config: Config }): Job {
+  return { name: 'sweep-expired-rows', everyMs: 15 * MINUTE, leaseMs: 30 * MINUTE, run: async () => totalRemoved(await sweepExpiredRows(deps)) };
 }
 
 export function totalRemoved(swept: SweptTable[]): number {

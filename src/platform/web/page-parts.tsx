@@ -1,7 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { CsrfField, ErrorSummary, Field } from './forms.js';
 import type { FormProblem } from './page-routes.js';
-import { brandName } from '../../wallet/gateways/gateway.js';
 
 /** The meter script, loaded only on pages that ask for a new password. */
 export const PASSWORD_METER_SCRIPT = '/assets/password-meter.js';
@@ -119,15 +118,5 @@ export function ResendCode(props: { action: string; csrf: string; flowId: string
         <button type="submit" class="button secondary small">{props.label}</button>
       </PostForm>
     </div>
-  );
-}
-
-/** "Visa •••• 4242", read aloud as "Visa ending in 4242": the last 4 are all anyone sees of a card number. */
-export function MaskedCard({ brand, last4 }: { brand: string; last4: string }) {
-  return (
-    <span class="card-name">
-      {brandName(brand)} <span aria-hidden="true">••••</span>
-      <span class="visually-hidden"> ending in</span> {last4}
-    </span>
   );
 }

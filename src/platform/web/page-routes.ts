@@ -6,20 +6,19 @@ import { csrfToken, verifyCsrf } from '../http/csrf.js';
 import type { FieldErrors } from './forms.js';
 import { renderPage, type PageOptions } from './layout.js';
 import { requestInfo, setDeviceCookie, setRememberCookie } from '../http/request-info.js';
-import { readSessionToken, setSessionCookie } from '../http/session-cookie.js';
-import { authenticateToken, type AuthenticatedSession } from '../../sessions/store.js';
-import { hasRecentStepUp } from '../../signin/step-up.js';
-import { stepUpLocation, type ReturnPath } from '../../signin/return-paths.js';
+import { setSessionCookie } from '../http/session-cookie.js';
+import type { Greeting, Guard } from '../http/guard.js';
 import { optionalQueryValue } from '../http/query.js';
 
 /**
- * Page routes are declared through PageRoutes so each states, where it is declared, who may use it: anyone, a
- * signed-in customer, or one who confirmed their password in the last few minutes (ASVS 7.5.1). Every POST
- * checks its CSRF token before anything else runs, sign-in and sign-up included (login CSRF, ASVS 7.6.2).
+ * Page routes are declared through PageRoutes so each states, where it is declared, who may use it: anyone, or
+ * whoever a guard lets in (a signed-in customer, one who confirmed their password in the last few minutes —
+ * ASVS 7.5.1); the guards are the JSON API's own (platform/http/guard.ts). Every POST checks its CSRF token
+ * before anything else runs, sign-in and sign-up included (login CSRF, ASVS 7.6.2).
  */
-export type Access = 'anyone' | 'signed-in' | { stepUp: ReturnPath };
+export type Access = 'anyone' | Guard;
 
-/** What a page handler has to hand: the request, the session if any, and helpers to answer. */
+/** What a page handler has to hand: the request, helpers to answer, and — on a guarded page — what its guard gave. */
 export class Page {
   private token: string | undefined;
   private who: RequestInfo | undefined;
@@ -28,7 +27,7 @@ export class Page {
     readonly request: FastifyRequest,
     readonly reply: FastifyReply,
     readonly deps: Deps,
-    readonly session: AuthenticatedSession | null,
+    private readonly greeting: Greeting,
   ) {}
 
   /** Read once per request: a browser without a device cookie gets one new token, used for the whole request. */
@@ -66,7 +65,8 @@ export class Page {
   }
 
   render(options: Omit<PageOptions, 'customerName' | 'csrfToken'>, content: ComponentChildren, status = 200): FastifyReply {
-    const personal = this.session ? { customerName: firstName(this.session.accountName), csrfToken: this.csrf } : {};
+    const name = this.greeting.displayName;
+    const personal = name !== undefined ? { customerName: firstName(name), csrfToken: this.csrf } : {};
     return this.reply
       .code(status)
       .type('text/html; charset=utf-8')
@@ -99,9 +99,8 @@ export class Page {
   }
 }
 
-export interface SignedInPage extends Page {
-  readonly session: AuthenticatedSession;
-}
+/** The page a guarded route's handler receives: the page, with the fields its guard resolved to. */
+export type GuardedPage<Gives> = Page & Readonly<Gives>;
 
 export interface FormProblem {
   status: number;
@@ -115,38 +114,44 @@ export const NO_PROBLEM: FormProblem = { status: 200, code: '', fields: {} };
 type Handler<P> = (page: P) => Promise<FastifyReply>;
 
 export class PageRoutes {
+  /** `visitor` finds who is asking on pages open to anyone, only to greet them by name in the header. */
   constructor(
     private readonly app: FastifyInstance,
     private readonly deps: Deps,
+    private readonly visitor: Guard<Greeting>,
   ) {}
 
   get(path: string, access: 'anyone', handler: Handler<Page>): void;
-  get(path: string, access: Exclude<Access, 'anyone'>, handler: Handler<SignedInPage>): void;
-  get(path: string, access: Access, handler: Handler<SignedInPage>): void {
+  get<Gives extends object>(path: string, access: Guard<Gives>, handler: Handler<GuardedPage<Gives>>): void;
+  get(path: string, access: Access, handler: Handler<Page>): void {
     this.add('GET', path, access, handler);
   }
 
   post(path: string, access: 'anyone', handler: Handler<Page>): void;
-  post(path: string, access: Exclude<Access, 'anyone'>, handler: Handler<SignedInPage>): void;
-  post(path: string, access: Access, handler: Handler<SignedInPage>): void {
+  post<Gives extends object>(path: string, access: Guard<Gives>, handler: Handler<GuardedPage<Gives>>): void;
+  post(path: string, access: Access, handler: Handler<Page>): void {
     this.add('POST', path, access, handler);
   }
 
-  private add(method: 'GET' | 'POST', path: string, access: Access, handler: Handler<SignedInPage>): void {
+  private add(method: 'GET' | 'POST', path: string, access: Access, handler: Handler<Page>): void {
     this.app.route({
       method,
       url: path,
       handler: async (request, reply) => {
         // First, before the session is even read: a form posted from another site stops here.
         if (method === 'POST') verifyCsrf(request, this.deps.config);
-        const token = readSessionToken(request);
-        const session = token ? await authenticateToken(this.deps, token) : null;
-        const page = new Page(request, reply, this.deps, session);
-        if (access !== 'anyone') {
-          if (!session) return page.redirect('/signin');
-          if (typeof access === 'object' && !hasRecentStepUp(this.deps, session)) return page.redirect(stepUpLocation(access.stepUp));
+        const guard = access === 'anyone' ? this.visitor : access;
+        let given: Greeting;
+        try {
+          given = await guard.resolve(request, this.deps);
+        } catch (error) {
+          // 303 like Page.redirect: the browser follows with a GET, whatever the refused request was.
+          if (error instanceof AppError && guard.redirect) return reply.redirect(guard.redirect(error), 303);
+          throw error;
         }
-        return handler(page as SignedInPage);
+        const page = new Page(request, reply, this.deps, given);
+        // A page open to anyone gets only the greeting; a guarded one gets its guard's fields too (page.session…).
+        return handler(access === 'anyone' ? page : Object.assign(page, given));
       },
     });
   }

@@ -5,6 +5,7 @@ import type { ApiRegistry } from '../../platform/http/api.js';
 import { countryName } from './address-rules.js';
 import { addAddress, editAddress, getAddress, listAddresses, removeAddress, setDefaultAddress, type SavedAddress } from './addresses.js';
 import { formatAddressLines, parsePostalAddress, toAddressFields, type AddressField } from './postal-address.js';
+import { signedIn } from '../../sessions/guards.js';
 
 /**
  * The address book over JSON. Bodies name address fields only: an id, account, default flag or timestamp in a
@@ -49,14 +50,14 @@ export function addressJson(a: SavedAddress) {
 
 export function registerAddressApi(api: ApiRegistry, deps: Deps): void {
   api.add({
-    method: 'GET', path: '/api/v1/addresses', tag: 'Addresses', guards: ['session'],
+    method: 'GET', path: '/api/v1/addresses', tag: 'Addresses', guards: [signedIn],
     summary: 'Your address book: default shipping and billing first, then newest.',
     responses: { 200: 'Addresses', 401: 'Not signed in' },
     handler: async ({ session }) => ({ addresses: (await listAddresses(deps, session.accountId)).map(addressJson) }),
   });
 
   api.add({
-    method: 'POST', path: '/api/v1/addresses', tag: 'Addresses', guards: ['session'],
+    method: 'POST', path: '/api/v1/addresses', tag: 'Addresses', guards: [signedIn],
     summary: 'Add an address. The first one becomes your default shipping and billing address.',
     body: newAddress,
     responses: { 201: 'Address added', 400: 'Invalid fields', 401: 'Not signed in', 409: 'Address book full (100)' },
@@ -64,14 +65,14 @@ export function registerAddressApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'GET', path: '/api/v1/addresses/:id', tag: 'Addresses', guards: ['session'],
+    method: 'GET', path: '/api/v1/addresses/:id', tag: 'Addresses', guards: [signedIn],
     summary: 'One of your addresses.',
     responses: { 200: 'Address', 401: 'Not signed in', 404: 'No such address of yours' },
     handler: async ({ params, session }) => ({ address: addressJson(await getAddress(deps, session.accountId, params.id!)) }),
   });
 
   api.add({
-    method: 'PATCH', path: '/api/v1/addresses/:id', tag: 'Addresses', guards: ['session'],
+    method: 'PATCH', path: '/api/v1/addresses/:id', tag: 'Addresses', guards: [signedIn],
     summary: 'Change some fields of an address; the whole address is checked again (null clears an optional field).',
     body: addressChanges,
     responses: { 200: 'Updated address', 400: 'Invalid fields', 401: 'Not signed in', 404: 'No such address of yours' },
@@ -84,7 +85,7 @@ export function registerAddressApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'DELETE', path: '/api/v1/addresses/:id', tag: 'Addresses', guards: ['session'],
+    method: 'DELETE', path: '/api/v1/addresses/:id', tag: 'Addresses', guards: [signedIn],
     summary: 'Remove an address. A default it held passes to your newest remaining address.',
     responses: { 204: 'Removed', 401: 'Not signed in', 404: 'No such address of yours' },
     handler: async ({ params, session }) => {
@@ -93,7 +94,7 @@ export function registerAddressApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'POST', path: '/api/v1/addresses/:id/default', tag: 'Addresses', guards: ['session'],
+    method: 'POST', path: '/api/v1/addresses/:id/default', tag: 'Addresses', guards: [signedIn],
     summary: 'Make this your default shipping or billing address.',
     body: z.object({ use: z.enum(['shipping', 'billing']) }).strict(),
     responses: { 200: 'Address, now the default', 400: 'Invalid use', 401: 'Not signed in', 404: 'No such address of yours' },

@@ -6,7 +6,8 @@ import { AddressForm, CHANGE_COUNTRY, EMPTY_ADDRESS, type AddressFormValues } fr
 import { AddressLines } from './address-lines.js';
 import { addressIdOf, registerAddressRemovePage } from './address-remove-page.js';
 import { BackLink, PostForm } from '../../platform/web/page-parts.js';
-import { NO_PROBLEM, type FormProblem, type PageRoutes, type SignedInPage } from '../../platform/web/page-routes.js';
+import { NO_PROBLEM, type FormProblem, type PageRoutes } from '../../platform/web/page-routes.js';
+import { signedIn, type SignedInPage } from '../../sessions/guards.js';
 
 /**
  * Your Addresses: the address book as cards with their default badges; add, edit, remove (after a confirmation
@@ -23,13 +24,13 @@ const NOTICES: Record<string, string> = {
 
 export function registerAddressPages(routes: PageRoutes): void {
   registerAddressRemovePage(routes);
-  routes.get('/account/addresses', 'signed-in', async (page) => renderAddressBook(page, NOTICES[page.query('notice') ?? '']));
+  routes.get('/account/addresses', signedIn, async (page) => renderAddressBook(page, NOTICES[page.query('notice') ?? '']));
 
-  routes.get('/account/addresses/new', 'signed-in', async (page) =>
+  routes.get('/account/addresses/new', signedIn, async (page) =>
     renderNewAddress(page, NO_PROBLEM, { ...EMPTY_ADDRESS, country: chooseCountry(page.query('country'), page.request.headers['accept-language']) }),
   );
 
-  routes.post('/account/addresses/new', 'signed-in', async (page) => {
+  routes.post('/account/addresses/new', signedIn, async (page) => {
     if (page.field('action', 50) === CHANGE_COUNTRY) return renderNewAddress(page, NO_PROBLEM, postedValues(page));
     try {
       await addAddress(page.deps, page.session.accountId, parsePostalAddress(postedAddress(page)));
@@ -39,14 +40,14 @@ export function registerAddressPages(routes: PageRoutes): void {
     }
   });
 
-  routes.get('/account/addresses/:id/edit', 'signed-in', async (page) => {
+  routes.get('/account/addresses/:id/edit', signedIn, async (page) => {
     const address = await getAddress(page.deps, page.session.accountId, addressIdOf(page));
     const values = formValues(address);
     const country = page.query('country')?.toUpperCase();
     return renderEditAddress(page, address, NO_PROBLEM, country && isSupportedCountry(country) ? { ...values, country } : values);
   });
 
-  routes.post('/account/addresses/:id/edit', 'signed-in', async (page) => {
+  routes.post('/account/addresses/:id/edit', signedIn, async (page) => {
     const address = await getAddress(page.deps, page.session.accountId, addressIdOf(page));
     if (page.field('action', 50) === CHANGE_COUNTRY) return renderEditAddress(page, address, NO_PROBLEM, postedValues(page));
     try {
@@ -57,7 +58,7 @@ export function registerAddressPages(routes: PageRoutes): void {
     }
   });
 
-  routes.post('/account/addresses/:id/default', 'signed-in', async (page) => {
+  routes.post('/account/addresses/:id/default', signedIn, async (page) => {
     const use = page.field('use', 20);
     if (use !== 'shipping' && use !== 'billing') throw errors.invalidInput({ use: 'Choose shipping or billing.' });
     await setDefaultAddress(page.deps, page.session.accountId, addressIdOf(page), use);

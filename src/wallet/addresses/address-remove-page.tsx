@@ -1,14 +1,15 @@
 import { getAddress, removeAddress } from './addresses.js';
 import { AddressLines } from './address-lines.js';
 import { BackLink, PostForm } from '../../platform/web/page-parts.js';
-import type { PageRoutes, SignedInPage } from '../../platform/web/page-routes.js';
+import type { PageRoutes } from '../../platform/web/page-routes.js';
+import { signedIn, type SignedInPage } from '../../sessions/guards.js';
 
 /**
  * Removing an address: a confirmation page first (a link must never delete), then the post. The id is looked up
  * with the session's account, so another customer's address answers "not found" (ASVS 8.2.2).
  */
 export function registerAddressRemovePage(routes: PageRoutes): void {
-  routes.get('/account/addresses/:id/remove', 'signed-in', async (page) => {
+  routes.get('/account/addresses/:id/remove', signedIn, async (page) => {
     const address = await getAddress(page.deps, page.session.accountId, addressIdOf(page));
     return page.render(
       { title: 'Remove this address?' },
@@ -32,7 +33,7 @@ export function registerAddressRemovePage(routes: PageRoutes): void {
     );
   });
 
-  routes.post('/account/addresses/:id/remove', 'signed-in', async (page) => {
+  routes.post('/account/addresses/:id/remove', signedIn, async (page) => {
     await removeAddress(page.deps, page.session.accountId, addressIdOf(page));
     return page.redirect('/account/addresses?notice=removed');
   });

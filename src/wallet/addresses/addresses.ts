@@ -5,6 +5,7 @@ import type { AddressTable, Database } from '../../platform/db/schema.js';
 import { lockAccountRow } from '../../platform/db/lock-account-row.js';
 import { errors } from '../../platform/errors.js';
 import { fromAddressFields, toAddressFields, type PostalAddress } from './postal-address.js';
+import { inTransaction } from '../../platform/db/transaction.js';
 
 /**
  * The address book. Every query that takes an address id also takes the account, so another customer's id
@@ -63,15 +64,15 @@ export async function defaultAddress(deps: Deps, accountId: string, use: Address
 export async function addAddress(deps: Deps, accountId: string, address: PostalAddress): Promise<SavedAddress> {
   const now = deps.clock.now();
   const id = newSortableId(now);
-  await deps.db.transaction().execute(async (trx) => {
-    await lockAccountRow(trx, accountId);
-    const held = await trx
+  await inTransaction(deps, async (tx) => {
+    await lockAccountRow(tx.db, accountId);
+    const held = await tx.db
       .selectFrom('addresses')
       .select((eb) => [eb.fn.countAll<number | string>().as('count'), eb.fn.max('is_default_shipping').as('shipping'), eb.fn.max('is_default_billing').as('billing')])
       .where('account_id', '=', accountId)
       .executeTakeFirstOrThrow();
     if (Number(held.count) >= ADDRESS_BOOK_MAX) throw errors.addressBookFull(ADDRESS_BOOK_MAX);
-    await trx
+    await tx.db
       .insertInto('addresses')
       .values({
         id,
@@ -102,12 +103,12 @@ export async function editAddress(deps: Deps, accountId: string, id: string, add
 
 /** Removes an address; a default it held passes to the newest address left. */
 export async function removeAddress(deps: Deps, accountId: string, id: string): Promise<void> {
-  await deps.db.transaction().execute(async (trx) => {
-    await lockAccountRow(trx, accountId);
-    const row = await findOwned(trx, accountId, id);
+  await inTransaction(deps, async (tx) => {
+    await lockAccountRow(tx.db, accountId);
+    const row = await findOwned(tx.db, accountId, id);
     if (!row) throw errors.notFound('address');
-    await trx.deleteFrom('addresses').where('id', '=', row.id).where('account_id', '=', accountId).execute();
-    const newest = await trx
+    await tx.db.deleteFrom('addresses').where('id', '=', row.id).where('account_id', '=', accountId).execute();
+    const newest = await tx.db
       .selectFrom('addresses')
       .select('id')
       .where('account_id', '=', accountId)
@@ -116,18 +117,18 @@ export async function removeAddress(deps: Deps, accountId: string, id: string): 
       .executeTakeFirst();
     if (!newest) return;
     for (const use of ['shipping', 'billing'] as const) {
-      if (row[flag[use]] === 1) await trx.updateTable('addresses').set({ [flag[use]]: 1 }).where('id', '=', newest.id).execute();
+      if (row[flag[use]] === 1) await tx.db.updateTable('addresses').set({ [flag[use]]: 1 }).where('id', '=', newest.id).execute();
     }
   });
 }
 
 /** Makes one address the default for shipping or billing and every other address of the account not. */
 export async function setDefaultAddress(deps: Deps, accountId: string, id: string, use: AddressUse): Promise<SavedAddress> {
-  await deps.db.transaction().execute(async (trx) => {
-    await lockAccountRow(trx, accountId);
-    if (!(await findOwned(trx, accountId, id))) throw errors.notFound('address');
+  await inTransaction(deps, async (tx) => {
+    await lockAccountRow(tx.db, accountId);
+    if (!(await findOwned(tx.db, accountId, id))) throw errors.notFound('address');
     // One statement flips both the new default on and the old one off.
-    await trx
+    await tx.db
       .updateTable('addresses')
       .set((eb) => ({ [flag[use]]: eb.case().when('id', '=', id).then(1).else(0).end() }))
       .where('account_id', '=', accountId)

@@ -8,6 +8,8 @@ import { completeCardSetup, startCardSetup } from './card-setup.js';
 import { getCard, listCardsFor, removeCard, setDefaultCard, type CardView } from './cards.js';
 import { declineMessage } from '../gateways/gateway.js';
 import { formatAddressLines, toAddressFields } from '../addresses/postal-address.js';
+import { recentStepUp } from '../../signin/step-up-guard.js';
+import { signedIn } from '../../sessions/guards.js';
 
 /**
  * Payment methods over JSON. Adding a card takes two calls around the gateway's own page: POST /cards/setups
@@ -17,14 +19,14 @@ import { formatAddressLines, toAddressFields } from '../addresses/postal-address
  */
 export function registerCardApi(api: ApiRegistry, deps: Deps): void {
   api.add({
-    method: 'GET', path: '/api/v1/cards', tag: 'Payment methods', guards: ['session'],
+    method: 'GET', path: '/api/v1/cards', tag: 'Payment methods', guards: [signedIn],
     summary: 'Your saved cards, the default first: brand, last 4, expiry (with expired / expires-soon status) and billing address. Never a full number.',
     responses: { 200: 'The cards', 401: 'Not signed in' },
     handler: async ({ session }) => ({ cards: (await listCardsFor(deps, session.accountId)).map(cardJson) }),
   });
 
   api.add({
-    method: 'POST', path: '/api/v1/cards/setups', tag: 'Payment methods', guards: ['session', 'step-up'],
+    method: 'POST', path: '/api/v1/cards/setups', tag: 'Payment methods', guards: [recentStepUp],
     summary: 'Start adding a card: send the customer to gateway_url to type the card; they come back to /account/cards/return with ?setup=…&token=…. The billing address is one of yours, the default billing address if none is named. Lives 30 minutes, used once.',
     body: z.object({ billing_address_id: text(200).optional() }).strict(),
     responses: {
@@ -47,7 +49,7 @@ export function registerCardApi(api: ApiRegistry, deps: Deps): void {
   // Asking for the confirmation again here would lose the card the customer just typed whenever the gateway's
   // page took longer than STEP_UP_MINUTES, and would add nothing: the setup is single-use and bound to this session.
   api.add({
-    method: 'POST', path: '/api/v1/cards', tag: 'Payment methods', guards: ['session'],
+    method: 'POST', path: '/api/v1/cards', tag: 'Payment methods', guards: [signedIn],
     summary: 'Finish adding a card with the token the gateway gave back, in the same session that started the setup. The zero-amount check runs first; a card already saved (same fingerprint) is answered 200 with already_saved, its expiry updated if this one is later.',
     body: z.object({ setup_id: text(200), token: text(4000) }).strict(),
     responses: {
@@ -73,7 +75,7 @@ export function registerCardApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'DELETE', path: '/api/v1/cards/:id', tag: 'Payment methods', guards: ['session'],
+    method: 'DELETE', path: '/api/v1/cards/:id', tag: 'Payment methods', guards: [signedIn],
     summary: 'Remove a saved card. The customer is told at every verified contact.',
     responses: { 204: 'Removed', 401: 'Not signed in', 404: 'No such card' },
     handler: async ({ params, session, info }) => {
@@ -82,7 +84,7 @@ export function registerCardApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'POST', path: '/api/v1/cards/:id/default', tag: 'Payment methods', guards: ['session'],
+    method: 'POST', path: '/api/v1/cards/:id/default', tag: 'Payment methods', guards: [signedIn],
     summary: 'Make a saved card the default; the previous default stops being one.',
     body: z.object({}).strict(),
     responses: { 200: 'The new default card', 401: 'Not signed in', 404: 'No such card' },
@@ -90,7 +92,7 @@ export function registerCardApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
-    method: 'GET', path: '/api/v1/cards/:id', tag: 'Payment methods', guards: ['session'],
+    method: 'GET', path: '/api/v1/cards/:id', tag: 'Payment methods', guards: [signedIn],
     summary: 'One saved card.',
     responses: { 200: 'The card', 401: 'Not signed in', 404: 'No such card' },
     handler: async ({ params, session }) => ({ card: cardJson(await getCard(deps, session.accountId, params.id!)) }),

@@ -4,13 +4,14 @@ import { getAccount, listIdentifiers } from '../../accounts/store.js';
 import { describeCard } from './cards.js';
 import { cardExpiryReminderEmail } from './card-messages.js';
 import { EXPIRES_SOON_WINDOW_MS, formatExpiry, monthsExpiringWithin } from './card-expiry.js';
+import { inTransaction } from '../../platform/db/transaction.js';
 
 /**
  * The scheduled job that reminds customers 30 days before a saved card expires, once per card. Each card is
  * claimed by a conditional update (expiry_reminder_sent_at from null to now) in the same transaction as its
  * outbox row: two instances running the job at the same moment both try, one wins, one message goes out.
  * Renewing the card (re-entering it with a later date) clears the mark, so the new date gets its own reminder.
- * Scheduled hourly by the job runner (scheduled-jobs.ts), which gives each run to one instance.
+ * Scheduled hourly by the job runner (card-jobs.ts, listed in scheduled-jobs.ts), which gives each run to one instance.
  */
 
 /** Queues every reminder now due; returns how many cards were reminded by this call. */
@@ -37,13 +38,12 @@ export async function queueCardExpiryReminders(deps: Deps, options: { batchSize?
     if (due.length < batchSize) break;
     after = due[due.length - 1]!.id;
   }
-  if (reminded > 0) deps.notifyOutbox();
   return reminded;
 }
 
 async function remindOnce(deps: Deps, now: number, card: { id: string; accountId: string; brand: string; last4: string; expMonth: number; expYear: number }): Promise<boolean> {
-  return deps.db.transaction().execute(async (trx) => {
-    const claimed = await trx
+  return inTransaction(deps, async (tx) => {
+    const claimed = await tx.db
       .updateTable('cards')
       .set({ expiry_reminder_sent_at: now })
       .where('id', '=', card.id)
@@ -51,14 +51,13 @@ async function remindOnce(deps: Deps, now: number, card: { id: string; accountId
       .executeTakeFirst();
     // Another instance (or an earlier run) has it.
     if (Number(claimed.numUpdatedRows) !== 1) return false;
-    const account = await getAccount(trx, card.accountId);
-    const identifiers = await listIdentifiers(trx, card.accountId);
+    const account = await getAccount(tx.db, card.accountId);
+    const identifiers = await listIdentifiers(tx.db, card.accountId);
     const email = identifiers.find((i) => i.kind === 'email' && i.verified);
     if (!email) return false;
     await enqueueMessage(
-      trx,
-      deps,
-      cardExpiryReminderEmail({ to: email.value, name: account?.name, card: describeCard(card), expiry: formatExpiry(card), publicUrl: deps.config.publicUrl, accountId: card.accountId }),
+      tx,
+      cardExpiryReminderEmail({ to: email.value, name: account?.name, card: describeCard(card), expiry: formatExpiry(card), publicUrl: tx.config.publicUrl, accountId: card.accountId }),
       // A scheduled reminder to the customer's own verified address, at most once per card.
       { kind: 'account_mail' },
     );

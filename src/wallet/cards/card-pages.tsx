@@ -8,7 +8,9 @@ import { canAddCards } from '../gateways/gateways.js';
 import { BillingAddressChoice, CardRow, NoAddressYet } from './card-parts.js';
 import { cardIdOf, registerCardRemovePage } from './card-remove-page.js';
 import { BackLink, PostForm, Problem } from '../../platform/web/page-parts.js';
-import { NO_PROBLEM, type FormProblem, type PageRoutes, type SignedInPage } from '../../platform/web/page-routes.js';
+import { NO_PROBLEM, type FormProblem, type PageRoutes } from '../../platform/web/page-routes.js';
+import { signedIn, type SignedInPage } from '../../sessions/guards.js';
+import { recentStepUp } from '../../signin/step-up-guard.js';
 
 /**
  * Payment methods: the saved cards (brand, •••• last 4, expiry, billing address, default, expired / expires
@@ -29,15 +31,15 @@ const NOTICES: Record<string, string> = {
 
 export function registerCardPages(routes: PageRoutes): void {
   registerCardRemovePage(routes);
-  routes.get('/account/cards', 'signed-in', async (page) => {
+  routes.get('/account/cards', signedIn, async (page) => {
     const declined = page.query('declined');
     const problem: FormProblem = isDeclineReason(declined) ? { status: 200, code: 'card.declined', fields: {}, message: `Your card was not added. ${declineMessage(declined)}` } : NO_PROBLEM;
     return renderCards(page, problem, NOTICES[page.query('notice') ?? '']);
   });
 
-  routes.get('/account/cards/new', { stepUp: '/account/cards/new' }, async (page) => renderNewCard(page, NO_PROBLEM));
+  routes.get('/account/cards/new', recentStepUp.returningTo('/account/cards/new'), async (page) => renderNewCard(page, NO_PROBLEM));
 
-  routes.post('/account/cards/new', { stepUp: '/account/cards/new' }, async (page) => {
+  routes.post('/account/cards/new', recentStepUp.returningTo('/account/cards/new'), async (page) => {
     try {
       const { accountId, sessionId } = page.session;
       const setup = await startCardSetup(page.deps, { accountId, sessionId, billingAddressId: page.field('billing_address', 200) || undefined, info: page.info });
@@ -50,7 +52,7 @@ export function registerCardPages(routes: PageRoutes): void {
   // Where the gateway's page sends the customer back. Signed-in rather than step-up: the setup was started
   // after a recent password confirmation and is bound to this very session, and sending the customer to confirm
   // again here would lose the token. The token leaves the address bar by the redirect that follows.
-  routes.get('/account/cards/return', 'signed-in', async (page) => {
+  routes.get('/account/cards/return', signedIn, async (page) => {
     const setupId = page.query('setup') ?? '';
     const { accountId, sessionId } = page.session;
     try {
@@ -69,7 +71,7 @@ export function registerCardPages(routes: PageRoutes): void {
     }
   });
 
-  routes.post('/account/cards/:id/default', 'signed-in', async (page) => {
+  routes.post('/account/cards/:id/default', signedIn, async (page) => {
     await setDefaultCard(page.deps, { accountId: page.session.accountId, id: cardIdOf(page) });
     return page.redirect('/account/cards?notice=default');
   });

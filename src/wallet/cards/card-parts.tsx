@@ -4,7 +4,8 @@ import { describeCard, type CardView } from './cards.js';
 import { formatAddressLines } from '../addresses/postal-address.js';
 import { AddressLines } from '../addresses/address-lines.js';
 import { ChoiceGroup } from '../../platform/web/forms.js';
-import { MaskedCard, PostForm } from '../../platform/web/page-parts.js';
+import { PostForm } from '../../platform/web/page-parts.js';
+import { MaskedCard } from './masked-card.js';
 
 /** The masked card every page shows (brand, ••••, last 4): one rendering, so no page ever shows more of a number. */
 export function CardTitle({ card }: { card: CardView }) {

@@ -3,7 +3,8 @@ import { getCard, removeCard } from './cards.js';
 import { AddressLines } from '../addresses/address-lines.js';
 import { CardTitle } from './card-parts.js';
 import { BackLink, PostForm } from '../../platform/web/page-parts.js';
-import type { PageRoutes, SignedInPage } from '../../platform/web/page-routes.js';
+import type { PageRoutes } from '../../platform/web/page-routes.js';
+import { signedIn, type SignedInPage } from '../../sessions/guards.js';
 
 /**
  * Removing a card: a confirmation page first (a link must never delete), then the post, which tells the customer
@@ -11,7 +12,7 @@ import type { PageRoutes, SignedInPage } from '../../platform/web/page-routes.js
  * "not found" (ASVS 8.2.2).
  */
 export function registerCardRemovePage(routes: PageRoutes): void {
-  routes.get('/account/cards/:id/remove', 'signed-in', async (page) => {
+  routes.get('/account/cards/:id/remove', signedIn, async (page) => {
     const card = await getCard(page.deps, page.session.accountId, cardIdOf(page));
     return page.render(
       { title: 'Remove this card?' },
@@ -36,7 +37,7 @@ export function registerCardRemovePage(routes: PageRoutes): void {
     );
   });
 
-  routes.post('/account/cards/:id/remove', 'signed-in', async (page) => {
+  routes.post('/account/cards/:id/remove', signedIn, async (page) => {
     await removeCard(page.deps, { accountId: page.session.accountId, id: cardIdOf(page), info: page.info });
     return page.redirect('/account/cards?notice=removed');
   });

@@ -1,7 +1,7 @@
 import { MINUTE } from '../../platform/clock.js';
 import type { Deps, RequestInfo } from '../../platform/context.js';
 import { errors } from '../../platform/errors.js';
-import { advanceFlow, createFlow, loadFlow, type Flow } from '../../platform/flows.js';
+import { advanceFlow, createFlow, flowKind, loadFlow, type Flow } from '../../platform/flows.js';
 import { recordEvent } from '../../activity/audit.js';
 import { defaultAddress, getAddress } from '../addresses/addresses.js';
 import { getCard, renewSavedCard, saveCard, type CardView } from './cards.js';
@@ -29,6 +29,8 @@ interface CardSetupData {
   sessionId: string;
 }
 
+const CARD_SETUP_FLOW = flowKind<CardSetupData>('card_setup');
+
 /** Who is adding the card: the signed-in account and the session the request came with. */
 export interface CardSetupCaller {
   accountId: string;
@@ -55,7 +57,7 @@ export async function startCardSetup(deps: Deps, input: CardSetupCaller & { bill
   const address = input.billingAddressId ? await getAddress(deps, input.accountId, input.billingAddressId) : await defaultAddress(deps, input.accountId, 'billing');
   if (!address) throw errors.cardBillingAddressRequired();
   const flow = await createFlow<CardSetupData>(deps.db, deps.clock, {
-    kind: 'card_setup',
+    kind: CARD_SETUP_FLOW,
     state: 'waiting',
     ttlMs: CARD_SETUP_TTL_MS,
     accountId: input.accountId,
@@ -128,7 +130,7 @@ export async function cancelCardSetup(deps: Deps, input: CardSetupCaller & { set
  * history, a proxy log or a Referer can't be finished from another browser or API client, even the owner's.
  */
 async function loadOwnSetup(deps: Deps, caller: CardSetupCaller, setupId: string): Promise<Flow<CardSetupData>> {
-  const flow = await loadFlow<CardSetupData>(deps.db, deps.clock, setupId, 'card_setup');
+  const flow = await loadFlow(deps.db, deps.clock, setupId, CARD_SETUP_FLOW);
   if (flow.accountId !== caller.accountId || flow.data.sessionId !== caller.sessionId) throw errors.notFound('request');
   return flow;
 }

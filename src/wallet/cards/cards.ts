@@ -1,6 +1,4 @@
-import type { Kysely } from 'kysely';
 import type { Deps, RequestInfo } from '../../platform/context.js';
-import type { Database } from '../../platform/db/schema.js';
 import { lockAccountRow } from '../../platform/db/lock-account-row.js';
 import { errors } from '../../platform/errors.js';
 import { isOpaqueId } from '../../platform/crypto.js';
@@ -10,6 +8,7 @@ import { sendSecurityNotice } from '../../notify/security-notices.js';
 import { deleteCard, ensureDefault, findCard, insertCard, listCards, makeDefault, renewCard, type NewCard, type SavedCard } from './card-store.js';
 import { expiryStatus, formatExpiry, type ExpiryStatus } from './card-expiry.js';
 import { brandName } from '../gateways/gateway.js';
+import { inTransaction } from '../../platform/db/transaction.js';
 
 /**
  * Saved cards: the list (default first), save, renew, remove and choose the default. An account with cards always
@@ -37,16 +36,15 @@ export async function getCard(deps: Deps, accountId: string, id: string): Promis
 
 /** Saves a card that passed the zero-amount check; null when the account already holds this card (same fingerprint). */
 export async function saveCard(deps: Deps, card: NewCard, info: RequestInfo): Promise<CardView | null> {
-  const id = await deps.db.transaction().execute(async (trx) => {
-    await lockAccountRow(trx, card.accountId);
-    const inserted = await insertCard(trx, deps.clock, card);
+  const id = await inTransaction(deps, async (tx) => {
+    await lockAccountRow(tx.db, card.accountId);
+    const inserted = await insertCard(tx.db, tx.clock, card);
     if (!inserted) return null;
-    await ensureDefault(trx, card.accountId);
-    await tellCustomer(deps, trx, card.accountId, info, 'card_added', card);
+    await ensureDefault(tx.db, card.accountId);
+    await tellCustomer(tx, card.accountId, info, 'card_added', card);
     return inserted;
   });
   if (!id) return null;
-  deps.notifyOutbox();
   return getCard(deps, card.accountId, id);
 }
 
@@ -59,33 +57,31 @@ export async function renewSavedCard(
   deps: Deps,
   input: { accountId: string; card: SavedCard; renewal: { gatewayToken: string; expMonth: number; expYear: number }; info: RequestInfo },
 ): Promise<boolean> {
-  const renewed = await deps.db.transaction().execute(async (trx) => {
-    await lockAccountRow(trx, input.accountId);
-    if (!(await renewCard(trx, input.accountId, input.card.id, input.renewal))) return false;
-    await tellCustomer(deps, trx, input.accountId, input.info, 'card_updated', input.card, { expiry: formatExpiry(input.renewal) });
+  const renewed = await inTransaction(deps, async (tx) => {
+    await lockAccountRow(tx.db, input.accountId);
+    if (!(await renewCard(tx.db, input.accountId, input.card.id, input.renewal))) return false;
+    await tellCustomer(tx, input.accountId, input.info, 'card_updated', input.card, { expiry: formatExpiry(input.renewal) });
     return true;
   });
-  if (renewed) deps.notifyOutbox();
   return renewed;
 }
 
 export async function removeCard(deps: Deps, input: { accountId: string; id: string; info: RequestInfo }): Promise<void> {
   if (!isOpaqueId(input.id)) throw errors.notFound('card');
-  await deps.db.transaction().execute(async (trx) => {
-    await lockAccountRow(trx, input.accountId);
-    const removed = await deleteCard(trx, input.accountId, input.id);
+  await inTransaction(deps, async (tx) => {
+    await lockAccountRow(tx.db, input.accountId);
+    const removed = await deleteCard(tx.db, input.accountId, input.id);
     if (!removed) throw errors.notFound('card');
-    await ensureDefault(trx, input.accountId);
-    await tellCustomer(deps, trx, input.accountId, input.info, 'card_removed', removed);
+    await ensureDefault(tx.db, input.accountId);
+    await tellCustomer(tx, input.accountId, input.info, 'card_removed', removed);
   });
-  deps.notifyOutbox();
 }
 
 export async function setDefaultCard(deps: Deps, input: { accountId: string; id: string }): Promise<CardView> {
   if (!isOpaqueId(input.id)) throw errors.notFound('card');
-  await deps.db.transaction().execute(async (trx) => {
-    await lockAccountRow(trx, input.accountId);
-    if (!(await makeDefault(trx, input.accountId, input.id))) throw errors.notFound('card');
+  await inTransaction(deps, async (tx) => {
+    await lockAccountRow(tx.db, input.accountId);
+    if (!(await makeDefault(tx.db, input.accountId, input.id))) throw errors.notFound('card');
   });
   return getCard(deps, input.accountId, input.id);
 }
@@ -97,18 +93,18 @@ export function describeCard(card: { brand: string; last4: string }): string {
 
 const AUDIT_TYPES = { card_added: 'card.added', card_removed: 'card.removed', card_updated: 'card.renewed' } as const;
 
+/** Inside the change's transaction: `tx` is the transaction-bound deps. */
 async function tellCustomer(
-  deps: Deps,
-  trx: Kysely<Database>,
+  tx: Deps,
   accountId: string,
   info: RequestInfo,
   change: keyof typeof AUDIT_TYPES,
   card: { brand: string; last4: string },
   extra: Record<string, string> = {},
 ): Promise<void> {
-  const account = await getAccount(trx, accountId);
-  await sendSecurityNotice({ ...deps, db: trx }, trx, { accountId, name: account?.name ?? '', change, info, detail: describeCard(card) });
-  await recordEvent(trx, deps.clock, { accountId, type: AUDIT_TYPES[change], info, detail: { brand: brandName(card.brand), last4: card.last4, ...extra } });
+  const account = await getAccount(tx.db, accountId);
+  await sendSecurityNotice(tx, { accountId, name: account?.name ?? '', change, info, detail: describeCard(card) });
+  await recordEvent(tx.db, tx.clock, { accountId, type: AUDIT_TYPES[change], info, detail: { brand: brandName(card.brand), last4: card.last4, ...extra } });
 }
 
 function toView(card: SavedCard, now: number): CardView {
