@@ -5,7 +5,7 @@ import { ApiAnswer } from '../platform/http/api.js';
 import { setDeviceCookie, setRememberCookie } from '../platform/http/request-info.js';
 import { setSessionCookie } from '../platform/http/session-cookie.js';
 import type { SignedIn } from './complete.js';
-import type { SecondStepNeeded } from './password-signin.js';
+import type { SecondStepNeeded } from './next-step.js';
 
 /**
  * How every JSON sign-in route answers: 201 with the session (and its cookies: session, device, remember) when

@@ -7,7 +7,8 @@ import { requestRetryLink, useRetryLink } from './retry-pass.js';
 import { setSessionCookie } from '../platform/http/session-cookie.js';
 import { text } from '../platform/http/validation.js';
 import { iso } from '../accounts/api.js';
-import { startSignin, submitIdentifier, submitPassword } from './password-signin.js';
+import { startSignin, submitIdentifier } from './flow.js';
+import { submitPassword } from './password-signin.js';
 import { stepUp } from './step-up.js';
 import { sendSigninSms, submitSecondFactor } from './second-factor.js';
 

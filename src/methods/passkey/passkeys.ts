@@ -4,6 +4,7 @@ import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import type { Config } from '../../config.js';
 import type { Deps, RequestInfo } from '../../platform/context.js';
 import { MINUTE } from '../../platform/clock.js';
+import { inTransaction } from '../../platform/db/transaction.js';
 import { AppError, errors } from '../../platform/errors.js';
 import { advanceFlow, createFlow, loadFlow } from '../../platform/flows.js';
 import { cleanText } from '../../platform/text.js';
@@ -156,10 +157,10 @@ async function afterPasskeyChange(
   type: 'factor.added' | 'factor.removed',
 ): Promise<void> {
   const account = await getAccount(deps.db, accountId);
-  await deps.db.transaction().execute(async (trx) => {
+  await inTransaction(deps, async (tx) => {
     // The customer's own name for the passkey stays out of the message: text chosen on the site never goes into an alert.
-    await sendSecurityNotice({ ...deps, db: trx }, trx, { accountId, name: account?.name ?? '', change, info });
-    await recordEvent(trx, deps.clock, { accountId, type, info, detail: { kind: 'passkey' } });
+    await sendSecurityNotice(tx, tx.db, { accountId, name: account?.name ?? '', change, info });
+    await recordEvent(tx.db, deps.clock, { accountId, type, info, detail: { kind: 'passkey' } });
+    tx.notifyOutbox();
   });
-  deps.notifyOutbox();
 }
