@@ -5,8 +5,8 @@ import type { AppError } from '../platform/errors.js';
 /**
  * A way of proving who you are, plugged into sign-in through one small interface (Kratos's strategies, Logto's
  * verification records): what it needs, whether a principal has it, and verify. The flows decide what comes
- * next (signin/next-step.ts) and every verify runs inside the one attempt gate (signin/verify-attempt.ts), so a
- * method holds no throttling, no audit of failures and no flow logic. Adding one: a folder and a line in
+ * next (signin/next-step.ts) and every guess is verified inside the one attempt gate (signin/verify-attempt.ts),
+ * so a method holds no throttling, no audit of failures and no flow logic. Adding one: a folder and a line in
  * registry.ts.
  */
 
