@@ -7,7 +7,7 @@ import { codeDeps, findPending, issueCode, reissueCode, type IssuedCode } from '
  * The texted sign-in code, whether it is the first factor (passwordless, by phone number) or the second: one
  * live code per sign-in flow, replaced by a resend (which keeps its failure count), and one wording.
  */
-export const SMS_SIGNIN_TTL_MS = 10 * MINUTE;
+const SMS_SIGNIN_TTL_MS = 10 * MINUTE;
 
 /** A code for the flow, or a fresh one in place of the code already sent (at most once a minute). Inside the caller's transaction. */
 export async function issueSigninCode(tx: Deps, input: { flowId: string; phone: string; accountId?: string }): Promise<IssuedCode> {
