@@ -55,6 +55,8 @@ export async function nextStep(deps: Deps, passed: FactorPassed, info: RequestIn
   if (methods.length === 0) return finish(factors);
   const just = factors[factors.length - 1]!;
   const others = methods.filter((method) => !factors.includes(method));
+  // Before the remembered device, as SMS sign-in always was: a way in whose factor is the account's only second
+  // step stays closed, remembered browser or not.
   if (others.length === 0) throw await cannotFinish(deps, principal, just, info);
   if ((await rememberedDeviceMethod.verify(deps, principal, { token: info.rememberToken }, { info })).ok) return finish([...factors, 'remembered_device']);
 
