@@ -9,7 +9,8 @@ import { SoftAuthenticator, type Knobs } from '../helpers/soft-authenticator.js'
  * SECURITY.md "Every sign-in route goes through the same second-factor rules": a browser remembered for an
  * account ("Don't ask again on this device") skips the second step whichever factor came first — the password,
  * a texted code, or a passkey that did not verify its user — and the session records the remembered device as
- * the factor it stood in for. Over real HTTP: the service listening on a port, the browser's cookie sent back.
+ * the factor it stood in for. A way in whose factor is the account's only second step stays closed. Over real
+ * HTTP: the service listening on a port, the browser's cookie sent back.
  */
 const REMEMBER = '__Host-custos_remember';
 const PHONE = '+14155550163';
@@ -128,5 +129,25 @@ describe('a remembered device skips the second step after any first factor', () 
     const verified = await passkeySignIn(undefined, {});
     expect(verified.status).toBe(201);
     expect(await factorsOf(verified)).toEqual(['passkey']);
+  });
+
+  it('an unverified passkey on an account whose only second step is that passkey is refused, remembered browser or not', async () => {
+    const { token: first } = await signUp(t, { email: 'pat@example.com' });
+    const token = (await api(t, 'POST', '/api/v1/step-up', { token: first, body: { password: STRONG_PASSWORD } })).body.session.token;
+    const own = new SoftAuthenticator(t.config.publicUrl);
+    const options = await api(t, 'POST', '/api/v1/passkeys/registration/options', { token, body: {} });
+    await api(t, 'POST', '/api/v1/passkeys/registration', { token, body: { flow_id: options.body.flow_id, name: 'Key', response: own.register(options.body.options) } });
+    const flowId = (await post(server, '/api/v1/signin/flows', {})).body.flow.id;
+    await post(server, `/api/v1/signin/flows/${flowId}/identifier`, { identifier: 'pat@example.com' });
+    expect((await post(server, `/api/v1/signin/flows/${flowId}/password`, { password: STRONG_PASSWORD })).body.flow.methods).toEqual(['passkey']);
+    const challenge = await post(server, `/api/v1/signin/flows/${flowId}/passkey/options`, {});
+    const done = await post(server, `/api/v1/signin/flows/${flowId}/passkey`, { response: own.authenticate(challenge.body.options), remember_device: true });
+    expect(done.status).toBe(201);
+    const remembered = `${REMEMBER}=${done.cookies.get(REMEMBER)}`;
+
+    const started = await post(server, '/api/v1/signin/passkey/options', {}, remembered);
+    const refused = await post(server, '/api/v1/signin/passkey', { flow_id: started.body.flow_id, response: own.authenticate(started.body.options, { uv: false }) }, remembered);
+    expect(refused.status).toBe(401);
+    expect(refused.body.error.code).toBe('signin.user_verification_required');
   });
 });
