@@ -28,6 +28,8 @@ const METHODS: Record<string, string> = {
   'password+sms': 'Password and text message code',
   'password+backup_code': 'Password and backup code',
   'password+remembered_device': 'Password on a remembered device',
+  'sms+remembered_device': 'Text message code on a remembered device',
+  'passkey+remembered_device': 'Passkey on a remembered device',
   totp: 'Authenticator app',
   sms: 'Text message code',
   backup_code: 'Backup code',

@@ -2,6 +2,7 @@ import QRCode from 'qrcode';
 import type { Deps, RequestInfo } from '../platform/context.js';
 import { AppError, errors } from '../platform/errors.js';
 import { newId } from '../platform/crypto.js';
+import { inTransaction } from '../platform/db/transaction.js';
 import { recordEvent } from '../activity/audit.js';
 import { getAccount, listIdentifiers } from '../accounts/store.js';
 import { sendSecurityNotice, type SecurityChange } from '../notify/security-notices.js';
@@ -10,7 +11,7 @@ import { forgetRememberedDevices, listRememberedDevices } from './remembered-dev
 import { countUnusedBackupCodes, deleteFactor, listConfirmedFactors, type FactorSummary } from './store.js';
 import { pendingTotpKey, startTotpEnrolment, useTotpCode } from './totp/totp-factor.js';
 import { totpUri } from './totp/totp.js';
-import { verifiedPhone } from './available.js';
+import { verifiedPhone } from './sms/phone.js';
 
 /**
  * Enrolling and removing second factors. Every route that calls these requires a recent step-up (ASVS 7.5.1);
@@ -94,7 +95,7 @@ export async function removeFactor(deps: Deps, input: { accountId: string; facto
 
 /** Ten new backup codes, shown once; the old set stops working. */
 export async function newBackupCodes(deps: Deps, input: { accountId: string; info: RequestInfo }): Promise<string[]> {
-  const codes = await deps.db.transaction().execute((trx) => replaceBackupCodes(trx, deps.clock, deps.random, deps.config.keys, input.accountId));
+  const codes = await inTransaction(deps, (tx) => replaceBackupCodes(tx.db, tx.clock, tx.random, tx.config.keys, input.accountId));
   await afterChange(deps, input.accountId, input.info, 'backup_codes_created', 'backup_codes.created', {});
   return codes;
 }
@@ -115,9 +116,8 @@ async function afterChange(
   detail: Record<string, string>,
 ): Promise<void> {
   const account = await getAccount(deps.db, accountId);
-  await deps.db.transaction().execute(async (trx) => {
-    await sendSecurityNotice({ ...deps, db: trx }, { accountId, name: account?.name ?? '', change, info });
-    await recordEvent(trx, deps.clock, { accountId, type, info, detail });
+  await inTransaction(deps, async (tx) => {
+    await sendSecurityNotice(tx, { accountId, name: account?.name ?? '', change, info });
+    await recordEvent(tx.db, deps.clock, { accountId, type, info, detail });
   });
-  deps.notifyOutbox();
 }

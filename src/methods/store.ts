@@ -32,6 +32,12 @@ export async function countUnusedBackupCodes(db: Kysely<Database>, accountId: st
   return Number(row.n);
 }
 
+/** Whether the account has a confirmed factor of this kind. */
+export async function hasConfirmedFactor(db: Kysely<Database>, accountId: string, kind: FactorKind): Promise<boolean> {
+  const row = await db.selectFrom('factors').select('id').where('account_id', '=', accountId).where('kind', '=', kind).where('confirmed_at', 'is not', null).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
 /** An account has two-step verification when it has at least one confirmed second factor. */
 export async function hasSecondFactor(db: Kysely<Database>, accountId: string): Promise<boolean> {
   const row = await db.selectFrom('factors').select('id').where('account_id', '=', accountId).where('confirmed_at', 'is not', null).limit(1).executeTakeFirst();

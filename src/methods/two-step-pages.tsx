@@ -1,5 +1,5 @@
 import { enableSmsFactor, forgetDevices, newBackupCodes, removeFactor, twoStepOverview } from './enrolment.js';
-import { verifiedPhone } from './available.js';
+import { verifiedPhone } from './sms/phone.js';
 import { errors } from '../platform/errors.js';
 import { registerAuthenticatorPage } from './totp/authenticator-page.js';
 import { BackLink, PostForm, Problem } from '../platform/web/page-parts.js';

@@ -120,3 +120,10 @@ export async function expireFlows(db: Kysely<Database>, clock: Clock, ids: strin
   if (ids.length === 0) return;
   await db.updateTable('flows').set({ expires_at: clock.now() }).where('id', 'in', ids).where('completed_at', 'is', null).execute();
 }
+
+/** The answers that mean a flow can't go on (unknown, expired, or already moved on): a page offers to start again. */
+const FLOW_GONE = new Set(['not_found', 'flow.expired', 'flow.wrong_step']);
+
+export function isFlowGone(code: string): boolean {
+  return FLOW_GONE.has(code);
+}

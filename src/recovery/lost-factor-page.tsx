@@ -3,7 +3,9 @@ import { maskEmail, maskPhone } from '../notify/mask.js';
 import { AppError } from '../platform/errors.js';
 import { Field } from '../platform/web/forms.js';
 import { finishLostFactor, NEEDS_SUPPORT_MESSAGE, startLostFactor } from './lost-factor.js';
-import { loadSignin, type SigninFlow } from '../signin/password-signin.js';
+import { isFlowGone } from '../platform/flows.js';
+import { loadSignin, type SigninFlow } from '../signin/flow.js';
+import { renderSignInAgain } from '../signin/sign-in-again.js';
 import { PostForm, Problem, ResendCode } from '../platform/web/page-parts.js';
 import { NO_PROBLEM, type FormProblem, type Page, type PageRoutes } from '../platform/web/page-routes.js';
 
@@ -13,8 +15,6 @@ import { NO_PROBLEM, type FormProblem, type Page, type PageRoutes } from '../pla
  * with the second steps removed, and the customer goes straight to setting one up again. An account without
  * both contacts is told, calmly, to ask customer service.
  */
-const FLOW_GONE = new Set(['not_found', 'flow.expired', 'flow.wrong_step']);
-const START_AGAIN = 'Your sign-in timed out. Please sign in again.';
 /** Two codes, one answer: the domain doesn't say which was wrong, and neither does the page. */
 const ABOUT_BOTH: Record<string, string> = {
   'code.invalid': 'One or both codes are not correct. Check the newest email and text message, and try again.',
@@ -38,7 +38,7 @@ export function registerLostFactorPage(routes: PageRoutes): void {
     } catch (error) {
       const problem = page.problem(error);
       if (problem.code === 'recovery.needs_support') return renderNeedsSupport(page, flowId, problem.status);
-      if (FLOW_GONE.has(problem.code)) return renderSignInAgain(page, problem.status);
+      if (isFlowGone(problem.code)) return renderSignInAgain(page, problem.status);
       return renderExplain(page, flowId, problem);
     }
   });
@@ -52,7 +52,7 @@ export function registerLostFactorPage(routes: PageRoutes): void {
       return page.redirect('/account/two-step');
     } catch (error) {
       const problem = page.problem(error);
-      if (FLOW_GONE.has(problem.code)) return renderSignInAgain(page, problem.status);
+      if (isFlowGone(problem.code)) return renderSignInAgain(page, problem.status);
       const flow = await waitingFlow(page, flowId);
       if (!flow) return renderSignInAgain(page, 409);
       const message = ABOUT_BOTH[problem.code] ?? problem.message;
@@ -147,19 +147,5 @@ function BackToVerify({ flowId }: { flowId: string }) {
     <p class="aside">
       <a href={`/signin/verify?flow=${encodeURIComponent(flowId)}`}>Back to two-step verification</a>
     </p>
-  );
-}
-
-function renderSignInAgain(page: Page, status: number) {
-  return page.render(
-    { title: 'Sign in again' },
-    <section class="card narrow">
-      <h1>Sign in again</h1>
-      <Problem problem={{ status, code: 'flow.gone', fields: {}, message: START_AGAIN }} />
-      <p class="actions">
-        <a class="button" href="/signin">Sign in</a>
-      </p>
-    </section>,
-    status,
   );
 }

@@ -8,7 +8,7 @@ import { recordEvent } from '../activity/audit.js';
 import { getAccount, listIdentifiers } from '../accounts/store.js';
 import { sendSecurityNotice } from '../notify/security-notices.js';
 import { forgetRememberedDevices } from '../methods/remembered-device/remembered-devices.js';
-import { loadSignin } from '../signin/password-signin.js';
+import { loadSignin } from '../signin/flow.js';
 import { completeSignin, type SignedIn } from '../signin/complete.js';
 import { clearAccountAttempts, takeAttempt } from '../signin/attempts.js';
 import { claimCode, checkCode, codeDeps, findPending, issueCode, type VerificationRecord } from '../verification/codes.js';

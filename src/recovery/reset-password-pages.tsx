@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import { constantTimeEqual } from '../platform/crypto.js';
+import { isFlowGone } from '../platform/flows.js';
 import { clearSessionCookie } from '../platform/http/session-cookie.js';
 import { confirmResetCode, confirmResetLink, loadResetFlow, RESET_EMAIL_TTL_MS, setNewPassword } from './password-reset.js';
 import { asCodeProblem, CodeField, NewPasswordField, PASSWORD_METER_SCRIPT, PostForm, Problem, UsernameHint } from '../platform/web/page-parts.js';
@@ -14,7 +15,6 @@ import { renderStartAgain, RESET_START, SENT_EITHER_WAY } from './recovery-pages
  * next step. The reset signs nobody in (ASVS 6.4.3): every session ends, this browser's as well, and the
  * customer signs in with the new password, second step included.
  */
-const FLOW_GONE = new Set(['not_found', 'flow.expired', 'flow.wrong_step']);
 const TIMED_OUT = 'Your password reset timed out or was already used. Please ask for a new code.';
 const LINK_USED = 'This link has expired or was already used. Please ask for a new one.';
 
@@ -123,7 +123,7 @@ async function renderCode(page: Page, flowId: string, problem: FormProblem) {
     return renderStartAgain(page, page.problem(error).status, TIMED_OUT);
   }
   if (flow.state === 'new_password' && provenInThisBrowser(page.request, flowId)) return page.redirect(newPasswordPath(flowId));
-  if (flow.state !== 'confirm' || FLOW_GONE.has(problem.code)) return renderStartAgain(page, 409, TIMED_OUT);
+  if (flow.state !== 'confirm' || isFlowGone(problem.code)) return renderStartAgain(page, 409, TIMED_OUT);
   const byEmail = flow.data.channel === 'email';
   return page.render(
     { title: 'Enter your code' },
@@ -165,7 +165,7 @@ async function renderNewPassword(page: Page, flowId: string, problem: FormProble
     return renderStartAgain(page, page.problem(error).status, TIMED_OUT);
   }
   const waiting = flow.state === 'new_password' && provenInThisBrowser(page.request, flowId);
-  if (!waiting || FLOW_GONE.has(problem.code)) return renderStartAgain(page, 409, TIMED_OUT);
+  if (!waiting || isFlowGone(problem.code)) return renderStartAgain(page, 409, TIMED_OUT);
   const { destination } = flow.data;
   return page.render(
     { title: 'Choose a new password', scripts: [PASSWORD_METER_SCRIPT] },

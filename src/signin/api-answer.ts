@@ -6,7 +6,7 @@ import { setDeviceCookie, setRememberCookie } from '../platform/http/request-inf
 import { setSessionCookie } from '../platform/http/session-cookie.js';
 import { iso } from '../platform/format.js';
 import type { SignedIn } from './complete.js';
-import type { SecondStepNeeded } from './password-signin.js';
+import type { SecondStepNeeded } from './next-step.js';
 
 /**
  * How every JSON sign-in route answers: 201 with the session (and its cookies: session, device, remember) when

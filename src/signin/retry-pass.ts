@@ -3,12 +3,13 @@ import { DAY, HOUR, MINUTE } from '../platform/clock.js';
 import { AppError } from '../platform/errors.js';
 import { newId, randomToken, sha256 } from '../platform/crypto.js';
 import { requireState } from '../platform/flows.js';
+import { inTransaction } from '../platform/db/transaction.js';
 import { enqueueMessage, enqueueWithheld } from '../notify/enqueue.js';
 import { reserveAttempt, type ThrottlePolicy } from '../platform/throttle.js';
 import { recordEvent } from '../activity/audit.js';
 import { getAccount, listIdentifiers } from '../accounts/store.js';
 import { retryLinkEmail } from '../recovery/messages.js';
-import { loadSignin } from './password-signin.js';
+import { loadSignin } from './flow.js';
 
 /**
  * "Let this browser try again" (NIST §3.2.2, lockout must not lock the owner out): an owner on a new device,
@@ -35,17 +36,16 @@ export async function requestRetryLink(deps: Deps, flowId: string, info: Request
     to: emails[0]?.value ?? '', name: account?.name ?? '', publicUrl: deps.config.publicUrl, accountId: accountId ?? '',
     link: `${deps.config.publicUrl}/signin/retry?token=${encodeURIComponent(token)}`,
   });
-  await deps.db.transaction().execute(async (trx) => {
-    await trx
+  await inTransaction(deps, async (tx) => {
+    await tx.db
       .insertInto('retry_passes')
       .values({ id: newId(), account_id: accountId, device_hash: sha256(info.deviceToken ?? ''), link_hash: sha256(token), expires_at: now + RETRY_LINK_TTL_MS, used_at: null, trusted_until: null, created_at: now })
       .execute();
     const cause = { kind: 'code', ip: info.ip } as const;
-    if (account && emails.length > 0) for (const email of emails) await enqueueMessage({ ...deps, db: trx }, { ...message, recipient: email.value }, cause);
-    else await enqueueWithheld({ ...deps, db: trx }, { ...message, recipient: flow.data.identifier ?? '' }, cause);
-    await recordEvent(trx, deps.clock, { accountId, type: 'signin.retry_link_requested', info });
+    if (account && emails.length > 0) for (const email of emails) await enqueueMessage(tx, { ...message, recipient: email.value }, cause);
+    else await enqueueWithheld(tx, { ...message, recipient: flow.data.identifier ?? '' }, cause);
+    await recordEvent(tx.db, deps.clock, { accountId, type: 'signin.retry_link_requested', info });
   });
-  deps.notifyOutbox();
 }
 
 /** Uses the link in the browser that asked for it; any other browser, or a second use, is refused. */
@@ -66,16 +66,4 @@ export async function useRetryLink(deps: Deps, token: string, info: RequestInfo)
     throw new AppError(410, 'signin.retry_link_invalid', 'This link has expired, was already used, or was opened in a different browser. Open it in the browser where you asked for it, or ask for a new one from the sign-in page.');
   }
   await recordEvent(deps.db, deps.clock, { accountId: pass!.account_id, type: 'signin.retry_link_used', info });
-}
-
-/** Whether this browser holds a used, unexpired pass for the account. */
-export async function hasRetryPass(deps: Deps, accountId: string, deviceHash: string): Promise<boolean> {
-  const row = await deps.db
-    .selectFrom('retry_passes')
-    .select('id')
-    .where('account_id', '=', accountId)
-    .where('device_hash', '=', deviceHash)
-    .where('trusted_until', '>', deps.clock.now())
-    .executeTakeFirst();
-  return row !== undefined;
 }

@@ -1,6 +1,10 @@
 import { isProblem, parseIdentifier } from '../accounts/identifiers.js';
 import { Field } from '../platform/web/forms.js';
-import { loadSignin, startSignin, submitIdentifier, submitPassword } from './password-signin.js';
+import { isFlowGone } from '../platform/flows.js';
+import { loadSignin, startSignin, submitIdentifier } from './flow.js';
+import { submitPassword } from './password-signin.js';
+import { continueSignin } from './continue-signin.js';
+import { SIGNIN_TIMED_OUT_IDENTIFIER } from './sign-in-again.js';
 import { PostForm, Problem, UsernameHint } from '../platform/web/page-parts.js';
 import { PASSKEY_SCRIPTS, PasskeySignin } from '../methods/passkey/passkey-pages.js';
 import { RetryLinkOffer } from './retry-link-pages.js';
@@ -10,9 +14,6 @@ import { NO_PROBLEM, type FormProblem, type Page, type PageRoutes } from '../pla
  * Sign in: who you are (email or phone) → password → Your Account. The first step accepts any well-formed
  * identifier, and a wrong password, an unknown account and a locked one fail alike on the second (ASVS 6.3.8).
  */
-const FLOW_GONE = new Set(['not_found', 'flow.expired', 'flow.wrong_step']);
-const START_AGAIN = 'Your sign-in timed out. Please enter your email or mobile phone number again.';
-
 export function registerSigninPages(routes: PageRoutes): void {
   routes.get('/signin', 'anyone', async (page) => renderIdentifier(page, NO_PROBLEM));
 
@@ -35,10 +36,7 @@ export function registerSigninPages(routes: PageRoutes): void {
   routes.post('/signin/password', 'anyone', async (page) => {
     const flowId = page.field('flow', 200);
     try {
-      const result = await submitPassword(page.deps, flowId, page.field('password'), page.info);
-      if (result.state === 'second_factor') return page.redirect(`/signin/verify?flow=${encodeURIComponent(result.flowId)}`);
-      page.signIn(result);
-      return page.redirect('/account');
+      return continueSignin(page, await submitPassword(page.deps, flowId, page.field('password'), page.info));
     } catch (error) {
       return renderPassword(page, flowId, page.problem(error));
     }
@@ -83,9 +81,9 @@ async function renderPassword(page: Page, flowId: string, problem: FormProblem) 
     identifier = flow.data.identifier;
   } catch (error) {
     const gone = page.problem(error);
-    return renderIdentifier(page, { ...gone, message: START_AGAIN });
+    return renderIdentifier(page, { ...gone, message: SIGNIN_TIMED_OUT_IDENTIFIER });
   }
-  if (FLOW_GONE.has(problem.code)) return renderIdentifier(page, { ...problem, message: START_AGAIN });
+  if (isFlowGone(problem.code)) return renderIdentifier(page, { ...problem, message: SIGNIN_TIMED_OUT_IDENTIFIER });
   return page.render(
     { title: 'Sign in' },
     <section class="card narrow">

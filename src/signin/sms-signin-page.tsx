@@ -1,5 +1,8 @@
 import { AppError } from '../platform/errors.js';
-import { loadSignin, type SigninFlow } from './password-signin.js';
+import { isFlowGone } from '../platform/flows.js';
+import { loadSignin, type SigninFlow } from './flow.js';
+import { continueSignin } from './continue-signin.js';
+import { renderSignInAgain, SIGNIN_TIMED_OUT_IDENTIFIER } from './sign-in-again.js';
 import { requestSmsSignin, verifySmsSignin } from './sms-signin.js';
 import { asCodeProblem, CodeField, PostForm, Problem, ResendCode } from '../platform/web/page-parts.js';
 import { NO_PROBLEM, type FormProblem, type Page, type PageRoutes } from '../platform/web/page-routes.js';
@@ -9,9 +12,6 @@ import { NO_PROBLEM, type FormProblem, type Page, type PageRoutes } from '../pla
  * number. One factor: an account with two-step verification goes on to its second step (not SMS). The page
  * reads the same whether or not the number has an account, since the domain texts only real ones.
  */
-const FLOW_GONE = new Set(['not_found', 'flow.expired', 'flow.wrong_step']);
-const START_AGAIN = 'Your sign-in timed out. Please enter your email or mobile phone number again.';
-
 export function registerSmsSigninPage(routes: PageRoutes): void {
   routes.post('/signin/sms', 'anyone', async (page) => {
     const flowId = page.field('flow', 200);
@@ -34,10 +34,7 @@ export function registerSmsSigninPage(routes: PageRoutes): void {
   routes.post('/signin/sms/verify', 'anyone', async (page) => {
     const flowId = page.field('flow', 200);
     try {
-      const result = await verifySmsSignin(page.deps, flowId, page.field('code', 20), page.info);
-      if (result.state === 'second_factor') return page.redirect(`/signin/verify?flow=${encodeURIComponent(result.flowId)}`);
-      page.signIn(result);
-      return page.redirect('/account');
+      return continueSignin(page, await verifySmsSignin(page.deps, flowId, page.field('code', 20), page.info));
     } catch (error) {
       return renderSmsCode(page, flowId, asCodeProblem(page.problem(error)));
     }
@@ -58,9 +55,9 @@ async function renderSmsCode(page: Page, flowId: string, problem: FormProblem, n
     flow = await loadSignin(page.deps, flowId);
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    return renderStartAgain(page, error.status);
+    return renderSignInAgain(page, error.status, SIGNIN_TIMED_OUT_IDENTIFIER);
   }
-  if (flow.state !== 'password' || !flow.data.identifier || FLOW_GONE.has(problem.code)) return renderStartAgain(page, 409);
+  if (flow.state !== 'password' || !flow.data.identifier || isFlowGone(problem.code)) return renderSignInAgain(page, 409, SIGNIN_TIMED_OUT_IDENTIFIER);
   // The account texts its own second step, and a texted code can't be both: back to the password.
   if (problem.code === 'signin.password_required' || problem.code === 'signin.sms_needs_phone') return renderUsePassword(page, flowId, problem);
   return page.render(
@@ -100,19 +97,5 @@ function renderUsePassword(page: Page, flowId: string, problem: FormProblem) {
       </p>
     </section>,
     problem.status,
-  );
-}
-
-function renderStartAgain(page: Page, status: number) {
-  return page.render(
-    { title: 'Sign in' },
-    <section class="card narrow">
-      <h1>Sign in again</h1>
-      <Problem problem={{ status, code: 'flow.gone', fields: {}, message: START_AGAIN }} />
-      <p class="actions">
-        <a class="button" href="/signin">Sign in</a>
-      </p>
-    </section>,
-    status,
   );
 }

@@ -1,8 +1,13 @@
 import type { FastifyReply } from 'fastify';
-import { availableMethods, verifiedPhone, type SecondFactorMethod } from '../methods/available.js';
+import { customer } from '../methods/method.js';
+import { secondStepMethods, type SecondStepMethod } from '../methods/registry.js';
+import { verifiedPhone } from '../methods/sms/phone.js';
 import { errors } from '../platform/errors.js';
+import { isFlowGone } from '../platform/flows.js';
 import { Checkbox, Field } from '../platform/web/forms.js';
-import { loadSignin, type SigninFlow } from './password-signin.js';
+import { loadSignin, type SigninFlow } from './flow.js';
+import { continueSignin } from './continue-signin.js';
+import { renderSignInAgain } from './sign-in-again.js';
 import { sendSigninSms, submitSecondFactor } from './second-factor.js';
 import { PostForm, Problem, ResendCode } from '../platform/web/page-parts.js';
 import { NO_PROBLEM, type FormProblem, type Page, type PageRoutes } from '../platform/web/page-routes.js';
@@ -13,10 +18,8 @@ import { phoneEnding } from '../methods/two-step-parts.js';
  * until one of the account's own methods succeeds (Kratos CVE-2024-45042). The page offers one method at a
  * time, chosen by `?method=` from the account's methods only, with links to the others.
  */
-const FLOW_GONE = new Set(['not_found', 'flow.expired', 'flow.wrong_step']);
-const START_AGAIN = 'Your sign-in timed out. Please sign in again.';
 /** The methods answered by typing a code, in the order offered. A passkey answers a challenge on its own route. */
-type CodeMethod = Exclude<SecondFactorMethod, 'passkey'>;
+type CodeMethod = Exclude<SecondStepMethod, 'passkey'>;
 const METHODS: readonly CodeMethod[] = ['totp', 'sms', 'backup_code'];
 
 interface Waiting {
@@ -46,12 +49,10 @@ export function registerVerifyPages(routes: PageRoutes): void {
       // The posted method goes to the domain as posted: it, not this page, refuses one the account doesn't have.
       const method = METHODS.find((m) => m === asked);
       if (!method) throw errors.invalidInput({}, 'Choose a way to confirm it is you.');
-      const result = await submitSecondFactor(page.deps, waiting.value.flow.id, { method, code: page.field('code', 64), rememberDevice }, page.info);
-      page.signIn(result);
-      return page.redirect('/account');
+      return continueSignin(page, await submitSecondFactor(page.deps, waiting.value.flow.id, { method, code: page.field('code', 64), rememberDevice }, page.info));
     } catch (error) {
       const problem = page.problem(error);
-      if (FLOW_GONE.has(problem.code)) return renderStartAgain(page, problem.status);
+      if (isFlowGone(problem.code)) return renderSignInAgain(page, problem.status);
       return renderVerify(page, waiting.value, asSecondFactorProblem(problem), { sent: true, rememberDevice });
     }
   });
@@ -64,7 +65,7 @@ export function registerVerifyPages(routes: PageRoutes): void {
       return page.redirect(verifyPath(waiting.value.flow.id, 'sms', true));
     } catch (error) {
       const problem = page.problem(error);
-      if (FLOW_GONE.has(problem.code)) return renderStartAgain(page, problem.status);
+      if (isFlowGone(problem.code)) return renderSignInAgain(page, problem.status);
       // Asked again too soon (or too often): the code already sent still works, so keep its field on the page.
       return renderVerify(page, waiting.value, problem, { sent: problem.code.startsWith('code.') });
     }
@@ -80,15 +81,15 @@ async function loadWaiting(page: Page, flowId: string | undefined, asked: string
   try {
     flow = await loadSignin(page.deps, flowId);
   } catch (error) {
-    return { ok: false, reply: renderStartAgain(page, page.problem(error).status) };
+    return { ok: false, reply: renderSignInAgain(page, page.problem(error).status) };
   }
-  if (flow.state !== 'second_factor' || !flow.accountId) return { ok: false, reply: renderStartAgain(page, 409) };
+  if (flow.state !== 'second_factor' || !flow.accountId) return { ok: false, reply: renderSignInAgain(page, 409) };
   // A factor that got the customer this far (a texted sign-in code, a passkey) is not offered again.
-  const offered = await availableMethods(page.deps.db, flow.accountId, flow.factorsPassed);
+  const offered = await secondStepMethods(page.deps, customer(flow.accountId), flow.factorsPassed);
   const passkey = offered.includes('passkey');
   const methods = METHODS.filter((m) => offered.includes(m));
   const method = methods.find((m) => m === asked) ?? methods[0];
-  if (!method) return { ok: false, reply: passkey ? page.redirect(passkeyPath(flow.id)) : renderStartAgain(page, 409) };
+  if (!method) return { ok: false, reply: passkey ? page.redirect(passkeyPath(flow.id)) : renderSignInAgain(page, 409) };
   const phone = methods.includes('sms') ? await verifiedPhone(page.deps.db, flow.accountId) : undefined;
   return { ok: true, value: { flow, methods, method, passkey, phone: phone ? phoneEnding(phone) : undefined } };
 }
@@ -201,20 +202,5 @@ function OtherWays({ waiting }: { waiting: Waiting }) {
         Lost access to all of these? <a href={`/signin/verify/lost?flow=${encodeURIComponent(waiting.flow.id)}`}>Get help signing in</a>
       </p>
     </div>
-  );
-}
-
-/** No flow waiting for a second step (unknown, expired, finished or still at the password): start again. */
-function renderStartAgain(page: Page, status: number) {
-  return page.render(
-    { title: 'Sign in again' },
-    <section class="card narrow">
-      <h1>Sign in again</h1>
-      <Problem problem={{ status, code: 'flow.gone', fields: {}, message: START_AGAIN }} />
-      <p class="actions">
-        <a class="button" href="/signin">Sign in</a>
-      </p>
-    </section>,
-    status,
   );
 }

@@ -1,9 +1,11 @@
-import { availableMethods } from '../available.js';
+import { customer } from '../method.js';
+import { secondStepMethods } from '../registry.js';
 import { listPasskeys, removePasskey, renamePasskey, PASSKEY_NAME_MAX } from './passkeys.js';
 import type { StoredPasskey } from './passkey-store.js';
 import { formatTime } from '../../platform/format.js';
 import { Field } from '../../platform/web/forms.js';
-import { loadSignin } from '../../signin/password-signin.js';
+import { loadSignin } from '../../signin/flow.js';
+import { renderSignInAgain } from '../../signin/sign-in-again.js';
 import { BackLink, PostForm, Problem } from '../../platform/web/page-parts.js';
 import { NO_PROBLEM, type FormProblem, type Page, type PageRoutes } from '../../platform/web/page-routes.js';
 import { signedIn, type SignedInPage } from '../../sessions/guards.js';
@@ -153,7 +155,7 @@ async function renderSecondStep(page: Page, flowId: string | undefined) {
   try {
     const flow = await loadSignin(page.deps, flowId);
     if (flow.state !== 'second_factor' || !flow.accountId) return renderSignInAgain(page, 409);
-    others = (await availableMethods(page.deps.db, flow.accountId, flow.factorsPassed)).some((m) => m !== 'passkey');
+    others = (await secondStepMethods(page.deps, customer(flow.accountId), flow.factorsPassed)).some((m) => m !== 'passkey');
   } catch (error) {
     return renderSignInAgain(page, page.problem(error).status);
   }
@@ -174,19 +176,5 @@ async function renderSecondStep(page: Page, flowId: string | undefined) {
         </p>
       </div>
     </section>,
-  );
-}
-
-function renderSignInAgain(page: Page, status: number) {
-  return page.render(
-    { title: 'Sign in again' },
-    <section class="card narrow">
-      <h1>Sign in again</h1>
-      <p>Your sign-in timed out. Please sign in again.</p>
-      <p class="actions">
-        <a class="button" href="/signin">Sign in</a>
-      </p>
-    </section>,
-    status,
   );
 }

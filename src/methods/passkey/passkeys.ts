@@ -3,6 +3,7 @@ import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import type { Config } from '../../config.js';
 import type { Deps, RequestInfo } from '../../platform/context.js';
 import { MINUTE } from '../../platform/clock.js';
+import { inTransaction } from '../../platform/db/transaction.js';
 import { AppError, errors } from '../../platform/errors.js';
 import { advanceFlow, createFlow, flowKind, loadFlow } from '../../platform/flows.js';
 import { cleanText } from '../../platform/text.js';
@@ -158,10 +159,9 @@ async function afterPasskeyChange(
   type: 'factor.added' | 'factor.removed',
 ): Promise<void> {
   const account = await getAccount(deps.db, accountId);
-  await deps.db.transaction().execute(async (trx) => {
+  await inTransaction(deps, async (tx) => {
     // The customer's own name for the passkey stays out of the message: text chosen on the site never goes into an alert.
-    await sendSecurityNotice({ ...deps, db: trx }, { accountId, name: account?.name ?? '', change, info });
-    await recordEvent(trx, deps.clock, { accountId, type, info, detail: { kind: 'passkey' } });
+    await sendSecurityNotice(tx, { accountId, name: account?.name ?? '', change, info });
+    await recordEvent(tx.db, deps.clock, { accountId, type, info, detail: { kind: 'passkey' } });
   });
-  deps.notifyOutbox();
 }

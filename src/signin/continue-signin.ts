@@ -1,0 +1,11 @@
+import type { FastifyReply } from 'fastify';
+import type { Page } from '../platform/web/page-routes.js';
+import type { SignedIn } from './complete.js';
+import type { SecondStepNeeded } from './next-step.js';
+
+/** Where a browser goes once a factor passed: on to the second step, or signed in to Your Account. */
+export function continueSignin(page: Page, result: SignedIn | SecondStepNeeded): FastifyReply {
+  if (result.state === 'second_factor') return page.redirect(`/signin/verify?flow=${encodeURIComponent(result.flowId)}`);
+  page.signIn(result);
+  return page.redirect('/account');
+}

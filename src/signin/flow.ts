@@ -1,0 +1,47 @@
+import type { Deps } from '../platform/context.js';
+import { MINUTE } from '../platform/clock.js';
+import { advanceFlow, createFlow, flowKind, loadFlow, requireState, type Flow } from '../platform/flows.js';
+import { requireIdentifier } from '../accounts/identifiers.js';
+import { findAccountByIdentifier } from '../accounts/store.js';
+import { identifierSubject } from './attempts.js';
+
+/**
+ * The sign-in flow: identify (email or phone) → password, or a texted code → [second_factor] → done; or a
+ * passkey alone: passkey → passkey_checked → [second_factor] → done. The session is created only when the flow
+ * reaches `done` (complete.ts), so nothing before it ever holds a session (Better Auth GHSA-xg6x-h9c9-2m83,
+ * Kratos CVE-2024-45042). What follows each factor is decided in one place (next-step.ts).
+ *
+ * The identify step never says whether the account exists: every identifier moves to `password`, and an
+ * unknown one fails there exactly like a wrong password (ASVS 6.3.8).
+ */
+export const SIGNIN_TTL_MS = 15 * MINUTE;
+
+export interface SigninData {
+  identifier?: string;
+  /** Throttle subject: a hash of the identifier typed, known or not, so both throttle alike. */
+  subject?: string;
+}
+
+export type SigninFlow = Flow<SigninData>;
+
+export const SIGNIN_FLOW = flowKind<SigninData>('signin');
+
+export async function startSignin(deps: Deps): Promise<SigninFlow> {
+  return createFlow<SigninData>(deps.db, deps.clock, { kind: SIGNIN_FLOW, state: 'identify', ttlMs: SIGNIN_TTL_MS, data: {} });
+}
+
+export async function loadSignin(deps: Deps, flowId: string): Promise<SigninFlow> {
+  return loadFlow<SigninData>(deps.db, deps.clock, flowId, SIGNIN_FLOW);
+}
+
+export async function submitIdentifier(deps: Deps, flowId: string, input: string): Promise<SigninFlow> {
+  const flow = await loadSignin(deps, flowId);
+  requireState(flow, 'identify');
+  const identifier = requireIdentifier(input, deps.config.defaultPhoneRegion);
+  const account = await findAccountByIdentifier(deps.db, identifier);
+  return advanceFlow(deps.db, deps.clock, flow, 'identify', {
+    state: 'password',
+    accountId: account?.id ?? null,
+    data: { identifier: identifier.value, subject: identifierSubject(identifier.normalized) },
+  });
+}
