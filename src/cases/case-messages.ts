@@ -4,7 +4,7 @@ import { composeEmail } from '../notify/messages.js';
 import type { Deps } from '../platform/context.js';
 import type { OrderCaseKind } from '../platform/db/schema.js';
 import { enqueueMessage } from '../notify/enqueue.js';
-import type { CaseDecision } from './case-resolution.js';
+import type { CaseDecision } from './case-decision.js';
 import { formatMoney } from '../orders/money.js';
 
 /**

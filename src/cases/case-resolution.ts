@@ -8,6 +8,7 @@ import { cleanText, type TextProblem } from '../platform/text.js';
 import { canMove, illegalTransition, latestStatusTime, moveOrder } from '../orders/status.js';
 import { refundedSoFar, type OrderRow } from '../merchants/store-orders.js';
 import { tellCustomerOfDecision } from './case-messages.js';
+import { CASE_DECISIONS, type CaseDecision } from './case-decision.js';
 import { inTransaction } from '../platform/db/transaction.js';
 
 /**
@@ -23,8 +24,6 @@ import { inTransaction } from '../platform/db/transaction.js';
  * one transaction, with the order row locked on PostgreSQL (SQLite runs one writer at a time), so two
  * decisions on one order can't both spend the same refundable amount. Deciding is a conditional update on status = 'open': a case is decided once.
  */
-export type CaseDecision = Exclude<OrderCaseStatus, 'open'>;
-export const CASE_DECISIONS: readonly CaseDecision[] = ['accepted', 'refused', 'resolved'];
 
 export interface CaseDecisionInput {
   decision: string;

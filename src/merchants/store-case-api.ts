@@ -4,7 +4,8 @@ import type { Deps } from '../platform/context.js';
 import type { ApiRegistry } from '../platform/http/api.js';
 import { singleQueryValue } from '../platform/http/query.js';
 import { text } from '../platform/http/validation.js';
-import { CASE_DECISIONS, CASE_KINDS, CASES_PAGE_MAX, getStoreCase, listStoreCases, resolveCase, type StoreCase } from '../cases/case-resolution.js';
+import { CASE_DECISIONS } from '../cases/case-decision.js';
+import { CASE_KINDS, CASES_PAGE_MAX, getStoreCase, listStoreCases, resolveCase, type StoreCase } from '../cases/case-resolution.js';
 import { storeKey } from './store-key-guard.js';
 
 /**

@@ -1,5 +1,5 @@
 import { countryName, countryRule } from './address-rules.js';
-import type { PostalAddress } from './postal-address.js';
+import type { PostalAddress } from './address-fields.js';
 
 const DEFAULT_LAYOUT = ['{name}', '{line1}', '{line2}', '{city} {region} {zip}'];
 // Han, kana and hangul are written without spaces between units: 東京都 千代田区 reads 東京都千代田区.

@@ -1,4 +1,4 @@
-import type { AddressField, AddressJson } from './postal-address.js';
+import type { AddressField, AddressJson } from './address-fields.js';
 import { AU_STATES, BR_STATES, CA_PROVINCES, findRegion, IN_STATES, MX_STATES, US_STATES, type RegionEntry } from './address-regions.js';
 
 /**
