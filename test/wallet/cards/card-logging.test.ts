@@ -26,8 +26,9 @@ describe('card fields in logs', () => {
     log.info({ request: { body: card } }, 'a request-shaped object');
     await new Promise((resolve) => setImmediate(resolve));
     expect(lines).toHaveLength(3);
-    const text = lines.join('\n');
-    for (const secret of ['4012888888881881', '4012 8888 8888 1881', '"947"', '0375', '12/30']) expect(text, secret).not.toContain(secret);
+    // The logger's own time and pid are numbers that may hold any four digits; only what was logged counts.
+    const text = lines.map((line) => JSON.stringify({ ...JSON.parse(line), time: undefined, pid: undefined })).join('\n');
+    for (const secret of ['4012888888881881', '4012 8888 8888 1881', '"947"', '"0375"', '12/30']) expect(text, secret).not.toContain(secret);
     expect(JSON.parse(lines[0]!).body).toEqual({ number: '[redacted]', cvc: '[redacted]', cvv: '[redacted]', expiry: '[redacted]', name: 'Ada Lovelace' });
   });
 });
