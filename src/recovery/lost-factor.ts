@@ -10,7 +10,9 @@ import { sendSecurityNotice } from '../notify/security-notices.js';
 import { forgetRememberedDevices } from '../methods/remembered-device/remembered-devices.js';
 import { loadSignin } from '../signin/flow.js';
 import { completeSignin, type SignedIn } from '../signin/complete.js';
-import { clearAccountAttempts, takeAttempt } from '../signin/attempts.js';
+import { clearAccountAttempts } from '../signin/attempts.js';
+import { verifyAttempt } from '../signin/verify-attempt.js';
+import type { Verdict } from '../methods/method.js';
 import { claimCode, checkCode, codeDeps, findPending, issueCode, type VerificationRecord } from '../verification/codes.js';
 import { lostFactorEmail, lostFactorSms } from './messages.js';
 import { inTransaction } from '../platform/db/transaction.js';
@@ -51,25 +53,12 @@ export async function finishLostFactor(deps: Deps, flowId: string, codes: { emai
   const flow = await loadSignin(deps, flowId);
   requireState(flow, 'second_factor');
   const accountId = flow.accountId!;
-  // Reserved before either code is checked, on the second step's allowance.
-  const attempt = await takeAttempt(deps, { scope: 'second_factor', subject: accountId, accountId, info, method: 'lost_factor' });
-  const cd = codeDeps(deps);
-  try {
-    // Both are checked (and both spend an attempt); neither is used up unless both match, so one typo
-    // doesn't cost the customer the other code.
-    const results = await Promise.allSettled([
-      checkCode(cd, await findPending(cd, { flowId }, 'lost_factor_email'), codes.emailCode),
-      checkCode(cd, await findPending(cd, { flowId }, 'lost_factor_sms'), codes.smsCode),
-    ]);
-    const failed = results.find((r) => r.status === 'rejected');
-    if (failed) throw (failed as PromiseRejectedResult).reason;
-    for (const result of results) await claimCode(cd, (result as PromiseFulfilledResult<VerificationRecord>).value);
-  } catch (error) {
-    await recordEvent(deps.db, deps.clock, { accountId, type: 'signin.failed', info, detail: { method: 'lost_factor', reason: 'wrong_code' } });
-    await attempt.failed();
-    throw error;
-  }
-  await attempt.succeeded();
+  // Both codes are one guess on the second step's allowance, reserved before either is checked.
+  await verifyAttempt(
+    deps,
+    { scope: 'second_factor', subject: accountId, accountId, info, method: 'lost_factor', reason: 'wrong_code', refuse: (error) => error ?? errors.codeInvalid() },
+    () => checkBothCodes(deps, flowId, codes),
+  );
   // Recovery proved the owner: every counter on the account starts again (lockout must not outlive it).
   await clearAccountAttempts(deps, accountId);
   const account = await getAccount(deps.db, accountId);
@@ -83,6 +72,28 @@ export async function finishLostFactor(deps: Deps, flowId: string, codes: { emai
   // The first step may have been a password or a texted code (SMS sign-in): record what this flow really saw.
   const factors = [...flow.factorsPassed, 'email_code', 'sms_code'];
   return completeSignin(deps, flow, { from: 'second_factor', accountId, factors, method: factors.join('+'), info });
+}
+
+/**
+ * Both are checked (and both spend an attempt); neither is used up unless both match, so one typo doesn't cost
+ * the customer the other code.
+ */
+async function checkBothCodes(deps: Deps, flowId: string, codes: { emailCode: string; smsCode: string }): Promise<Verdict> {
+  const cd = codeDeps(deps);
+  try {
+    const results = await Promise.allSettled([
+      checkCode(cd, await findPending(cd, { flowId }, 'lost_factor_email'), codes.emailCode),
+      checkCode(cd, await findPending(cd, { flowId }, 'lost_factor_sms'), codes.smsCode),
+    ]);
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    for (const result of results) await claimCode(cd, (result as PromiseFulfilledResult<VerificationRecord>).value);
+    return { ok: true };
+  } catch (error) {
+    // An expired, used-up or missing code is a failed guess too: it counts, and it is logged.
+    if (!(error instanceof AppError)) throw error;
+    return { ok: false, reason: 'wrong_code', error };
+  }
 }
 
 async function verifiedContacts(deps: Deps, accountId: string) {
