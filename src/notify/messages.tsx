@@ -3,8 +3,10 @@ import { button, code, facts, greeting, quoted, renderHtml, renderText, text, ty
 import { formatTime } from '../platform/format.js';
 
 /**
- * Everything Custos sends, one function per message. Templates receive only what they show: the internal
- * account id goes to the outbox row's account_id for bookkeeping and never into the content.
+ * What every message shares (the email frame, the paths messages link to) and the security notices. Each
+ * capability keeps its own messages beside it (signup/messages.tsx, settings/messages.tsx, …), one function per
+ * message. Templates receive only what they show: the internal account id goes to the outbox row's account_id
+ * for bookkeeping and never into the content.
  */
 export const PASSWORD_RESET_PATH = '/recovery/password';
 export const SECURITY_PATH = '/account/security';
@@ -20,62 +22,6 @@ export function composeEmail(template: string, to: string, subject: string, bloc
     subject,
     text: renderText(content),
     html: renderHtml(content),
-  };
-}
-
-/** To an address nobody has proven yet: no name, since whoever typed the address typed the name too. */
-export function signupConfirmationEmail(m: { to: string; code: string; link: string; publicUrl: string; accountId?: string }): OutgoingMessage {
-  return composeEmail('signupConfirmationEmail', m.to, 'Confirm your email address', [
-    greeting(),
-    text('Thanks for creating a Custos account. To finish, enter this code on the confirmation page:'),
-    code(m.code),
-    text('Or confirm your address with this button:'),
-    button('Confirm email address', m.link),
-    text("The code and the link expire in 24 hours. Don't share them with anyone."),
-    text("If you didn't try to create an account, you can safely ignore this email."),
-  ], m.publicUrl, m.accountId);
-}
-
-export function signupExistingAccountEmail(m: { to: string; publicUrl: string; accountId?: string }): OutgoingMessage {
-  return composeEmail('signupExistingAccountEmail', m.to, 'You already have an account', [
-    greeting(),
-    text('Someone, perhaps you, tried to create a Custos account with this email address. This address already has an account, so no new account was created.'),
-    text('If it was you, you can sign in with this address:'),
-    button('Sign in', `${m.publicUrl}/signin`),
-    text(`Forgotten your password? Reset it here: ${m.publicUrl}${PASSWORD_RESET_PATH}`),
-    text("If this wasn't you, you can ignore this email; your account is safe."),
-  ], m.publicUrl, m.accountId);
-}
-
-/** To the new, unproven address: no name, for the same reason as the sign-up email. */
-export function emailChangeCodeEmail(m: { to: string; code: string; publicUrl: string; accountId?: string }): OutgoingMessage {
-  return composeEmail('emailChangeCodeEmail', m.to, 'Confirm your new email address', [
-    greeting(),
-    text('You asked to use this email address for your Custos account. To confirm it, enter this code:'),
-    code(m.code),
-    text("The code expires in 24 hours. Don't share it with anyone."),
-    text("If you didn't ask for this, you can ignore this email. This address will not be added to any account."),
-  ], m.publicUrl, m.accountId);
-}
-
-export function emailInUseEmail(m: { to: string; publicUrl: string; accountId?: string }): OutgoingMessage {
-  return composeEmail('emailInUseEmail', m.to, 'Your email address was entered on another account', [
-    greeting(),
-    text('Someone tried to add this email address to a different Custos account. This address already belongs to your account, so nothing was changed.'),
-    text('If it was you, you can sign in with this address instead:'),
-    button('Sign in', `${m.publicUrl}/signin`),
-    text(`If this wasn't you, your account is safe and you don't need to do anything. You can review your security settings at any time: ${m.publicUrl}${SECURITY_PATH}`),
-  ], m.publicUrl, m.accountId);
-}
-
-export function phoneCodeSms(m: { to: string; code: string; accountId?: string }): OutgoingMessage {
-  return {
-    accountId: m.accountId ?? null,
-    channel: 'sms',
-    template: 'phoneCodeSms',
-    recipient: m.to,
-    subject: 'Phone confirmation code',
-    text: `Custos: ${m.code} is your code to confirm this phone number. It expires in 10 minutes. Don't share it with anyone.`,
   };
 }
 

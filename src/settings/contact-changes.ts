@@ -2,7 +2,7 @@ import type { Deps, RequestInfo } from '../platform/context.js';
 import { DAY, MINUTE } from '../platform/clock.js';
 import { AppError, errors } from '../platform/errors.js';
 import { enqueueMessage, spendMessageBudget } from '../notify/enqueue.js';
-import { emailChangeCodeEmail, emailInUseEmail, phoneCodeSms } from '../notify/messages.js';
+import { emailChangeCodeEmail, emailInUseEmail, phoneCodeSms } from './messages.js';
 import { maskEmail, maskPhone } from '../notify/mask.js';
 import { recordEvent } from '../activity/audit.js';
 import { codeDeps, consumeCode, findPending, issueCode, reissueCode, type CodePurpose } from '../verification/codes.js';

@@ -9,7 +9,7 @@ import { spendSourceAllowance, type ThrottlePolicy } from '../platform/throttle.
 import { HOUR } from '../platform/clock.js';
 import { hashPassword } from '../passwords/hashing.js';
 import { checkPassword, normalizePassword } from '../passwords/policy.js';
-import { signupConfirmationEmail, signupExistingAccountEmail } from '../notify/messages.js';
+import { signupConfirmationEmail, signupExistingAccountEmail } from './messages.js';
 import { recordEvent } from '../activity/audit.js';
 import { codeDeps, findPending, issueCode, reissueCode, voidPendingCodes } from '../verification/codes.js';
 import { parseEmail, parsePhone, isProblem, identifierMessages, type ParsedIdentifier } from '../accounts/identifiers.js';

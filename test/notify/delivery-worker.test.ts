@@ -4,7 +4,8 @@ import { openDatabase, type Db } from '../../src/platform/db/connect.js';
 import { insertOutboxRow } from '../../src/platform/outbox.js';
 import { DeliveryWorker, type DeliveryWorkerDeps } from '../../src/notify/delivery-worker.js';
 import type { EmailTransport } from '../../src/notify/email-transport.js';
-import { phoneCodeSms, signupConfirmationEmail } from '../../src/notify/messages.js';
+import { signupConfirmationEmail } from '../../src/signup/messages.js';
+import { phoneCodeSms } from '../../src/settings/messages.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { fakeLogger } from './fixtures.js';
 

@@ -3,7 +3,7 @@ import { ManualClock } from '../../src/platform/clock.js';
 import { insertOutboxRow } from '../../src/platform/outbox.js';
 import { DeliveryWorker } from '../../src/notify/delivery-worker.js';
 import { createSmtpTransport } from '../../src/notify/email-transport.js';
-import { signupConfirmationEmail } from '../../src/notify/messages.js';
+import { signupConfirmationEmail } from '../../src/signup/messages.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { fakeLogger } from './fixtures.js';
 import { startMailServer, type MailServer } from '../helpers/mail-server.js';

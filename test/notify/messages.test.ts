@@ -2,15 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { OutgoingMessage } from '../../src/platform/outbox.js';
 import { maskEmail, maskPhone } from '../../src/notify/mask.js';
 import { formatTime } from '../../src/platform/format.js';
-import {
-  emailChangeCodeEmail,
-  emailInUseEmail,
-  phoneCodeSms,
-  securityNoticeEmail,
-  signupConfirmationEmail,
-  signupExistingAccountEmail,
-  type SecurityChange,
-} from '../../src/notify/messages.js';
+import { securityNoticeEmail, type SecurityChange } from '../../src/notify/messages.js';
+import { signupConfirmationEmail, signupExistingAccountEmail } from '../../src/signup/messages.js';
+import { emailChangeCodeEmail, emailInUseEmail, phoneCodeSms } from '../../src/settings/messages.js';
 
 const publicUrl = 'https://shop.example';
 const accountId = 'acct_Zq81internal';

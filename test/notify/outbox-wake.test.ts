@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Deps } from '../../src/platform/context.js';
 import { inTransaction } from '../../src/platform/db/transaction.js';
 import { enqueueMessage } from '../../src/notify/enqueue.js';
-import { signupConfirmationEmail } from '../../src/notify/messages.js';
+import { signupConfirmationEmail } from '../../src/signup/messages.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 
 /**

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/platform/clock.js';
 import { insertOutboxRow } from '../../src/platform/outbox.js';
 import { DeliveryWorker, MAX_ATTEMPTS, retryDelay } from '../../src/notify/delivery-worker.js';
-import { phoneCodeSms } from '../../src/notify/messages.js';
+import { phoneCodeSms } from '../../src/settings/messages.js';
 import { createWebhookSmsTransport } from '../../src/notify/sms-transport.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { fakeLogger, startSmsGateway } from './fixtures.js';
