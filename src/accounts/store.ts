@@ -118,6 +118,11 @@ export async function updatePasswordHash(db: Kysely<Database>, clock: Clock, acc
     .execute();
 }
 
+/** A password nobody proved the account's email for (pre-hijacking): gone, not kept as history. */
+export async function removePassword(db: Kysely<Database>, clock: Clock, accountId: string): Promise<void> {
+  await db.updateTable('accounts').set({ password_hash: null, updated_at: clock.now() }).where('id', '=', accountId).execute();
+}
+
 /** "This wasn't me": the password stops working until a reset, and is kept in the history so the reset refuses it. */
 export async function switchOffPassword(db: Kysely<Database>, clock: Clock, accountId: string): Promise<void> {
   await retireCurrentPassword(db, clock, accountId);

@@ -6,7 +6,7 @@ import { errors } from '../platform/errors.js';
 import { decodeCursor, encodeCursor } from '../platform/keyset-cursor.js';
 import { cleanText, type TextProblem } from '../platform/text.js';
 import { canMove, illegalTransition, latestStatusTime, moveOrder } from '../orders/status.js';
-import { refundedSoFar, type OrderRow } from '../merchants/store-orders.js';
+import { lockOrder, refundedSoFar, type OrderRow } from '../orders/store-orders.js';
 import { tellCustomerOfDecision } from './case-messages.js';
 import { CASE_DECISIONS, type CaseDecision } from './case-decision.js';
 import { inTransaction } from '../platform/db/transaction.js';
@@ -46,7 +46,7 @@ export async function resolveCase(deps: Deps, caseId: string, input: CaseDecisio
     const found = await tx.db.selectFrom('order_cases').select(['id', 'order_id', 'kind', 'status']).where('id', '=', caseId).executeTakeFirst();
     if (!found) throw errors.notFound('case');
     if (found.status !== 'open') throw errors.caseAlreadyDecided(found.status);
-    let order = await lockOrder(tx.db, tx, found.order_id);
+    let order = await lockOrder(tx.db, tx.engine, found.order_id);
     const refunded = decision.refundAmount === null ? null : await refundedWith(tx.db, order, decision.refundAmount);
     const decided = await tx.db
       .updateTable('order_cases')
@@ -173,11 +173,6 @@ async function refundedWith(trx: Kysely<Database>, order: OrderRow, amount: numb
 async function move(trx: Kysely<Database>, order: OrderRow, to: OrderStatus, now: number): Promise<OrderRow> {
   if (!(await moveOrder(trx, order, to, Math.max(now, latestStatusTime(order)), now))) throw errors.orderChangedConcurrently();
   return { ...order, status: to };
-}
-
-async function lockOrder(trx: Kysely<Database>, deps: Deps, orderId: string): Promise<OrderRow> {
-  const query = trx.selectFrom('orders').selectAll().where('id', '=', orderId);
-  return (deps.engine === 'postgres' ? query.forUpdate() : query).executeTakeFirstOrThrow();
 }
 
 function checkDecision(input: CaseDecisionInput): { status: CaseDecision; resolution: string; refundAmount: number | null } {

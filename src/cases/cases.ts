@@ -10,6 +10,7 @@ import { errors, type AppError } from '../platform/errors.js';
 import { cleanText } from '../platform/text.js';
 import { FRAUD_REASON, isDisputeReason, isReturnReason } from './case-reasons.js';
 import { loadOrder, type OrderDetail } from '../orders/history.js';
+import { markFraudReported } from '../orders/store-orders.js';
 import { inTransaction } from '../platform/db/transaction.js';
 
 /**
@@ -97,8 +98,7 @@ export async function reportUnrecognisedOrder(deps: Deps, accountId: string, ord
   try {
     await inTransaction(deps, async (tx) => {
       await tx.db.insertInto('order_cases').values(caseRow(id, now, { accountId, orderId, kind: 'fraud_report', itemId: null, quantity: null, reason: FRAUD_REASON, details })).execute();
-      // The first report's time stays: it is when the customer first told us.
-      await tx.db.updateTable('orders').set({ fraud_reported_at: now, updated_at: now }).where('id', '=', orderId).where('account_id', '=', accountId).where('fraud_reported_at', 'is', null).execute();
+      await markFraudReported(tx.db, accountId, orderId, now);
       await recordEvent(tx.db, tx.clock, { accountId, type: 'order.fraud_reported', info, detail: { order: order.number } });
     });
   } catch (error) {

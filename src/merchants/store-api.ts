@@ -12,7 +12,7 @@ import { placeOrder } from '../orders/placing.js';
 import { ORDER_STATUSES, changeOrderStatus } from '../orders/status.js';
 import { registerStoreCaseApi } from './store-case-api.js';
 import { registerStoreCustomerApi } from './store-customer-api.js';
-import { loadStoreOrder, type StoreOrder } from './store-orders.js';
+import { loadStoreOrder, type StoreOrder } from '../orders/store-orders.js';
 import { storeKey } from './store-key-guard.js';
 
 /**

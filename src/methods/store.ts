@@ -57,3 +57,9 @@ export async function deleteFactor(db: Kysely<Database>, accountId: string, fact
   await db.deleteFrom('factors').where('id', '=', factorId).where('account_id', '=', accountId).execute();
   return { id: row.id, kind: row.kind, label: row.label, createdAt: row.created_at, lastUsedAt: row.last_used_at };
 }
+
+/** Every second step of the account, backup codes included: lost-factor recovery has the customer enrol again. */
+export async function removeEverySecondStep(db: Kysely<Database>, accountId: string): Promise<void> {
+  await db.deleteFrom('factors').where('account_id', '=', accountId).execute();
+  await db.deleteFrom('backup_codes').where('account_id', '=', accountId).execute();
+}

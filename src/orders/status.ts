@@ -4,7 +4,7 @@ import type { Database, OrderStatus } from '../platform/db/schema.js';
 import { errors, type AppError } from '../platform/errors.js';
 import { instantProblem, parseInstant } from './instant.js';
 import { STATUS_TIMESTAMPS } from './order-view.js';
-import { findOrderByNumber, type OrderRow } from '../merchants/store-orders.js';
+import { findOrderByNumber, type OrderRow } from './store-orders.js';
 import { iso } from '../platform/format.js';
 
 /**

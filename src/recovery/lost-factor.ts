@@ -7,6 +7,7 @@ import { enqueueMessage } from '../notify/enqueue.js';
 import { recordEvent } from '../activity/audit.js';
 import { getAccount, listIdentifiers } from '../accounts/store.js';
 import { sendSecurityNotice } from '../notify/security-notices.js';
+import { removeEverySecondStep } from '../methods/store.js';
 import { forgetRememberedDevices } from '../methods/remembered-device/remembered-devices.js';
 import { loadSignin } from '../signin/flow.js';
 import { completeSignin, type SignedIn } from '../signin/complete.js';
@@ -63,8 +64,7 @@ export async function finishLostFactor(deps: Deps, flowId: string, codes: { emai
   await clearAccountAttempts(deps, accountId);
   const account = await getAccount(deps.db, accountId);
   await inTransaction(deps, async (tx) => {
-    await tx.db.deleteFrom('factors').where('account_id', '=', accountId).execute();
-    await tx.db.deleteFrom('backup_codes').where('account_id', '=', accountId).execute();
+    await removeEverySecondStep(tx.db, accountId);
     await forgetRememberedDevices(tx.db, tx.clock, accountId);
     await sendSecurityNotice(tx, { accountId, name: account?.name ?? '', change: 'second_factors_reset', info });
     await recordEvent(tx.db, tx.clock, { accountId, type: 'second_factors.reset', info });

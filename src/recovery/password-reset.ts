@@ -16,7 +16,7 @@ import { sendSecurityNotice } from '../notify/security-notices.js';
 import { endOtherSessions } from '../sessions/store.js';
 import { forgetRememberedDevices } from '../methods/remembered-device/remembered-devices.js';
 import { hasSecondFactor } from '../methods/store.js';
-import { codeDeps, consumeCode, consumeLink, findPending, issueCode } from '../verification/codes.js';
+import { codeDeps, consumeCode, consumeLink, findPending, issueCode, voidAccountCodes } from '../verification/codes.js';
 import { passwordResetEmail, passwordResetSms } from './messages.js';
 import { inTransaction } from '../platform/db/transaction.js';
 
@@ -163,11 +163,5 @@ export async function setNewPassword(deps: Deps, flowId: string, proof: string, 
 
 /** Pre-hijacking defence: an email or phone change started before a reset must not complete after it. */
 export async function cancelPendingChanges(deps: Deps, accountId: string): Promise<void> {
-  await deps.db
-    .updateTable('verifications')
-    .set({ consumed_at: deps.clock.now() })
-    .where('account_id', '=', accountId)
-    .where('purpose', 'in', ['email_change', 'phone_confirm'])
-    .where('consumed_at', 'is', null)
-    .execute();
+  await voidAccountCodes(codeDeps(deps), accountId, ['email_change', 'phone_confirm']);
 }

@@ -5,7 +5,7 @@ import { inTransaction } from '../platform/db/transaction.js';
 import { enqueueMessage, spendMessageBudget } from '../notify/enqueue.js';
 import { recordEvent } from '../activity/audit.js';
 import { isProblem, parseIdentifier } from '../accounts/identifiers.js';
-import { findAccountByIdentifier, getAccount, listIdentifiers } from '../accounts/store.js';
+import { findAccountByIdentifier, getAccount, listIdentifiers, removePassword } from '../accounts/store.js';
 import { endOtherSessions } from '../sessions/store.js';
 import { customer } from '../methods/method.js';
 import { smsMethod } from '../methods/sms/sms-method.js';
@@ -60,7 +60,7 @@ async function removeUnprovenPassword(deps: Deps, accountId: string, info: Reque
   const emailConfirmed = (await listIdentifiers(deps.db, accountId)).some((i) => i.kind === 'email' && i.verified);
   if (emailConfirmed) return;
   await inTransaction(deps, async (tx) => {
-    await tx.db.updateTable('accounts').set({ password_hash: null, updated_at: deps.clock.now() }).where('id', '=', accountId).execute();
+    await removePassword(tx.db, tx.clock, accountId);
     await endOtherSessions(tx, accountId, null);
     await recordEvent(tx.db, deps.clock, { accountId, type: 'password.removed_unproven', info });
   });

@@ -120,6 +120,17 @@ export async function voidPendingCodes(deps: CodeDeps, purpose: CodePurpose, tar
 }
 
 /** The live code for a flow or an account and purpose, if any. */
+/** Ends every unused code of the account for those purposes: nothing started before can finish after. */
+export async function voidAccountCodes(deps: CodeDeps, accountId: string, purposes: CodePurpose[]): Promise<void> {
+  await deps.db
+    .updateTable('verifications')
+    .set({ consumed_at: deps.clock.now() })
+    .where('account_id', '=', accountId)
+    .where('purpose', 'in', purposes)
+    .where('consumed_at', 'is', null)
+    .execute();
+}
+
 export async function findPending(
   deps: CodeDeps,
   owner: { flowId: string } | { accountId: string },

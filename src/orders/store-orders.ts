@@ -1,7 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, OrderCaseTable, OrderItemTable, OrderTable } from '../platform/db/schema.js';
 import { errors } from '../platform/errors.js';
-import { isOrderNumber } from '../orders/order-number.js';
+import type { Engine } from '../platform/db/connect.js';
+import { isOrderNumber } from './order-number.js';
 
 /**
  * The store side's reads of an order: by its number (what the shop quotes in URLs), with its items and cases.
@@ -47,4 +48,15 @@ export async function refundedSoFar(db: Kysely<Database>, orderId: string): Prom
     .executeTakeFirstOrThrow();
   // PostgreSQL's sum of bigint is numeric, which node-postgres hands over as a string.
   return Number(row.refunded);
+}
+
+/** The order row, locked for the rest of the transaction on PostgreSQL (SQLite runs one writer at a time). */
+export async function lockOrder(db: Kysely<Database>, engine: Engine, orderId: string): Promise<OrderRow> {
+  const query = db.selectFrom('orders').selectAll().where('id', '=', orderId);
+  return (engine === 'postgres' ? query.forUpdate() : query).executeTakeFirstOrThrow();
+}
+
+/** Marks the customer's order as reported; the first report's time stays, as when the customer first told us. */
+export async function markFraudReported(db: Kysely<Database>, accountId: string, orderId: string, now: number): Promise<void> {
+  await db.updateTable('orders').set({ fraud_reported_at: now, updated_at: now }).where('id', '=', orderId).where('account_id', '=', accountId).where('fraud_reported_at', 'is', null).execute();
 }
