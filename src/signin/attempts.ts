@@ -18,7 +18,7 @@ import { listIdentifiers } from '../accounts/store.js';
 import { recordEvent } from '../activity/audit.js';
 import { alertFailedSignins } from '../notify/signin-alerts.js';
 import { knownSourceFor } from '../activity/known-devices.js';
-import { hasRetryPass } from './retry-passes.js';
+import { hasRetryPass } from './retry-pass-store.js';
 
 /**
  * The one gate every guess of a secret passes (ASVS 6.3.4): password, authenticator, text and email codes,
