@@ -1,8 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { findAccount } from './find-account.js';
 import { startPasswordReset } from './password-reset.js';
-import { Field } from '../platform/web/forms.js';
-import { PostForm, Problem } from '../platform/web/page-parts.js';
+import { IdentifierField, PostForm, Problem } from '../platform/web/page-parts.js';
 import { NO_PROBLEM, type FormProblem, type Page, type PageRoutes } from '../platform/web/page-routes.js';
 
 /**
@@ -66,17 +65,7 @@ function renderStart(page: Page, problem: FormProblem, identifier?: string) {
       <Problem problem={problem} />
       <p>Enter the email address or mobile phone number you sign in with. We'll send you a code to choose a new password.</p>
       <PostForm action={RESET_START} csrf={page.csrf}>
-        <Field
-          name="identifier"
-          label="Email or mobile phone number"
-          autocomplete="username"
-          value={identifier}
-          error={problem.fields.identifier}
-          spellcheck={false}
-          autocapitalize="none"
-          required
-          autofocus
-        />
+        <IdentifierField label="Email or mobile phone number" autocomplete="username" value={identifier} error={problem.fields.identifier} />
         <button type="submit" class="button">Send me a code</button>
       </PostForm>
       <div class="aside">
@@ -100,16 +89,7 @@ function renderFindAccount(page: Page, problem: FormProblem, identifier?: string
       <Problem problem={problem} />
       <p>We'll send a hint of the account's sign-in details to what you enter here — never to this page.</p>
       <PostForm action="/recovery/find-account" csrf={page.csrf}>
-        <Field
-          name="identifier"
-          label="A mobile number or another email address you might have used"
-          value={identifier}
-          error={problem.fields.identifier}
-          spellcheck={false}
-          autocapitalize="none"
-          required
-          autofocus
-        />
+        <IdentifierField label="A mobile number or another email address you might have used" value={identifier} error={problem.fields.identifier} />
         <button type="submit" class="button">Send me a hint</button>
       </PostForm>
       <p class="aside">

@@ -5,7 +5,7 @@ import { loadSignin, startSignin, submitIdentifier } from './flow.js';
 import { submitPassword } from './password-signin.js';
 import { continueSignin } from './continue-signin.js';
 import { SIGNIN_TIMED_OUT_IDENTIFIER } from './sign-in-again.js';
-import { PostForm, Problem, UsernameHint } from '../platform/web/page-parts.js';
+import { IdentifierField, PostForm, Problem, UsernameHint } from '../platform/web/page-parts.js';
 import { PASSKEY_SCRIPTS, PasskeySignin } from '../methods/passkey/passkey-pages.js';
 import { RetryLinkOffer } from './retry-link-pages.js';
 import { NO_PROBLEM, type FormProblem, type Page, type PageRoutes } from '../platform/web/page-routes.js';
@@ -50,17 +50,7 @@ function renderIdentifier(page: Page, problem: FormProblem, identifier?: string)
       <h1>Sign in</h1>
       <Problem problem={problem} />
       <PostForm action="/signin" csrf={page.csrf}>
-        <Field
-          name="identifier"
-          label="Email or mobile phone number"
-          autocomplete="username"
-          value={identifier}
-          error={problem.fields.identifier}
-          spellcheck={false}
-          autocapitalize="none"
-          required
-          autofocus
-        />
+        <IdentifierField label="Email or mobile phone number" autocomplete="username" value={identifier} error={problem.fields.identifier} />
         <button type="submit" class="button">Continue</button>
       </PostForm>
       {/* Or sign in with a passkey alone (passkey-pages.tsx, public/passkeys.js). */}

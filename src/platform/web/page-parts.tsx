@@ -62,6 +62,23 @@ export function NewPasswordField(props: { name: string; label: string; error?: s
 }
 
 /** The 6-digit code we sent: numeric keypad on phones, and the OS may offer the code from the message. */
+/** The field a customer types an email address or phone number into: no spell-check, no capitals. */
+export function IdentifierField(props: { label: string; value?: string; error?: string; autocomplete?: string }) {
+  return (
+    <Field
+      name="identifier"
+      label={props.label}
+      autocomplete={props.autocomplete}
+      value={props.value}
+      error={props.error}
+      spellcheck={false}
+      autocapitalize="none"
+      required
+      autofocus
+    />
+  );
+}
+
 export function CodeField(props: { error?: string; hint?: string }) {
   return (
     <Field
