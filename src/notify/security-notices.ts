@@ -4,9 +4,9 @@ import { securityNoticeEmail } from './messages.js';
 import { securityNoticeSms } from './alert-messages.js';
 import { describeDevice } from '../activity/device.js';
 import { describePlace } from '../activity/place.js';
-import { listIdentifiers } from '../accounts/store.js';
-import { issueSecureLink, SECURE_LINK_TTL_MS } from '../verification/secure-link.js';
-import { recentlyReplacedContacts, type ContactUndo } from '../recovery/contact-undo.js';
+import { issueSecureLink } from '../verification/secure-link.js';
+import type { ContactUndo } from '../recovery/contact-undo.js';
+import { noticeRecipients } from './notice-recipients.js';
 
 export type SecurityChange = Parameters<typeof securityNoticeEmail>[0]['change'];
 
@@ -28,18 +28,12 @@ export async function sendSecurityNotice(
   tx: Deps,
   input: { accountId: string; name: string; change: SecurityChange; info: RequestInfo; detail?: string; alsoTo?: string[]; alsoToPhone?: string; undo?: ContactUndo },
 ): Promise<void> {
-  const identifiers = await listIdentifiers(tx.db, input.accountId);
+  const { emails, phones } = await noticeRecipients(tx, input.accountId);
   // Each email recipient, with the contact change its "This wasn't me" link reverses, if any.
   const recipients = new Map<string, ContactUndo | undefined>();
-  for (const email of identifiers.filter((i) => i.kind === 'email' && i.verified)) recipients.set(email.value, input.undo);
+  for (const [email, replaced] of emails) recipients.set(email, replaced ?? input.undo);
   for (const extra of input.alsoTo ?? []) recipients.set(extra, input.undo);
-  const phones = new Set(identifiers.filter((i) => i.kind === 'phone' && i.verified).map((i) => i.normalized));
   if (input.alsoToPhone) phones.add(input.alsoToPhone);
-  // Contacts changed away from recently still hear everything: the change may not have been the owner's.
-  for (const replaced of await recentlyReplacedContacts(tx.db, input.accountId, tx.clock.now() - SECURE_LINK_TTL_MS)) {
-    if (replaced.kind === 'phone') phones.add(replaced.restore!.normalized);
-    else if (!recipients.has(replaced.restore!.value)) recipients.set(replaced.restore!.value, replaced);
-  }
   for (const phone of phones) {
     await enqueueMessage(tx, securityNoticeSms({ to: phone, change: input.change, publicUrl: tx.config.publicUrl, accountId: input.accountId }), input.change === 'account_secured' ? IMMEDIATE_NOTICE : NOTICE);
   }

@@ -4,7 +4,8 @@ import { inTransaction } from '../platform/db/transaction.js';
 import { enqueueMessage } from './enqueue.js';
 import { claimPeriodicSlot } from '../platform/throttle.js';
 import { failedSigninsEmail, newDeviceSigninEmail } from './alert-messages.js';
-import { getAccount, listIdentifiers } from '../accounts/store.js';
+import { getAccount } from '../accounts/store.js';
+import { noticeRecipients } from './notice-recipients.js';
 import { describeDevice } from '../activity/device.js';
 import { describePlace } from '../activity/place.js';
 import { rememberDevice, rememberNetwork } from '../activity/known-devices.js';
@@ -17,10 +18,10 @@ export async function noteSuccessfulSignin(deps: Deps, accountId: string, info: 
     const { isNew } = await rememberDevice(tx, tx.db, accountId, info);
     if (!isNew) return false;
     const account = await getAccount(tx.db, accountId);
-    for (const to of await verifiedEmails(tx.db, accountId)) {
+    for (const [to, replaced] of (await noticeRecipients(tx, accountId)).emails) {
       await enqueueMessage(tx, newDeviceSigninEmail({
         to, name: account?.name ?? '', at: tx.clock.now(), device: describeDevice(info.userAgent), place: describePlace(info.ip), publicUrl: tx.config.publicUrl, accountId,
-        secureLink: await issueSecureLink(tx, tx.db, accountId, to),
+        secureLink: await issueSecureLink(tx, tx.db, accountId, to, replaced),
       }), { kind: 'notice' });
     }
     return true;
@@ -33,15 +34,11 @@ export async function alertFailedSignins(deps: Deps, accountId: string, failures
   if (!(await claimPeriodicSlot(deps.db, deps.clock, `alert:failed-signins:${accountId}`, HOUR))) return;
   const account = await getAccount(deps.db, accountId);
   await inTransaction(deps, async (tx) => {
-    for (const to of await verifiedEmails(tx.db, accountId)) {
+    for (const [to, replaced] of (await noticeRecipients(tx, accountId)).emails) {
       await enqueueMessage(tx, failedSigninsEmail({
         to, name: account?.name ?? '', at: tx.clock.now(), failures, place: describePlace(info.ip), publicUrl: tx.config.publicUrl, accountId,
-        secureLink: await issueSecureLink(tx, tx.db, accountId, to),
+        secureLink: await issueSecureLink(tx, tx.db, accountId, to, replaced),
       }), { kind: 'notice' });
     }
   });
-}
-
-async function verifiedEmails(db: Deps['db'], accountId: string): Promise<string[]> {
-  return (await listIdentifiers(db, accountId)).filter((i) => i.kind === 'email' && i.verified).map((i) => i.value);
 }
