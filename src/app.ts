@@ -33,6 +33,7 @@ import { registerOrderApi } from './orders/order-api.js';
 import { registerCardApi } from './wallet/cards/card-api.js';
 import { registerSandboxGatewayPages } from './wallet/gateways/sandbox/sandbox-page.js';
 import { registerPages } from './pages.js';
+import { registerStaffApi } from './staff/api.js';
 import { signedInOrNot } from './sessions/guards.js';
 import { JobRunner } from './platform/jobs/runner.js';
 import { registerScheduledJobs } from './scheduled-jobs.js';
@@ -118,6 +119,7 @@ export async function buildApp(options: { config: Config; db: Db; clock: Clock; 
   registerOrderApi(api, deps);
   registerAddressApi(api, deps);
   registerCardApi(api, deps);
+  registerStaffApi(api, deps);
   fastify.get('/api/openapi.json', async () => api.openApiDocument());
 
   // Pages open to anyone still greet a signed-in customer by name.

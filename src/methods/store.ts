@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, FactorKind } from '../platform/db/schema.js';
 import { isOpaqueId } from '../platform/crypto.js';
+import type { FactorTableName } from './factor-table.js';
 
 /** The factors feature's queries. Other features ask through these functions, never the tables. */
 export interface FactorSummary {
@@ -33,8 +34,8 @@ export async function countUnusedBackupCodes(db: Kysely<Database>, accountId: st
 }
 
 /** Whether the account has a confirmed factor of this kind. */
-export async function hasConfirmedFactor(db: Kysely<Database>, accountId: string, kind: FactorKind): Promise<boolean> {
-  const row = await db.selectFrom('factors').select('id').where('account_id', '=', accountId).where('kind', '=', kind).where('confirmed_at', 'is not', null).limit(1).executeTakeFirst();
+export async function hasConfirmedFactor(db: Kysely<Database>, accountId: string, kind: FactorKind, table: FactorTableName = 'factors'): Promise<boolean> {
+  const row = await db.selectFrom(table).select('id').where('account_id', '=', accountId).where('kind', '=', kind).where('confirmed_at', 'is not', null).limit(1).executeTakeFirst();
   return row !== undefined;
 }
 

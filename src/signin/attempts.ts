@@ -30,7 +30,9 @@ import { hasRetryPass } from './retry-pass-store.js';
  * to the account guesses on a counter of its own; everyone else shares the per-identifier, per-network and
  * per-account counters, so an attacker who knows only the email exhausts only the strangers' allowance.
  */
-export type FactorScope = 'password' | 'second_factor' | 'sms_signin' | 'passkey' | 'reset_code';
+export type FactorScope = 'password' | 'second_factor' | 'sms_signin' | 'passkey' | 'reset_code' | StaffScope;
+/** Staff guess on counters of their own: a customer's failures never pause a staff member, nor the reverse. */
+export type StaffScope = 'staff_password' | 'staff_second_factor';
 const SCOPES: FactorScope[] = ['password', 'second_factor', 'sms_signin', 'passkey', 'reset_code'];
 
 /** Strangers' failures on one account across all its identifiers: never more than 100, forgotten after a quiet day. */

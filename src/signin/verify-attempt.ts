@@ -17,11 +17,18 @@ export interface GuessSpec extends AttemptSpec {
   reason?: string;
   /** The answer to a wrong guess, one for every cause (ASVS 6.3.8); `error` is the method's own, when it has one (an expired code). */
   refuse(error: AppError | undefined): AppError;
+  /** Records a wrong guess where it belongs instead of the customers' audit trail (staff have their own list). */
+  audit?(reason: string): Promise<void>;
 }
 
 export async function verifyAttempt(deps: Deps, spec: GuessSpec, verify: () => Promise<Verdict>): Promise<Accepted> {
   const attempt = await takeAttempt(deps, spec);
   const verdict = await verify();
+  if (!verdict.ok && spec.audit) {
+    await spec.audit(spec.reason ?? verdict.reason);
+    await attempt.failed();
+    throw spec.refuse(verdict.error);
+  }
   if (!verdict.ok) {
     await recordEvent(deps.db, deps.clock, {
       accountId: spec.accountId,

@@ -5,6 +5,7 @@ import type { Database } from '../../platform/db/schema.js';
 import type { Keyring } from '../../platform/keyring.js';
 import { openSecret, sealSecret, type Opened } from '../../platform/secret-box.js';
 import { matchTotpStep, newTotpKey } from './totp.js';
+import type { FactorTableName } from '../factor-table.js';
 
 /**
  * Authenticator-app factors: enrolment stores the key sealed and unconfirmed; the first correct code confirms
@@ -14,13 +15,19 @@ import { matchTotpStep, newTotpKey } from './totp.js';
  */
 const SEAL_PURPOSE = 'totp';
 
-export async function startTotpEnrolment(db: Kysely<Database>, clock: Clock, keys: Keyring, accountId: string): Promise<{ factorId: string; key: string }> {
+export async function startTotpEnrolment(
+  db: Kysely<Database>,
+  clock: Clock,
+  keys: Keyring,
+  accountId: string,
+  table: FactorTableName = 'factors',
+): Promise<{ factorId: string; key: string }> {
   const key = newTotpKey();
   const factorId = newId();
   // Only one enrolment waits at a time; abandoned ones are replaced.
-  await db.deleteFrom('factors').where('account_id', '=', accountId).where('kind', '=', 'totp').where('confirmed_at', 'is', null).execute();
+  await db.deleteFrom(table).where('account_id', '=', accountId).where('kind', '=', 'totp').where('confirmed_at', 'is', null).execute();
   await db
-    .insertInto('factors')
+    .insertInto(table)
     .values({
       id: factorId, account_id: accountId, kind: 'totp', label: 'Authenticator app', secret_sealed: sealSecret(keys, SEAL_PURPOSE, key),
       last_used_step: null, credential_id: null, public_key: null, sign_count: null, transports: null, user_verified: null,
@@ -52,9 +59,10 @@ export async function useTotpCode(
   keys: Keyring,
   accountId: string,
   code: string,
-  options: { confirming?: boolean } = {},
+  options: { confirming?: boolean; table?: FactorTableName } = {},
 ): Promise<string | undefined> {
-  let query = db.selectFrom('factors').select(['id', 'secret_sealed', 'last_used_step']).where('account_id', '=', accountId).where('kind', '=', 'totp');
+  const table = options.table ?? 'factors';
+  let query = db.selectFrom(table).select(['id', 'secret_sealed', 'last_used_step']).where('account_id', '=', accountId).where('kind', '=', 'totp');
   query = options.confirming ? query.where('confirmed_at', 'is', null) : query.where('confirmed_at', 'is not', null);
   const now = clock.now();
   for (const factor of await query.execute()) {
@@ -63,9 +71,9 @@ export async function useTotpCode(
     if (!opened) continue;
     const step = matchTotpStep(opened.plaintext, code, now);
     if (step === null) continue;
-    if (opened.stale) await resealKey(db, keys, factor.id, factor.secret_sealed, opened.plaintext);
+    if (opened.stale) await resealKey(db, keys, factor.id, factor.secret_sealed, opened.plaintext, table);
     const claimed = await db
-      .updateTable('factors')
+      .updateTable(table)
       .set({ last_used_step: step, last_used_at: now, ...(options.confirming ? { confirmed_at: now } : {}) })
       .where('id', '=', factor.id)
       .where((eb) => eb.or([eb('last_used_step', 'is', null), eb('last_used_step', '<', step)]))
@@ -76,8 +84,8 @@ export async function useTotpCode(
 }
 
 /** Moves a key to the newest SECRET, unless another request already changed it. */
-async function resealKey(db: Kysely<Database>, keys: Keyring, factorId: string, sealed: string, key: string): Promise<void> {
-  await db.updateTable('factors').set({ secret_sealed: sealSecret(keys, SEAL_PURPOSE, key) }).where('id', '=', factorId).where('secret_sealed', '=', sealed).execute();
+async function resealKey(db: Kysely<Database>, keys: Keyring, factorId: string, sealed: string, key: string, table: FactorTableName): Promise<void> {
+  await db.updateTable(table).set({ secret_sealed: sealSecret(keys, SEAL_PURPOSE, key) }).where('id', '=', factorId).where('secret_sealed', '=', sealed).execute();
 }
 
 /**

@@ -2,6 +2,7 @@ import type { AccountTable, ContactUndoTable, FlowTable, IdentifierTable, Passwo
 import type { AuditEventTable, KnownDeviceTable, KnownNetworkTable, RetryPassTable } from './tables/activity.js';
 import type { BackupCodeTable, FactorTable, RememberedDeviceTable } from './tables/factors.js';
 import type { AddressTable, CardTable, OrderCaseTable, OrderItemTable, OrderTable, StoreApiKeyTable } from './tables/commerce.js';
+import type { StaffAuditTable, StaffFactorTable, StaffSessionTable, StaffSetupLinkTable, StaffTable } from './tables/staff.js';
 import type { JobLeaseTable, MessageBudgetTable, MessageRecordTable, OutboxTable } from './tables/messaging.js';
 
 /**
@@ -34,6 +35,11 @@ export interface Database {
   job_leases: JobLeaseTable;
   password_history: PasswordHistoryTable;
   contact_undo: ContactUndoTable;
+  staff: StaffTable;
+  staff_sessions: StaffSessionTable;
+  staff_setup_links: StaffSetupLinkTable;
+  staff_factors: StaffFactorTable;
+  staff_audit: StaffAuditTable;
 }
 
 export type * from './tables/identity.js';
@@ -41,3 +47,4 @@ export type * from './tables/activity.js';
 export type * from './tables/factors.js';
 export type * from './tables/commerce.js';
 export type * from './tables/messaging.js';
+export type * from './tables/staff.js';

@@ -1,0 +1,54 @@
+import type { Deps } from '../platform/context.js';
+import { AppError, errors } from '../platform/errors.js';
+import { sha256 } from '../platform/crypto.js';
+import { inTransaction } from '../platform/db/transaction.js';
+import { checkPassword } from '../passwords/policy.js';
+import { hashPassword } from '../passwords/hashing.js';
+import { startTotpEnrolment, useTotpCode } from '../methods/totp/totp-factor.js';
+import { totpUri } from '../methods/totp/totp.js';
+import { factorTableOf } from '../methods/factor-table.js';
+import { auditStaff } from './audit.js';
+import { summary, type StaffSummary } from './members.js';
+import { claimSetupLink, findLiveSetupLink, getStaff, setStaffStatus } from './store.js';
+
+/**
+ * The setup link: the person it was made for sets a password (the customers' rules, passwords/policy.ts) and
+ * enrols an authenticator app through the TOTP method's own enrolment functions, keyed in staff_factors. The link
+ * is claimed, the code checked and the password set in one transaction: of two uses at once exactly one
+ * finishes; a wrong code leaves the link unused so the person can try again.
+ */
+const TOKEN_SHAPE = /^[\w-]{20,100}$/;
+
+function linkGone(): AppError {
+  return new AppError(410, 'staff.setup_link_invalid', 'This setup link has expired or was already used. Ask an admin for a new one.');
+}
+
+async function liveLink(deps: Deps, token: string) {
+  if (!TOKEN_SHAPE.test(token)) throw linkGone();
+  const link = await findLiveSetupLink(deps.db, deps.clock, sha256(token));
+  const member = link && (await getStaff(deps.db, link.staffId));
+  if (!link || !member || member.status !== 'setup') throw linkGone();
+  return { link, member };
+}
+
+/** Who the link is for, and a fresh authenticator key to scan (any earlier unconfirmed one is replaced). */
+export async function startStaffSetup(deps: Deps, token: string): Promise<{ staff: StaffSummary; authenticator: { key: string; uri: string } }> {
+  const { member } = await liveLink(deps, token);
+  const { key } = await startTotpEnrolment(deps.db, deps.clock, deps.config.keys, member.id, factorTableOf('staff'));
+  return { staff: summary(member), authenticator: { key, uri: totpUri(key, member.email, 'Custos support') } };
+}
+
+export async function completeStaffSetup(deps: Deps, input: { token: string; password: string; code: string }, ip: string): Promise<StaffSummary> {
+  const { link, member } = await liveLink(deps, input.token);
+  const verdict = checkPassword(input.password, { name: member.name, email: member.email });
+  if (!verdict.ok) throw errors.invalidInput({ password: verdict.message! });
+  const passwordHash = await hashPassword(input.password.normalize('NFC'));
+  return inTransaction(deps, async (tx) => {
+    if (!(await claimSetupLink(tx.db, deps.clock, link.id))) throw linkGone();
+    const factorId = await useTotpCode(tx.db, deps.clock, deps.config.keys, member.id, input.code, { confirming: true, table: factorTableOf('staff') });
+    if (!factorId) throw new AppError(400, 'code.invalid', 'That code is not correct. Check the authenticator app and try again.', { code: 'That code is not correct.' });
+    await setStaffStatus(tx.db, deps.clock, member.id, 'active', passwordHash);
+    await auditStaff(tx, 'staff.setup_completed', { staffId: member.id, actorId: member.id, detail: { factor: 'totp' }, ip });
+    return summary((await getStaff(tx.db, member.id))!);
+  });
+}
