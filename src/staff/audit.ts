@@ -14,11 +14,7 @@ export type StaffAuditType =
   | 'staff.factors_reset'
   | 'staff.signin'
   | 'staff.signin_failed'
-  | 'staff.signin_throttled'
   | 'staff.signout';
-
-/** The shell (npm run staff) acts as nobody in particular. */
-export const SHELL_ACTOR = null;
 
 export async function auditStaff(
   deps: { db: Kysely<Database>; clock: Clock },
