@@ -12,6 +12,7 @@ import * as attemptGate from './migrations/005_attempt_gate.js';
 import * as messageBudgets from './migrations/006_message_budgets.js';
 import * as signupBinding from './migrations/007_signup_binding.js';
 import * as jobsAndKeys from './migrations/008_jobs_and_keys.js';
+import * as staff from './migrations/009_staff.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '006_message_budgets': messageBudgets,
   '007_signup_binding': signupBinding,
   '008_jobs_and_keys': jobsAndKeys,
+  '009_staff': staff,
 };
 
 export function openDatabase(options: { databaseUrl?: string; dataDir: string; poolSize?: number; onQuery?: (sql: string) => void }): Db {

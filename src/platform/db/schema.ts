@@ -3,6 +3,7 @@ import type { AuditEventTable, KnownDeviceTable, KnownNetworkTable, RetryPassTab
 import type { BackupCodeTable, FactorTable, RememberedDeviceTable } from './tables/factors.js';
 import type { AddressTable, CardTable, OrderCaseTable, OrderItemTable, OrderTable, StoreApiKeyTable } from './tables/commerce.js';
 import type { JobLeaseTable, MessageBudgetTable, MessageRecordTable, OutboxTable } from './tables/messaging.js';
+import type { StaffTable } from './tables/staff.js';
 
 /**
  * Table types, the single source for both engines. Times are epoch milliseconds (bigint in PostgreSQL,
@@ -34,6 +35,7 @@ export interface Database {
   job_leases: JobLeaseTable;
   password_history: PasswordHistoryTable;
   contact_undo: ContactUndoTable;
+  staff: StaffTable;
 }
 
 export type * from './tables/identity.js';
@@ -41,3 +43,4 @@ export type * from './tables/activity.js';
 export type * from './tables/factors.js';
 export type * from './tables/commerce.js';
 export type * from './tables/messaging.js';
+export type * from './tables/staff.js';
