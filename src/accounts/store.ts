@@ -150,3 +150,14 @@ export async function replacePhone(db: Kysely<Database>, clock: Clock, accountId
 function toAccount(row: { id: string; name: string; status: AccountStatus; password_hash: string | null; created_at: number }): AccountRecord {
   return { id: row.id, name: row.name, status: row.status, passwordHash: row.password_hash, createdAt: row.created_at };
 }
+
+/** Moves the account from one status to another in one conditional update; false when it was not in `from`. */
+export async function setAccountStatus(db: Kysely<Database>, clock: Clock, accountId: string, change: { from: AccountStatus; to: AccountStatus }): Promise<boolean> {
+  const result = await db
+    .updateTable('accounts')
+    .set({ status: change.to, updated_at: clock.now() })
+    .where('id', '=', accountId)
+    .where('status', '=', change.from)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
