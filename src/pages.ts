@@ -25,6 +25,7 @@ import { registerSmsSigninPage } from './signin/sms-signin-page.js';
 import { registerStepUpPage } from './signin/step-up-page.js';
 import { registerTwoStepPages } from './methods/two-step-pages.js';
 import { registerVerifyPages } from './signin/verify-pages.js';
+import { registerSupportPages } from './support/pages.js';
 
 /**
  * The customer's pages, server-rendered and working without JavaScript. Each file registers one journey;
@@ -55,4 +56,5 @@ export function registerPages(app: FastifyInstance, deps: Deps, visitor: Guard<G
   registerOrderPages(routes);
   registerCardPages(routes);
   registerAddressPages(routes);
+  registerSupportPages(routes);
 }

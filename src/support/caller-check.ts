@@ -152,3 +152,17 @@ function minorUnits(value: string): number {
   if (!match) throw errors.invalidInput({ value: 'Type the amount as on the receipt, e.g. 42.50.' });
   return Number(match[1]) * 100 + Number(match[2] ?? '0');
 }
+
+/** What the check page shows: whose check, where the code went (masked), whether it is still live. */
+export async function describeCheck(deps: Deps, staff: StaffMember, challengeId: string): Promise<{ accountId: string; sentTo: string; ticket: string; live: boolean }> {
+  requirePermission(staff, 'callers.verify');
+  const challenge = await findChallenge(deps.db, challengeId, staff.id);
+  const contact = challenge && (await contactOnFile(deps.db, challenge.account_id, challenge.identifier_id));
+  if (!challenge) throw errors.notFound('check');
+  return {
+    accountId: challenge.account_id,
+    sentTo: contact ? maskRecipient(contact.normalized) : 'a contact no longer on file',
+    ticket: challenge.ticket,
+    live: challenge.completed_at === null && challenge.expires_at > deps.clock.now(),
+  };
+}
