@@ -161,3 +161,28 @@ export async function setAccountStatus(db: Kysely<Database>, clock: Clock, accou
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+export interface ContactRecord {
+  id: string;
+  accountId: string;
+  kind: IdentifierKind;
+  value: string;
+  normalized: string;
+}
+
+/**
+ * The verified contacts of accounts, with their ids: support picks the one a code goes to by id, so nobody ever
+ * types a destination. Unverified identifiers are left out (an unproven address is nobody's).
+ */
+export async function listVerifiedContacts(db: Kysely<Database>, accountIds: string[]): Promise<ContactRecord[]> {
+  if (accountIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('identifiers')
+    .select(['id', 'account_id', 'kind', 'value', 'normalized'])
+    .where('account_id', 'in', accountIds)
+    .where('verified_at', 'is not', null)
+    .orderBy('is_primary', 'desc')
+    .orderBy('created_at', 'asc')
+    .execute();
+  return rows.map((r) => ({ id: r.id, accountId: r.account_id, kind: r.kind, value: r.value, normalized: r.normalized }));
+}

@@ -137,7 +137,7 @@ export async function checkSecondSignal(deps: Deps, staff: StaffMember, input: {
   const gate = await reserveAttempt(deps.db, deps.clock, `support_signal:account:${challenge.account_id}`, SIGNAL_POLICY, 10);
   if (!gate.granted) throw errors.throttled(gate.retryAfterSeconds);
   if (typeof typed === 'number') return hasOrderTotal(deps.db, challenge.account_id, typed);
-  return (await postcodesOf(deps.db, challenge.account_id)).some((p) => p.toUpperCase().replace(/[\s-]/g, '') === typed);
+  return (await postcodesOf(deps, challenge.account_id)).some((p) => p.toUpperCase().replace(/[\s-]/g, '') === typed);
 }
 
 function foldPostcode(value: string): string {

@@ -8,7 +8,8 @@ import { maskRecipient } from '../notify/mask.js';
 import { recordEvent } from '../activity/audit.js';
 import { firstName } from '../platform/web/page-routes.js';
 import { requirePermission, type StaffMember } from '../staff/staff-guard.js';
-import { accountByOrderNumber, accountByVerifiedIdentifier, accountSummaries, contactsOnFile } from './record-queries.js';
+import { findAccountByIdentifier, getAccount } from '../accounts/store.js';
+import { accountByOrderNumber, contactsOnFile } from './record-queries.js';
 import { customersWithOpenWindow } from './store.js';
 
 /**
@@ -65,14 +66,15 @@ async function lookup(deps: Deps, kind: SearchKind, query: string): Promise<stri
     if (kind === 'phone') throw errors.invalidInput({ q: 'That is not a phone number we can read. Include the country code.' });
     return undefined;
   }
-  return accountByVerifiedIdentifier(deps.db, parsed.kind, parsed.normalized);
+  return (await findAccountByIdentifier(deps.db, parsed))?.id;
 }
 
 export async function describe(deps: Deps, staff: StaffMember, accountIds: string[]): Promise<FoundCustomer[]> {
   const now = deps.clock.now();
   const open = await customersWithOpenWindow(deps.db, staff.id, accountIds, now);
   const contacts = await contactsOnFile(deps.db, accountIds);
-  return (await accountSummaries(deps.db, accountIds)).map((account) => {
+  const accounts = (await Promise.all(accountIds.map((id) => getAccount(deps.db, id)))).filter((a) => a !== undefined);
+  return accounts.map((account) => {
     const verified = open.has(account.id);
     return {
       id: account.id,

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 
 // The support console: a code sent to a contact on file (challenge), the verified-caller window it opens for one
 // agent and one customer, and agents' notes. Windows are read on every console request and by the customer's
-// "Are you talking to us?" line, hence the two indexes.
+// "Are you talking to us?" line, hence the two indexes beside the sweep's expiry ones.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('support_challenges')
@@ -24,6 +24,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('opened_at', 'bigint', (c) => c.notNull())
     .addColumn('expires_at', 'bigint', (c) => c.notNull())
     .execute();
+  await db.schema.createIndex('support_challenges_expiry').on('support_challenges').column('expires_at').execute();
+  await db.schema.createIndex('support_windows_expiry').on('support_windows').column('expires_at').execute();
   await db.schema.createIndex('support_windows_staff').on('support_windows').columns(['staff_id', 'account_id', 'expires_at']).execute();
   await db.schema.createIndex('support_windows_account').on('support_windows').columns(['account_id', 'expires_at']).execute();
   await db.schema
