@@ -56,7 +56,7 @@ export type AuditEventType =
   | 'support.account_locked'
   | 'support.account_unlocked'
   | 'support.note_added'
-  | 'support.search_volume';
+  | 'support.volume_alert';
 
 export async function recordEvent(
   db: Kysely<Database>,

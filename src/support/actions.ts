@@ -9,6 +9,7 @@ import type { StaffMember } from '../staff/staff-guard.js';
 import { tellCustomer } from './notices.js';
 import { insertNote } from './store.js';
 import { requireWindow } from './window.js';
+import { spendAgentAllowance } from './agent-limits.js';
 
 /**
  * What an agent may do for a verified caller (customers.act, inside the agent's window). Each action is one
@@ -17,7 +18,7 @@ import { requireWindow } from './window.js';
  */
 export async function endCustomerSessions(deps: Deps, staff: StaffMember, accountId: string): Promise<number> {
   const window = await requireWindow(deps, staff, accountId, 'customers.act');
-  const account = await existing(deps, accountId);
+  const account = await actingOn(deps, staff, accountId);
   return inTransaction(deps, async (tx) => {
     const ended = await endOtherSessions(tx, accountId, null);
     await recordEvent(tx.db, tx.clock, { accountId, type: 'support.sessions_ended', detail: { staff: staff.id, ticket: window.ticket, sessions: ended } });
@@ -34,7 +35,7 @@ export async function endCustomerSessions(deps: Deps, staff: StaffMember, accoun
  */
 export async function lockCustomer(deps: Deps, staff: StaffMember, accountId: string, lock: boolean): Promise<void> {
   const window = await requireWindow(deps, staff, accountId, 'customers.act');
-  const account = await existing(deps, accountId);
+  const account = await actingOn(deps, staff, accountId);
   await inTransaction(deps, async (tx) => {
     const changed = await setAccountStatus(tx.db, tx.clock, accountId, lock ? { from: 'active', to: 'locked' } : { from: 'locked', to: 'active' });
     if (!changed) throw new AppError(409, lock ? 'support.already_locked' : 'support.not_locked', lock ? 'This account is not active, so it cannot be locked.' : 'This account is not locked.');
@@ -48,7 +49,7 @@ export const NOTE_MAX = 2000;
 
 export async function addNote(deps: Deps, staff: StaffMember, accountId: string, raw: unknown): Promise<void> {
   const window = await requireWindow(deps, staff, accountId, 'customers.act');
-  await existing(deps, accountId);
+  await actingOn(deps, staff, accountId);
   const text = typeof raw === 'string' ? cleanText(raw, NOTE_MAX, { multiline: true }) : { problem: 'required' as const };
   if (typeof text !== 'string') {
     throw errors.invalidInput({ text: text.problem === 'required' ? 'Type the note.' : text.problem === 'too_long' ? `A note is at most ${NOTE_MAX} characters.` : 'The note has characters we cannot keep.' });
@@ -59,7 +60,9 @@ export async function addNote(deps: Deps, staff: StaffMember, accountId: string,
   });
 }
 
-async function existing(deps: Deps, accountId: string) {
+/** Every action first spends one of the agent's hourly actions (agent-limits.ts), then loads the account. */
+async function actingOn(deps: Deps, staff: StaffMember, accountId: string) {
+  await spendAgentAllowance(deps, staff, 'action');
   const account = await getAccount(deps.db, accountId);
   if (!account) throw errors.notFound('customer');
   return account;

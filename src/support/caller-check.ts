@@ -15,6 +15,7 @@ import { tellCustomer } from './notices.js';
 import { completeChallenge, findChallenge, insertChallenge, insertWindow, openWindowOf } from './store.js';
 import { contactOnFile, hasOrderTotal, postcodesOf } from './record-queries.js';
 import { cleanTicket } from './ticket.js';
+import { spendAgentAllowance } from './agent-limits.js';
 
 /**
  * Checking who is calling (SECURITY.md "Recovery"; the 2012 Mat Honan chain): the agent picks a contact already
@@ -50,6 +51,7 @@ export async function startCallerCheck(
   const contact = account && (await contactOnFile(deps.db, input.accountId, input.identifierId));
   if (!account || !contact) throw errors.notFound('contact');
   if (account.status === 'closed') throw new AppError(409, 'support.account_closed', 'This account is closed.');
+  await spendAgentAllowance(deps, staff, 'check');
   const now = deps.clock.now();
   const channel = contact.kind === 'email' ? 'email' : 'sms';
   const challengeId = await inTransaction(deps, async (tx) => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { api, createTestApp, lastMessageTo, type TestApp } from '../helpers/app.js';
-import { expectClientError } from '../helpers/fixtures.js';
+import { expectClientError, UNLIMITED_MESSAGE_BUDGETS } from '../helpers/fixtures.js';
 import { staffSession } from '../helpers/staff.js';
 import { EMAIL, PHONE, seedCustomer, support, verifyCaller, type Seeded } from './support-fixtures.js';
 
@@ -127,8 +127,8 @@ describe('support console API', () => {
     const answers = await Promise.all(Array.from({ length: 100 }, () => support(t, agent.token, 'GET', `/api/support/v1/customers?q=${encodeURIComponent(EMAIL)}`)));
     expect(answers.filter((a) => a.status === 200).length).toBe(60);
     expect(answers.filter((a) => a.status === 429).every((a) => a.body.error.code === 'support.search_limit')).toBe(true);
-    const alerts = await t.app.deps.db.selectFrom('audit_events').select('detail').where('type', '=', 'support.search_volume').execute();
-    expect(alerts.map((a) => JSON.parse(a.detail).level).sort()).toEqual(['limit', 'unusual']);
+    const alerts = await t.app.deps.db.selectFrom('audit_events').select('detail').where('type', '=', 'support.volume_alert').execute();
+    expect(alerts.map((a) => JSON.parse(a.detail)).filter((d) => d.use === 'search').map((d) => d.level).sort()).toEqual(['limit', 'unusual']);
     const other = await staffSession(t, { role: 'agent' });
     expect((await support(t, other.token, 'GET', `/api/support/v1/customers?q=${encodeURIComponent(EMAIL)}`)).status).toBe(200);
     t.clock.advance(60 * 60_000);
@@ -166,5 +166,24 @@ describe('support console API', () => {
     }
     const view = await support(t, agent.token, 'GET', `/api/support/v1/customers/${customerId}`);
     expect(view.body.customer.notes).toEqual([expect.objectContaining({ by: 'Sam Reyes', ticket: 'T-1001', text: 'Caller asked about the lamp.' })]);
+  });
+
+  it('loops that cost the store: 200 concurrent caller checks by one agent send at most 20 codes an hour', async () => {
+    const unlimited = await createTestApp(UNLIMITED_MESSAGE_BUDGETS);
+    try {
+      const someone = await staffSession(unlimited, { role: 'agent' });
+      const victim = await seedCustomer(unlimited);
+      const found = await support(unlimited, someone.token, 'GET', `/api/support/v1/customers?q=${encodeURIComponent(EMAIL)}`);
+      const contact = found.body.customers[0].contacts[0];
+      const answers = await Promise.all(
+        Array.from({ length: 200 }, () => support(unlimited, someone.token, 'POST', `/api/support/v1/customers/${victim.accountId}/checks`, { identifier_id: contact.id, ticket: 'T-1' })),
+      );
+      expect(answers.filter((a) => a.status === 201).length).toBe(20);
+      expect(answers.filter((a) => a.status === 429).every((a) => a.body.error.code === 'support.check_limit')).toBe(true);
+      const sent = await unlimited.app.deps.db.selectFrom('outbox').select('id').where('template', '=', 'supportCallerCode').execute();
+      expect(sent.length).toBe(20);
+    } finally {
+      await unlimited.close();
+    }
   });
 });
