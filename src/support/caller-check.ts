@@ -8,7 +8,8 @@ import { getAccount } from '../accounts/store.js';
 import { recordEvent } from '../activity/audit.js';
 import { maskRecipient } from '../notify/mask.js';
 import { enqueueMessage } from '../notify/enqueue.js';
-import { checkCode, claimCode, codeDeps, findPending, issueCode } from '../verification/codes.js';
+import { claimCode, codeDeps, findPending, issueCode, reserveAttempt as reserveCodeAttempt } from '../verification/codes.js';
+import { matchesKeyedHash } from '../platform/keyring.js';
 import { requirePermission, type StaffMember } from '../staff/staff-guard.js';
 import { callerCodeEmail, callerCodeSms } from './messages.js';
 import { tellCustomer } from './notices.js';
@@ -89,17 +90,18 @@ export async function confirmCallerCheck(
     await releaseAttempt(deps.db, gateKey);
     throw errors.codeExpired();
   }
-  if (record.attempts >= record.max_attempts) {
-    // Out of tries already: refused before anything is checked, so not a guess.
-    await releaseAttempt(deps.db, gateKey);
-    throw errors.codeExhausted();
-  }
+  // The code's own allowance is taken first (five tries per code); a try refused there checked nothing, so it is
+  // not a wrong guess: it gives back the customer's slot and tells nobody.
   try {
-    await checkCode(codes, record, input.code);
+    if (record.expires_at <= now) throw errors.codeExpired();
+    await reserveCodeAttempt(codes, record);
   } catch (error) {
-    if (error instanceof AppError && error.code !== 'code.expired') await failedCheck(deps, staff, challenge.account_id, challenge.ticket);
-    else await releaseAttempt(deps.db, gateKey);
+    await releaseAttempt(deps.db, gateKey);
     throw error;
+  }
+  if (!matchesKeyedHash(deps.config.keys, record.key_id, record.code_hash, record.id, input.code.replace(/\s+/g, ''))) {
+    await failedCheck(deps, staff, challenge.account_id, challenge.ticket);
+    throw record.attempts + 1 >= record.max_attempts ? errors.codeExhausted() : errors.codeInvalid();
   }
   const expiresAt = now + WINDOW_MS;
   await inTransaction(deps, async (tx) => {

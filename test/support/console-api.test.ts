@@ -113,6 +113,19 @@ describe('support console API', () => {
     expect(row.attempts).toBeLessThanOrEqual(5);
   });
 
+  it('a flow someone else could finish: 50 concurrent confirmations of the right code open one window and count no failure', async () => {
+    const found = await support(t, agent.token, 'GET', `/api/support/v1/customers?q=${encodeURIComponent(EMAIL)}`);
+    const contact = found.body.customers[0].contacts[0];
+    const started = await support(t, agent.token, 'POST', `/api/support/v1/customers/${ada.accountId}/checks`, { identifier_id: contact.id, ticket: 'T-5' });
+    const { lastCodeTo } = await import('../helpers/app.js');
+    const code = await lastCodeTo(t, EMAIL);
+    const answers = await Promise.all(Array.from({ length: 50 }, () => support(t, agent.token, 'POST', `/api/support/v1/checks/${started.body.check.id}/confirm`, { code })));
+    expect(answers.filter((a) => a.status === 200).length).toBe(1);
+    expect(answers.every((a) => a.status !== 400 && a.status < 500)).toBe(true);
+    expect(await t.app.deps.db.selectFrom('support_windows').select('id').execute()).toHaveLength(1);
+    expect(await t.app.deps.db.selectFrom('audit_events').select('id').where('type', '=', 'support.caller_failed').execute()).toHaveLength(0);
+  });
+
   it('a second signal answers match or no match only', async () => {
     const { checkId } = await verifyCaller(t, agent.token, EMAIL);
     const signal = (kind: string, value: string) => support(t, agent.token, 'POST', `/api/support/v1/checks/${checkId}/second-signal`, { kind, value });
