@@ -8,6 +8,7 @@ import { addNote, endCustomerSessions, lockCustomer, NOTE_MAX } from './actions.
 import { viewCustomer, type CustomerRecord } from './customer-view.js';
 import { idParam, renderStartCheck } from './check-pages.js';
 import { describe } from './search.js';
+import { spendAgentAllowance } from './agent-limits.js';
 import type { StaffPage } from './search-page.js';
 
 /**
@@ -47,6 +48,8 @@ async function renderCustomer(page: StaffPage, accountId: string, problem: FormP
     record = await viewCustomer(page.deps, page.staff, accountId);
   } catch (error) {
     if (!(error instanceof AppError) || error.code !== 'support.caller_not_verified') throw error;
+    // Opening a customer without a window shows what a search shows, so it costs what a search costs.
+    await spendAgentAllowance(page.deps, page.staff, 'search');
     const [customer] = await describe(page.deps, page.staff, [accountId]);
     if (!customer) throw errors.notFound('customer');
     return renderStartCheck(page, customer, problem, '');
