@@ -104,11 +104,15 @@ export async function confirmCallerCheck(
     throw record.attempts + 1 >= record.max_attempts ? errors.codeExhausted() : errors.codeInvalid();
   }
   const expiresAt = now + WINDOW_MS;
+  // A right code that lost the race to a concurrent confirmation (code.expired) gives its slot back too.
   await inTransaction(deps, async (tx) => {
     await claimCode(codeDeps(tx), record);
     if (!(await completeChallenge(tx.db, challenge.id, now))) throw errors.codeExpired();
     await insertWindow(tx.db, { staffId: staff.id, accountId: challenge.account_id, ticket: challenge.ticket, openedAt: now, expiresAt });
     await recordEvent(tx.db, tx.clock, { accountId: challenge.account_id, type: 'support.caller_verified', detail: { staff: staff.id, ticket: challenge.ticket } });
+  }).catch(async (error: unknown) => {
+    await releaseAttempt(deps.db, gateKey);
+    throw error;
   });
   await resetFailures(deps.db, gateKey);
   return { accountId: challenge.account_id, ticket: challenge.ticket, expiresAt };
