@@ -18,6 +18,8 @@ export interface Config {
   dataDir: string;
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** The store's name as customers know it: support tells callers who they are talking to with it. */
+  storeName: string;
   smsWebhookUrl: string | undefined;
   defaultPhoneRegion: string;
   sessionIdleMinutes: number;
@@ -71,6 +73,7 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().min(3).default('Custos <no-reply@localhost>'),
+  STORE_NAME: z.string().trim().min(1).max(60).default('Custos'),
   SMS_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
   DEFAULT_PHONE_REGION: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter country code').default('US'),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(60 * 24 * 90).default(60 * 24 * 7),
@@ -141,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: e.DATA_DIR,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    storeName: e.STORE_NAME,
     smsWebhookUrl: e.SMS_WEBHOOK_URL,
     defaultPhoneRegion: e.DEFAULT_PHONE_REGION,
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,

@@ -27,6 +27,7 @@ import { registerTwoStepPages } from './methods/two-step-pages.js';
 import { registerVerifyPages } from './signin/verify-pages.js';
 import { registerStaffSigninPages } from './staff/signin-pages.js';
 import { registerStaffPages } from './staff/staff-pages.js';
+import { registerSupportPages } from './support/pages.js';
 
 /**
  * The customer's pages, server-rendered and working without JavaScript. Each file registers one journey;
@@ -59,4 +60,5 @@ export function registerPages(app: FastifyInstance, deps: Deps, visitor: Guard<G
   registerAddressPages(routes);
   registerStaffSigninPages(routes);
   registerStaffPages(routes);
+  registerSupportPages(routes);
 }

@@ -150,3 +150,39 @@ export async function replacePhone(db: Kysely<Database>, clock: Clock, accountId
 function toAccount(row: { id: string; name: string; status: AccountStatus; password_hash: string | null; created_at: number }): AccountRecord {
   return { id: row.id, name: row.name, status: row.status, passwordHash: row.password_hash, createdAt: row.created_at };
 }
+
+/** Moves the account from one status to another in one conditional update; false when it was not in `from`. */
+export async function setAccountStatus(db: Kysely<Database>, clock: Clock, accountId: string, change: { from: AccountStatus; to: AccountStatus }): Promise<boolean> {
+  const result = await db
+    .updateTable('accounts')
+    .set({ status: change.to, updated_at: clock.now() })
+    .where('id', '=', accountId)
+    .where('status', '=', change.from)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export interface ContactRecord {
+  id: string;
+  accountId: string;
+  kind: IdentifierKind;
+  value: string;
+  normalized: string;
+}
+
+/**
+ * The verified contacts of accounts, with their ids: support picks the one a code goes to by id, so nobody ever
+ * types a destination. Unverified identifiers are left out (an unproven address is nobody's).
+ */
+export async function listVerifiedContacts(db: Kysely<Database>, accountIds: string[]): Promise<ContactRecord[]> {
+  if (accountIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('identifiers')
+    .select(['id', 'account_id', 'kind', 'value', 'normalized'])
+    .where('account_id', 'in', accountIds)
+    .where('verified_at', 'is not', null)
+    .orderBy('is_primary', 'desc')
+    .orderBy('created_at', 'asc')
+    .execute();
+  return rows.map((r) => ({ id: r.id, accountId: r.account_id, kind: r.kind, value: r.value, normalized: r.normalized }));
+}

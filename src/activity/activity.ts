@@ -150,6 +150,20 @@ function describeEvent(type: string, detail: Record<string, unknown>): Pick<Acti
       return { description: `Payment card declined by the bank${cardName(detail)}`, outcome: 'failure' };
     case 'order.fraud_reported':
       return { description: `Order ${typeof detail.order === 'string' ? `${detail.order} ` : ''}reported as not recognised`, outcome: 'info' };
+    case 'support.caller_verified':
+      return { description: 'Support checked it was you on a call (you read them a code)', outcome: 'success' };
+    case 'support.caller_failed':
+      return { description: 'Support could not check it was you: a wrong code was read to them', outcome: 'failure' };
+    case 'support.viewed':
+      return { description: 'Support viewed your account', outcome: 'info' };
+    case 'support.sessions_ended':
+      return { description: 'Support ended your sessions', outcome: 'info' };
+    case 'support.account_locked':
+      return { description: 'Support locked your account', outcome: 'info' };
+    case 'support.account_unlocked':
+      return { description: 'Support unlocked your account', outcome: 'info' };
+    case 'support.note_added':
+      return { description: 'Support added a note to your account', outcome: 'info' };
     default:
       return { description: type, outcome: 'info' };
   }

@@ -48,7 +48,15 @@ export type AuditEventType =
   | 'card.removed'
   | 'card.renewed'
   | 'card.declined'
-  | 'order.fraud_reported';
+  | 'order.fraud_reported'
+  | 'support.caller_verified'
+  | 'support.caller_failed'
+  | 'support.viewed'
+  | 'support.sessions_ended'
+  | 'support.account_locked'
+  | 'support.account_unlocked'
+  | 'support.note_added'
+  | 'support.volume_alert';
 
 export async function recordEvent(
   db: Kysely<Database>,

@@ -2,17 +2,20 @@ import { getProfile } from '../accounts/profile.js';
 import { Icon, type IconName } from '../platform/web/icons.js';
 import { firstName, type PageRoutes } from '../platform/web/page-routes.js';
 import { signedIn } from '../sessions/guards.js';
+import { supportCallLine, SupportCallLine } from '../support/talking-to-us.js';
 
 /** "Your Account": the overview every signed-in visit starts from. */
 export function registerAccountPages(routes: PageRoutes): void {
   routes.get('/account', signedIn, async (page) => {
     const profile = await getProfile(page.deps, page.session.accountId);
     const notice = page.query('welcome') === '1' ? 'Welcome! Your account is ready.' : undefined;
+    const supportCall = await supportCallLine(page.deps, page.session.accountId);
     return page.render(
       { title: 'Your Account', wide: true, notice },
       <>
         <h1 class="page-title">Your Account</h1>
         <p class="lead">Hello, {firstName(profile.name)}.</p>
+        <SupportCallLine line={supportCall} />
         {profile.pendingPhone ? (
           <div class="callout">
             <h2>Confirm your mobile number</h2>

@@ -27,7 +27,9 @@ export type CodePurpose =
   | 'password_reset'
   | 'lost_factor_email'
   | 'lost_factor_sms'
-  | 'secure_account';
+  | 'secure_account'
+  /** Read back by a caller to a support agent (support/caller-check.ts). */
+  | 'support_caller';
 
 export interface CodeDeps {
   db: Kysely<Database>;

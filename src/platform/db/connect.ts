@@ -13,6 +13,7 @@ import * as messageBudgets from './migrations/006_message_budgets.js';
 import * as signupBinding from './migrations/007_signup_binding.js';
 import * as jobsAndKeys from './migrations/008_jobs_and_keys.js';
 import * as staff from './migrations/009_staff.js';
+import * as support from './migrations/010_support.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '007_signup_binding': signupBinding,
   '008_jobs_and_keys': jobsAndKeys,
   '009_staff': staff,
+  '010_support': support,
 };
 
 export function openDatabase(options: { databaseUrl?: string; dataDir: string; poolSize?: number; onQuery?: (sql: string) => void }): Db {

@@ -4,6 +4,7 @@ import type { BackupCodeTable, FactorTable, RememberedDeviceTable } from './tabl
 import type { AddressTable, CardTable, OrderCaseTable, OrderItemTable, OrderTable, StoreApiKeyTable } from './tables/commerce.js';
 import type { StaffAuditTable, StaffFactorTable, StaffSessionTable, StaffSetupLinkTable, StaffTable } from './tables/staff.js';
 import type { JobLeaseTable, MessageBudgetTable, MessageRecordTable, OutboxTable } from './tables/messaging.js';
+import type { SupportChallengeTable, SupportNoteTable, SupportWindowTable } from './tables/support.js';
 
 /**
  * Table types, the single source for both engines. Times are epoch milliseconds (bigint in PostgreSQL,
@@ -40,6 +41,9 @@ export interface Database {
   staff_setup_links: StaffSetupLinkTable;
   staff_factors: StaffFactorTable;
   staff_audit: StaffAuditTable;
+  support_challenges: SupportChallengeTable;
+  support_windows: SupportWindowTable;
+  support_notes: SupportNoteTable;
 }
 
 export type * from './tables/identity.js';
@@ -48,3 +52,4 @@ export type * from './tables/factors.js';
 export type * from './tables/commerce.js';
 export type * from './tables/messaging.js';
 export type * from './tables/staff.js';
+export type * from './tables/support.js';

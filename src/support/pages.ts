@@ -1,0 +1,11 @@
+import type { PageRoutes } from '../platform/web/page-routes.js';
+import { registerCheckPages } from './check-pages.js';
+import { registerSupportCustomerPage } from './customer-page.js';
+import { registerSupportSearchPage } from './search-page.js';
+
+/** The support console's pages, for staff only. */
+export function registerSupportPages(routes: PageRoutes): void {
+  registerSupportSearchPage(routes);
+  registerCheckPages(routes);
+  registerSupportCustomerPage(routes);
+}
