@@ -32,6 +32,7 @@ import { registerAddressApi } from './wallet/addresses/address-api.js';
 import { registerOrderApi } from './orders/order-api.js';
 import { registerCardApi } from './wallet/cards/card-api.js';
 import { registerSupportApi } from './support/api.js';
+import { registerSupportRecoveryApi } from './support/recovery/api.js';
 import { registerSandboxGatewayPages } from './wallet/gateways/sandbox/sandbox-page.js';
 import { registerPages } from './pages.js';
 import { registerStaffApi } from './staff/api.js';
@@ -122,6 +123,7 @@ export async function buildApp(options: { config: Config; db: Db; clock: Clock; 
   registerCardApi(api, deps);
   registerStaffApi(api, deps);
   registerSupportApi(api, deps);
+  registerSupportRecoveryApi(api, deps);
   fastify.get('/api/openapi.json', async () => api.openApiDocument());
 
   // Pages open to anyone still greet a signed-in customer by name.

@@ -28,6 +28,11 @@ export interface Config {
   activityRetentionDays: number;
   /** How long after delivery a customer may ask to return an item (orders/cases.ts). */
   returnWindowDays: number;
+  /**
+   * How long a supervised recovery waits after approval before the new contact gets its link, while every old
+   * contact may cancel it (support/recovery). At least 24 hours; no role or route can shorten a running one.
+   */
+  supportRecoveryWaitHours: number;
   /** Only development and test may show what would be sent. */
   devMailbox: boolean;
   /** The `__Host-` prefix requires Secure, and browsers drop Secure cookies on plain http except on localhost. */
@@ -81,6 +86,7 @@ const envSchema = z.object({
   STEP_UP_MINUTES: z.coerce.number().int().min(1).max(60).default(10),
   ACTIVITY_RETENTION_DAYS: z.coerce.number().int().min(30).max(3650).default(365),
   RETURN_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  SUPPORT_RECOVERY_WAIT_HOURS: z.coerce.number().int().min(24).max(24 * 30).default(72),
   TRUST_PROXY: z
     .string()
     .regex(/^(false|true|\d{1,2}|[\d.:a-fA-F/]+(,[\d.:a-fA-F/]+)*)$/, 'must be false, a number of proxy hops, or a comma-separated list of proxy addresses')
@@ -152,6 +158,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     stepUpMinutes: e.STEP_UP_MINUTES,
     activityRetentionDays: e.ACTIVITY_RETENTION_DAYS,
     returnWindowDays: e.RETURN_WINDOW_DAYS,
+    supportRecoveryWaitHours: e.SUPPORT_RECOVERY_WAIT_HOURS,
     devMailbox: !production,
     secureCookies: true,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),

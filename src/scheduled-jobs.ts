@@ -3,6 +3,7 @@ import type { Job, JobRunner } from './platform/jobs/runner.js';
 import { sweepJob } from './platform/jobs/sweep.js';
 import { cardJobs } from './wallet/cards/card-jobs.js';
 import { passkeyJobs } from './methods/passkey/passkey-jobs.js';
+import { recoveryJobs } from './support/recovery/recovery-jobs.js';
 
 /**
  * Every scheduled job, in one list: each feature exports its own, and the runner (platform/jobs/runner.ts) gives
@@ -15,6 +16,8 @@ export function scheduledJobs(deps: Deps): Job[] {
     sweepJob(deps),
     ...cardJobs(deps),
     ...passkeyJobs(deps),
+    // Supervised recovery: the new contact's link, only after approval and the full wait.
+    ...recoveryJobs(deps),
   ];
 }
 

@@ -164,6 +164,14 @@ function describeEvent(type: string, detail: Record<string, unknown>): Pick<Acti
       return { description: 'Support unlocked your account', outcome: 'info' };
     case 'support.note_added':
       return { description: 'Support added a note to your account', outcome: 'info' };
+    case 'support.recovery_started':
+      return { description: 'Support started recovering your account for someone who lost their email and phone', outcome: 'info' };
+    case 'support.recovery_approved':
+      return { description: 'A support supervisor approved recovering your account: it is locked while we wait', outcome: 'info' };
+    case 'support.recovery_cancelled':
+      return { description: 'Recovery of your account by support was cancelled', outcome: 'info' };
+    case 'support.recovery_completed':
+      return { description: 'Your account was recovered through support: new email, new password, everything else signed out', outcome: 'success' };
     default:
       return { description: type, outcome: 'info' };
   }

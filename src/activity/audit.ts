@@ -56,7 +56,11 @@ export type AuditEventType =
   | 'support.account_locked'
   | 'support.account_unlocked'
   | 'support.note_added'
-  | 'support.volume_alert';
+  | 'support.volume_alert'
+  | 'support.recovery_started'
+  | 'support.recovery_approved'
+  | 'support.recovery_cancelled'
+  | 'support.recovery_completed';
 
 export async function recordEvent(
   db: Kysely<Database>,

@@ -137,6 +137,8 @@ export async function setNewPassword(deps: Deps, flowId: string, proof: string, 
   const accountId = flow.accountId!;
   const account = await getAccount(deps.db, accountId);
   if (!account) throw errors.flowExpired();
+  // A locked account (by support, or waiting out a supervised recovery) changes nothing until it is unlocked.
+  if (account.status !== 'active') throw new AppError(409, 'account.locked', 'This account is locked. Contact support.');
   const identifiers = await listIdentifiers(deps.db, accountId);
   const verdict = checkPassword(password, {
     name: account.name,

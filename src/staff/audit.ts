@@ -14,7 +14,11 @@ export type StaffAuditType =
   | 'staff.factors_reset'
   | 'staff.signin'
   | 'staff.signin_failed'
-  | 'staff.signout';
+  | 'staff.signout'
+  | 'recovery.started'
+  | 'recovery.approved'
+  | 'recovery.cancelled'
+  | 'recovery.completed';
 
 export async function auditStaff(
   deps: { db: Kysely<Database>; clock: Clock },

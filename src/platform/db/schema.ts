@@ -4,7 +4,7 @@ import type { BackupCodeTable, FactorTable, RememberedDeviceTable } from './tabl
 import type { AddressTable, CardTable, OrderCaseTable, OrderItemTable, OrderTable, StoreApiKeyTable } from './tables/commerce.js';
 import type { StaffAuditTable, StaffFactorTable, StaffSessionTable, StaffSetupLinkTable, StaffTable } from './tables/staff.js';
 import type { JobLeaseTable, MessageBudgetTable, MessageRecordTable, OutboxTable } from './tables/messaging.js';
-import type { SupportChallengeTable, SupportNoteTable, SupportWindowTable } from './tables/support.js';
+import type { SupportChallengeTable, SupportNoteTable, SupportRecoveryCancelTable, SupportRecoveryTable, SupportWindowTable } from './tables/support.js';
 
 /**
  * Table types, the single source for both engines. Times are epoch milliseconds (bigint in PostgreSQL,
@@ -44,6 +44,8 @@ export interface Database {
   support_challenges: SupportChallengeTable;
   support_windows: SupportWindowTable;
   support_notes: SupportNoteTable;
+  support_recoveries: SupportRecoveryTable;
+  support_recovery_cancels: SupportRecoveryCancelTable;
 }
 
 export type * from './tables/identity.js';

@@ -32,3 +32,38 @@ export interface SupportNoteTable {
   text: string;
   created_at: number;
 }
+
+export type SupportRecoveryState = 'awaiting_approval' | 'waiting' | 'link_sent' | 'completed' | 'cancelled' | 'expired';
+
+/** A supervised recovery for a customer who lost every contact (support/recovery). */
+export interface SupportRecoveryTable {
+  id: string;
+  account_id: string;
+  /** The account id while open, null once ended: one open recovery per account (unique index). */
+  open_account_id: string | null;
+  state: SupportRecoveryState;
+  ticket: string;
+  new_email: string;
+  new_email_normalized: string;
+  /** JSON: which facts were checked, each true (a start with any mismatch is refused); never the values. */
+  evidence: string;
+  started_by: string;
+  approved_by: string | null;
+  /** The account's status before the wait locked it, put back if the recovery is cancelled. */
+  prior_status: string | null;
+  created_at: number;
+  approved_at: number | null;
+  wait_until: number | null;
+  link_hash: string | null;
+  link_expires_at: number | null;
+  ended_at: number | null;
+  /** A staff id, 'customer' (a cancel link) or 'system' (link expired). */
+  ended_by: string | null;
+}
+
+export interface SupportRecoveryCancelTable {
+  token_hash: string;
+  recovery_id: string;
+  created_at: number;
+  used_at: number | null;
+}
