@@ -70,6 +70,9 @@ export function renderStartCheck(page: StaffPage, customer: FoundCustomer, probl
         anywhere the caller suggests.
       </p>
       <Problem problem={problem} />
+      <p>
+        Caller lost both their email and their phone? <a href={`/support/customers/${customer.id}/recovery`}>Start a supervised recovery</a>.
+      </p>
       {customer.contacts.length === 0 ? (
         <p>This customer has no verified contact, so the caller cannot be checked.</p>
       ) : (
