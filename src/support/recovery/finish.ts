@@ -3,7 +3,7 @@ import { HOUR } from '../../platform/clock.js';
 import { randomToken, sha256 } from '../../platform/crypto.js';
 import { AppError, errors } from '../../platform/errors.js';
 import { inTransaction } from '../../platform/db/transaction.js';
-import { getAccount, isIdentifierTaken, replacePhone, replacePrimaryEmail, setAccountStatus, updatePasswordHash } from '../../accounts/store.js';
+import { getAccount, replacePhone, replacePrimaryEmail, setAccountStatus, updatePasswordHash } from '../../accounts/store.js';
 import { parseEmail } from '../../accounts/identifiers.js';
 import { recordEvent } from '../../activity/audit.js';
 import { enqueueMessage } from '../../notify/enqueue.js';
@@ -109,11 +109,12 @@ export async function completeRecovery(deps: Deps, token: string, password: stri
   if (typeof email === 'string') throw errors.flowExpired();
   const verdict = checkPassword(password, { name: account.name, email: email.normalized, hasSecondFactor: false });
   if (!verdict.ok) throw errors.invalidInput({ password: verdict.message! });
-  if (await isIdentifierTaken(deps.db, email)) throw new AppError(409, 'recovery.email_taken', 'That email address belongs to an account already.');
+  if (await takenByAnother(deps, email.normalized, account.id)) throw new AppError(409, 'recovery.email_taken', 'That email address belongs to an account already.');
   const passwordHash = await hashPassword(normalizePassword(password));
   await inTransaction(deps, async (tx) => {
     const now = tx.clock.now();
     if (!(await endRecovery(tx.db, recovery.id, { from: ['link_sent'], to: 'completed', now, by: 'customer', linkHash }))) throw errors.flowExpired();
+    if (await takenByAnother(tx, email.normalized, account.id)) throw new AppError(409, 'recovery.email_taken', 'That email address belongs to an account already.');
     const old = await noticeRecipients(tx, account.id);
     await replacePrimaryEmail(tx.db, tx.clock, account.id, email);
     await replacePhone(tx.db, tx.clock, account.id, null);
@@ -140,4 +141,10 @@ async function tellEveryContact(tx: Deps, accountId: string, outcome: 'completed
   const common = { storeName: tx.config.storeName, accountId, outcome };
   for (const to of emailSet) await enqueueMessage(tx, recoveryDoneEmail({ ...common, to, name: account.name, publicUrl: tx.config.publicUrl }), { kind: 'notice', immediate: true });
   for (const to of phoneSet) await enqueueMessage(tx, recoveryDoneSms({ ...common, to }), { kind: 'notice', immediate: true });
+}
+
+/** Taken by another account: a link used twice at once must answer "used", not "taken by yourself". */
+async function takenByAnother(deps: Pick<Deps, 'db'>, normalized: string, accountId: string): Promise<boolean> {
+  const row = await deps.db.selectFrom('identifiers').select('id').where('kind', '=', 'email').where('normalized', '=', normalized).where('account_id', '<>', accountId).executeTakeFirst();
+  return row !== undefined;
 }
