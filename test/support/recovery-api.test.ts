@@ -96,6 +96,10 @@ describe('supervised recovery over the API', () => {
     expect((await call(t, undefined, 'POST', '/api/support/v1/recoveries/cancel', { token })).status).toBe(204);
     expect((await call(t, s.supervisor.token, 'GET', `/api/support/v1/recoveries/${id}`)).body.recovery.state).toBe('cancelled');
     expect((await lastMessageTo(t, EMAIL))!.template).toBe('supportRecoveryCancelled');
+    const audit = await t.app.deps.db.selectFrom('staff_audit').select(['type', 'actor_id']).where('type', '=', 'recovery.cancelled').execute();
+    expect(audit).toEqual([{ type: 'recovery.cancelled', actor_id: null }]);
+    const activity = await t.app.deps.db.selectFrom('audit_events').select('type').where('account_id', '=', s.customer.accountId).where('type', '=', 'support.recovery_cancelled').execute();
+    expect(activity).toHaveLength(1);
     expect((await signIn(t, EMAIL, STRONG_PASSWORD)).status).toBe(201);
   });
 

@@ -68,10 +68,7 @@ export async function cancelByStaff(deps: Deps, staff: StaffMember, recoveryId: 
   requirePermission(staff, 'recovery.start');
   const recovery = await findRecovery(deps.db, recoveryId);
   if (!recovery) throw errors.notFound('recovery');
-  await inTransaction(deps, async (tx) => {
-    await cancel(tx, recovery, staff.id);
-    await auditStaff(tx, 'recovery.cancelled', { staffId: recovery.started_by, actorId: staff.id, detail: { recovery: recovery.id, account: recovery.account_id } });
-  });
+  await inTransaction(deps, (tx) => cancel(tx, recovery, staff.id));
 }
 
 async function cancel(tx: Deps, recovery: RecoveryRow, by: string): Promise<void> {
@@ -79,6 +76,8 @@ async function cancel(tx: Deps, recovery: RecoveryRow, by: string): Promise<void
     throw new AppError(409, 'recovery.not_open', 'This recovery has already ended.');
   }
   await unlockAfter(tx, recovery);
+  // In the staff audit list too, whoever cancelled: the agent and supervisor see their recovery end.
+  await auditStaff(tx, 'recovery.cancelled', { staffId: recovery.started_by, actorId: by === 'customer' ? null : by, detail: { recovery: recovery.id, account: recovery.account_id, by: by === 'customer' ? 'customer' : 'staff' } });
   await recordEvent(tx.db, tx.clock, { accountId: recovery.account_id, type: 'support.recovery_cancelled', detail: { by: by === 'customer' ? 'customer' : 'staff', ticket: recovery.ticket } });
   await tellEveryContact(tx, recovery.account_id, 'cancelled', []);
 }
