@@ -56,6 +56,10 @@ export type AuditEventType =
   | 'support.account_locked'
   | 'support.account_unlocked'
   | 'support.note_added'
+  | 'support.verification_resent'
+  | 'support.case_opened'
+  | 'support.case_decided'
+  | 'support.contact_lost'
   | 'support.volume_alert';
 
 export async function recordEvent(

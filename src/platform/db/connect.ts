@@ -14,6 +14,7 @@ import * as signupBinding from './migrations/007_signup_binding.js';
 import * as jobsAndKeys from './migrations/008_jobs_and_keys.js';
 import * as staff from './migrations/009_staff.js';
 import * as support from './migrations/010_support.js';
+import * as supportActions from './migrations/013_support_actions.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   '008_jobs_and_keys': jobsAndKeys,
   '009_staff': staff,
   '010_support': support,
+  '013_support_actions': supportActions,
 };
 
 export function openDatabase(options: { databaseUrl?: string; dataDir: string; poolSize?: number; onQuery?: (sql: string) => void }): Db {
