@@ -41,7 +41,13 @@ export async function resendVerification(deps: Deps, staff: StaffMember, account
     target = unconfirmed.normalized;
   }
   await recordEvent(deps.db, deps.clock, { accountId, type: 'support.verification_resent', detail: { staff: staff.id, ticket: window.ticket, kind } });
-  return { sentTo: kind === 'email' ? maskEmail(target) : maskPhone(target) };
+  return { sentTo: kind === 'email' ? maskEmail(target) : maskPhone(e164(deps, target)) };
+}
+
+/** The pending list shows a phone as the customer typed it; masking wants E.164. */
+function e164(deps: Deps, phone: string): string {
+  const parsed = parsePhone(phone, deps.config.defaultPhoneRegion);
+  return isProblem(parsed) ? phone : parsed.normalized;
 }
 
 async function unconfirmedPhone(deps: Deps, accountId: string) {

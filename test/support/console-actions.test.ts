@@ -159,5 +159,19 @@ describe('support console: remaining actions', () => {
     expect(answers.every((a) => [204, 404, 409].includes(a.status))).toBe(true);
     expect(await t.app.deps.db.selectFrom('identifiers').select('id').where('account_id', '=', ada.accountId).execute()).toHaveLength(1);
   });
+
+  it('resend a verification: a pending phone change gets its code again at the new number, masked in the answer', async () => {
+    await verifyCaller(t, agent.token, EMAIL);
+    const { startPhoneConfirmation } = await import('../../src/settings/contact-changes.js');
+    const { parsePhone } = await import('../../src/accounts/identifiers.js');
+    const next = parsePhone('+14155550188', 'US') as Exclude<ReturnType<typeof parsePhone>, string>;
+    await startPhoneConfirmation(t.app.deps, { accountId: ada.accountId, phone: next, info: { ip: '203.0.113.5', userAgent: 'test' } });
+    t.clock.advance(2 * 60_000);
+    const sent = await support(t, agent.token, 'POST', path('/confirmations/phone/resend'), {});
+    expect(sent.status).toBe(200);
+    expect(sent.body.sent_to).not.toContain('0188');
+    const texts = await t.app.deps.db.selectFrom('outbox').select('id').where('recipient', '=', '+14155550188').execute();
+    expect(texts).toHaveLength(2);
+  });
 });
 
