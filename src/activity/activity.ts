@@ -172,6 +172,14 @@ function describeEvent(type: string, detail: Record<string, unknown>): Pick<Acti
       return { description: 'Recovery of your account by support was cancelled', outcome: 'info' };
     case 'support.recovery_completed':
       return { description: 'Your account was recovered through support: new email, new password, everything else signed out', outcome: 'success' };
+    case 'support.verification_resent':
+      return { description: `Support sent you a new ${detail.kind === 'phone' ? 'phone' : 'email'} confirmation code`, outcome: 'info' };
+    case 'support.case_opened':
+      return { description: `Support opened a ${caseKind(detail)}${typeof detail.order === 'string' ? ` for order ${detail.order}` : ''} for you`, outcome: 'info' };
+    case 'support.case_decided':
+      return { description: `Support decided your ${caseKind(detail)}`, outcome: 'info' };
+    case 'support.contact_lost':
+      return { description: `Support removed a ${detail.kind === 'phone' ? 'phone number' : 'email address'} you lost${typeof detail.contact === 'string' ? ` (${detail.contact})` : ''}`, outcome: 'info' };
     default:
       return { description: type, outcome: 'info' };
   }
@@ -187,4 +195,10 @@ function cardName(detail: Record<string, unknown>): string {
 function factorName(detail: Record<string, unknown>): string {
   const name = typeof detail.kind === 'string' ? FACTOR_NAMES[detail.kind] : undefined;
   return name ? `: ${name}` : '';
+}
+
+const CASE_KINDS: Record<string, string> = { return: 'return', dispute: 'problem report', fraud_report: 'report of an order you did not recognise' };
+
+function caseKind(detail: Record<string, unknown>): string {
+  return (typeof detail.kind === 'string' && CASE_KINDS[detail.kind]) || 'case';
 }

@@ -146,6 +146,7 @@ function caseRow(id: string, now: number, input: NewCase): OrderCaseTable {
     created_at: now,
     updated_at: now,
     resolved_at: null,
+    opened_by_staff: null,
   };
 }
 

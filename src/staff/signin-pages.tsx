@@ -22,6 +22,14 @@ const DOES: Record<Permission, string> = {
   'staff.audit': 'Read the staff audit list',
 };
 
+/** Where a permission's work starts, when it has a page of its own. */
+const LINKS: Partial<Record<Permission, string>> = {
+  'customers.search': '/support/customers',
+  'fraud.view': '/support/fraud',
+  'staff.manage': '/support/staff',
+  'staff.audit': '/support/staff-actions',
+};
+
 export function registerStaffSigninPages(routes: PageRoutes): void {
   routes.get(STAFF_SIGNIN_PAGE, 'anyone', async (page) => renderSignin(page, NO_PROBLEM, '', page.query('notice') === 'setup'));
 
@@ -60,7 +68,7 @@ export function registerStaffSigninPages(routes: PageRoutes): void {
         <p>Signed in as {page.staff.name} ({page.staff.role}).</p>
         <h2>What your role may do</h2>
         <ul class="staff-permissions">
-          {permissionsOf(page.staff.role).map((p) => <li data-permission={p}>{p === 'staff.manage' ? <a href="/support/staff">{DOES[p]}</a> : DOES[p]}</li>)}
+          {permissionsOf(page.staff.role).map((p) => <li data-permission={p}>{LINKS[p] ? <a href={LINKS[p]}>{DOES[p]}</a> : DOES[p]}</li>)}
         </ul>
         <PostForm action="/support/signout" csrf={page.csrf}>
           <button type="submit" class="button secondary">Sign out</button>

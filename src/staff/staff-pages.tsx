@@ -105,7 +105,7 @@ async function renderStaff(page: StaffPage, problem: FormProblem, outcome: Outco
             ))}
           </tbody>
         </table>
-        <p><a href="/support/staff/audit">Staff audit list</a></p>
+        <p><a href="/support/staff/audit">Staff audit list</a> · <a href="/support/staff-actions">Staff actions on customers</a></p>
       </section>
       <section class="card narrow">
         <h2>Add a staff member</h2>

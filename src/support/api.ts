@@ -10,6 +10,7 @@ import { searchCustomers } from './search.js';
 import { checkSecondSignal, confirmCallerCheck, startCallerCheck } from './caller-check.js';
 import { viewCustomer } from './customer-view.js';
 import { addNote, endCustomerSessions, lockCustomer } from './actions.js';
+import { registerSupportActionsApi } from './api-actions.js';
 
 /**
  * The support console's JSON API, for staff only (a customer's session or token passes none of these guards).
@@ -77,7 +78,7 @@ export function registerSupportApi(api: ApiRegistry, deps: Deps): void {
           contacts: r.contacts,
           cards: r.cards.map((c) => ({ brand: c.brand, expiry: c.expiry, is_default: c.isDefault })),
           orders: r.orders.map((o) => ({ number: o.number, status: o.status, currency: o.currency, total: o.total, item_count: o.itemCount, placed_at: iso(o.placedAt) })),
-          cases: r.cases.map((c) => ({ kind: c.kind, status: c.status, reason: c.reason, order: c.order, created_at: iso(c.createdAt) })),
+          cases: r.cases.map((c) => ({ id: c.id, kind: c.kind, status: c.status, reason: c.reason, order: c.order, created_at: iso(c.createdAt) })),
           sessions: r.sessions.map((s) => ({ device: s.device, place: s.place, started_at: iso(s.startedAt), last_used_at: iso(s.lastUsedAt) })),
           activity: r.activity.map((a) => ({ at: iso(a.at), description: a.description, outcome: a.outcome, method: a.method, place: a.place, device: a.device })),
           notes: r.notes.map((n) => ({ by: n.staffName, ticket: n.ticket, text: n.text, created_at: iso(n.createdAt) })),
@@ -111,4 +112,6 @@ export function registerSupportApi(api: ApiRegistry, deps: Deps): void {
     responses: { 204: 'Added', 400: 'Empty or too long', 403: 'Caller not verified by you' },
     handler: async ({ staff, params, body }) => addNote(deps, staff, params.id!, body.text),
   });
+
+  registerSupportActionsApi(api, deps);
 }

@@ -10,6 +10,7 @@ import { idParam, renderStartCheck } from './check-pages.js';
 import { describe } from './search.js';
 import { spendAgentAllowance } from './agent-limits.js';
 import type { StaffPage } from './search-page.js';
+import { MORE_DONE, MoreActions, registerMoreActions } from './more-actions-page.js';
 
 /**
  * /support/customers/:id: the check form until this agent has verified the caller, then the customer — contacts,
@@ -21,6 +22,7 @@ const DONE: Record<string, string> = {
   locked: 'The account is locked; the customer was emailed.',
   unlocked: 'The account is unlocked; the customer was emailed.',
   note: 'Note added.',
+  ...MORE_DONE,
 };
 
 export function registerSupportCustomerPage(routes: PageRoutes): void {
@@ -40,6 +42,7 @@ export function registerSupportCustomerPage(routes: PageRoutes): void {
   act('lock', 'locked', (page, id) => lockCustomer(page.deps, page.staff, id, true));
   act('unlock', 'unlocked', (page, id) => lockCustomer(page.deps, page.staff, id, false));
   act('notes', 'note', (page, id) => addNote(page.deps, page.staff, id, page.field('text', NOTE_MAX * 4)));
+  registerMoreActions(act);
 }
 
 async function renderCustomer(page: StaffPage, accountId: string, problem: FormProblem, note: string) {
@@ -87,6 +90,7 @@ async function renderCustomer(page: StaffPage, accountId: string, problem: FormP
           </PostForm>
         ) : null}
       </div>
+      <MoreActions page={page} record={record} problem={problem} />
       <h2>Notes</h2>
       <PostForm action={`/support/customers/${record.id}/notes`} csrf={page.csrf}>
         <TextArea name="text" label="Add a note" value={note} error={problem.fields.text} maxLength={NOTE_MAX} />

@@ -28,7 +28,7 @@ export interface CustomerRecord {
   contacts: Array<{ id: string; kind: 'email' | 'phone'; value: string }>;
   cards: Array<{ brand: string; expiry: ExpiryStatus; isDefault: boolean }>;
   orders: Array<{ number: string; status: string; currency: string; total: number; itemCount: number; placedAt: number }>;
-  cases: Array<{ kind: string; status: string; reason: string; order: string; createdAt: number }>;
+  cases: Array<{ id: string; kind: string; status: string; reason: string; order: string; createdAt: number }>;
   sessions: Array<{ device: string; place: string; startedAt: number; lastUsedAt: number }>;
   activity: Array<Pick<ActivityEntry, 'at' | 'description' | 'outcome' | 'method' | 'place' | 'device'>>;
   notes: Array<{ staffName: string; ticket: string; text: string; createdAt: number }>;
@@ -60,7 +60,7 @@ export async function viewCustomer(deps: Deps, staff: StaffMember, accountId: st
     contacts: contacts.map((c) => ({ id: c.id, kind: c.kind, value: c.value })),
     cards: cards.map((c) => ({ brand: c.brand, expiry: expiryStatus(c, now), isDefault: c.isDefault })),
     orders: orders.orders.map((o) => ({ number: o.number, status: o.status, currency: o.currency, total: o.total, itemCount: o.itemCount, placedAt: o.placedAt })),
-    cases: cases.map((c) => ({ kind: c.kind, status: c.status, reason: c.reason, order: c.number, createdAt: c.created_at })),
+    cases: cases.map((c) => ({ id: c.id, kind: c.kind, status: c.status, reason: c.reason, order: c.number, createdAt: c.created_at })),
     sessions: sessions.map((s) => ({ device: s.device, place: s.place, startedAt: s.createdAt, lastUsedAt: s.lastUsedAt })),
     activity: activity.entries.map((e) => ({ at: e.at, description: e.description, outcome: e.outcome, method: e.method, place: e.place, device: e.device })),
     notes,

@@ -35,7 +35,7 @@ export function callerCodeSms(m: { to: string; code: string; storeName: string; 
   };
 }
 
-export type SupportNotice = 'failed_check' | 'sessions_ended' | 'account_locked' | 'account_unlocked';
+export type SupportNotice = 'failed_check' | 'sessions_ended' | 'account_locked' | 'account_unlocked' | 'contact_lost';
 
 const NOTICES: Record<SupportNotice, { subject: string; body: string }> = {
   failed_check: {
@@ -54,7 +54,23 @@ const NOTICES: Record<SupportNotice, { subject: string; body: string }> = {
     subject: 'Support unlocked your account',
     body: 'A member of our support team unlocked your account: you can sign in again.',
   },
+  contact_lost: {
+    subject: 'Support removed a contact you lost',
+    body: 'A member of our support team removed an email address or phone number you told them you lost: it can no longer sign in or receive codes. Contact us if you did not ask for this.',
+  },
 };
+
+/** When the lost contact was the only email address, the customer is told by text at the phone that remains. */
+export function contactLostSms(m: { to: string; storeName: string; ticket: string; accountId: string }): OutgoingMessage {
+  return {
+    accountId: m.accountId,
+    channel: 'sms',
+    template: 'supportContactLostSms',
+    recipient: m.to,
+    subject: 'Contact removed',
+    text: `${m.storeName}: support removed a contact you lost from your account (ref ${m.ticket}). Not you? Call us.`,
+  };
+}
 
 export function supportNoticeEmail(m: { to: string; name: string; notice: SupportNotice; storeName: string; ticket: string; publicUrl: string; accountId: string }): OutgoingMessage {
   const notice = NOTICES[m.notice];

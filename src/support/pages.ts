@@ -4,6 +4,7 @@ import { registerSupportCustomerPage } from './customer-page.js';
 import { registerSupportSearchPage } from './search-page.js';
 import { registerRecoveryPublicPages } from './recovery/public-pages.js';
 import { registerRecoveryStaffPages } from './recovery/staff-pages.js';
+import { registerOversightPages } from './oversight-pages.js';
 
 /** The support console's pages, for staff only — except a supervised recovery's two links (recovery/public-pages.tsx). */
 export function registerSupportPages(routes: PageRoutes): void {
@@ -12,4 +13,5 @@ export function registerSupportPages(routes: PageRoutes): void {
   registerSupportCustomerPage(routes);
   registerRecoveryStaffPages(routes);
   registerRecoveryPublicPages(routes);
+  registerOversightPages(routes);
 }

@@ -15,6 +15,7 @@ import * as jobsAndKeys from './migrations/008_jobs_and_keys.js';
 import * as staff from './migrations/009_staff.js';
 import * as support from './migrations/010_support.js';
 import * as supportRecovery from './migrations/012_support_recovery.js';
+import * as supportActions from './migrations/013_support_actions.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   '009_staff': staff,
   '010_support': support,
   '012_support_recovery': supportRecovery,
+  '013_support_actions': supportActions,
 };
 
 export function openDatabase(options: { databaseUrl?: string; dataDir: string; poolSize?: number; onQuery?: (sql: string) => void }): Db {

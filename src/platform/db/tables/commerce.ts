@@ -120,4 +120,6 @@ export interface OrderCaseTable {
   created_at: number;
   updated_at: number;
   resolved_at: number | null;
+  /** The member of staff who opened it for the customer on a call; null when the customer opened it. */
+  opened_by_staff: string | null;
 }
