@@ -5,7 +5,7 @@ import { verifyAttempt } from '../signin/verify-attempt.js';
 import { methodNeeding, secondStepMethods } from '../methods/registry.js';
 import type { Principal } from '../methods/method.js';
 import { passwordMethod } from '../methods/password/password-method.js';
-import { auditStaff } from './audit.js';
+import { auditStaff, staffSigninAudit } from './audit.js';
 import { normalizeStaffEmail } from './members.js';
 import { authenticateStaffToken, endStaffSession, openStaffSession, promoteTicket } from './session-store.js';
 import { findStaffByEmail } from './store.js';
@@ -39,7 +39,7 @@ export async function staffPasswordStep(deps: Deps, input: { email: string; pass
       info,
       method: 'password',
       refuse: signInFailed,
-      audit: (reason) => auditStaff(deps, 'staff.signin_failed', { staffId: member?.id ?? null, actorId: null, detail: { step: 'password', reason }, ip: info.ip }),
+      audit: staffSigninAudit(deps, member?.id ?? null, { step: 'password' }, info.ip),
     },
     () => passwordMethod.verify(deps, principal, { password: input.password }, { info }),
   );
@@ -66,7 +66,7 @@ export async function staffSecondStep(deps: Deps, input: { ticket: string; metho
       info,
       method: method.name,
       refuse: wrongCode,
-      audit: (reason) => auditStaff(deps, 'staff.signin_failed', { staffId: ticket.staffId, actorId: null, detail: { step: 'second_factor', method: method.name, reason }, ip: info.ip }),
+      audit: staffSigninAudit(deps, ticket.staffId, { step: 'second_factor', method: method.name }, info.ip),
     },
     () => method.verify(deps, principal, { code: input.code }, { info }),
   );
