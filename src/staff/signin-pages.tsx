@@ -22,6 +22,13 @@ const DOES: Record<Permission, string> = {
   'staff.audit': 'Read the staff audit list',
 };
 
+/** Where each permission is used, linked from the home page so the console is reachable by keyboard alone. */
+const PAGE_OF: Partial<Record<Permission, string>> = {
+  'customers.search': '/support/customers',
+  'staff.manage': '/support/staff',
+  'staff.audit': '/support/staff/audit',
+};
+
 export function registerStaffSigninPages(routes: PageRoutes): void {
   routes.get(STAFF_SIGNIN_PAGE, 'anyone', async (page) => renderSignin(page, NO_PROBLEM, '', page.query('notice') === 'setup'));
 
@@ -60,7 +67,7 @@ export function registerStaffSigninPages(routes: PageRoutes): void {
         <p>You are signed in as a {page.staff.role}. Sign out from the bar above when you step away.</p>
         <h2>What your role may do</h2>
         <ul class="staff-permissions">
-          {permissionsOf(page.staff.role).map((p) => <li data-permission={p}>{p === 'staff.manage' ? <a href="/support/staff">{DOES[p]}</a> : DOES[p]}</li>)}
+          {permissionsOf(page.staff.role).map((p) => <li data-permission={p}>{PAGE_OF[p] ? <a href={PAGE_OF[p]}>{DOES[p]}</a> : DOES[p]}</li>)}
         </ul>
       </section>,
     ),
@@ -143,15 +150,6 @@ function renderSetup(page: Page, problem: FormProblem, token: string, shown: { n
       <h1>Set up your access</h1>
       {shown && <p>For {shown.name} ({shown.email}). This link works once.</p>}
       <Problem problem={problem} />
-      {shown ? (
-        <div class="authenticator-key">
-          <p>Add this key to your authenticator app (or open the link on your phone):</p>
-          <p><code>{shown.key}</code></p>
-          <p><a href={shown.uri}>Open in authenticator app</a></p>
-        </div>
-      ) : (
-        <p>Use the key you already added to your authenticator app.</p>
-      )}
       <PostForm action="/support/setup" csrf={page.csrf}>
         <input type="hidden" name="token" value={token} />
         <NewPasswordField name="password" label="Choose a password" error={problem.fields.password} context={shown ? { name: shown.name, email: shown.email } : undefined} />
@@ -162,7 +160,16 @@ function renderSetup(page: Page, problem: FormProblem, token: string, shown: { n
           <button type="button" class="button" data-passkey-button hidden disabled>Finish with a passkey</button>
           <p class="hint" data-passkey-nojs>Passkeys need JavaScript; use an authenticator app below.</p>
         </div>
-        <p>Or use an authenticator app:</p>
+        <h3>Or use an authenticator app</h3>
+        {shown ? (
+          <div class="authenticator-key">
+            <p>Add this key to the app (or open the link on your phone):</p>
+            <p><code>{shown.key}</code></p>
+            <p><a href={shown.uri}>Open in authenticator app</a></p>
+          </div>
+        ) : (
+          <p>Use the key you already added to your authenticator app.</p>
+        )}
         <CodeField hint="The 6-digit code your authenticator app shows for this key." error={problem.fields.code} />
         <div class="form-actions"><button type="submit" class="button secondary">Finish with the authenticator app</button></div>
       </PostForm>

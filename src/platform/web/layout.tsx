@@ -39,7 +39,7 @@ export function renderPage(options: PageOptions, content: ComponentChildren): st
         <link rel="stylesheet" href="/assets/app.css" />
         {options.scripts?.map((src) => <script src={src} defer />)}
       </head>
-      <body>
+      <body class={options.console ? 'console' : undefined}>
         <a class="skip-link" href="#main">Skip to content</a>
         {options.console ? <ConsoleHeaderBar {...options.console} /> : <CustomerHeader options={options} />}
         <main id="main" class={options.wide ? 'main wide' : 'main'}>
