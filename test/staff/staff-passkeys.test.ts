@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCodeAt } from '../../src/methods/totp/totp.js';
 import { createStaff } from '../../src/staff/members.js';
-import { api, createTestApp, signUp, STRONG_PASSWORD, type JsonResponse, type TestApp } from '../helpers/app.js';
+import { api, createTestApp, signUp, STRONG_PASSWORD, type JsonResponse, type ListeningTestApp, type TestApp } from '../helpers/app.js';
+import { burst, burstIp, TRUST_ONE_PROXY } from '../helpers/burst.js';
 import { SoftAuthenticator } from '../helpers/soft-authenticator.js';
 import { setupToken } from '../helpers/staff.js';
 
@@ -154,4 +155,26 @@ describe('staff passkeys', () => {
     expect(methods).toEqual(['totp']);
     expect((await api(t, 'POST', '/api/support/v1/signin/passkey', { body: { ticket } })).status).toBe(400);
   });
+});
+
+describe('staff passkeys over real HTTP', () => {
+  let t: ListeningTestApp;
+  beforeAll(async () => {
+    t = await createTestApp(TRUST_ONE_PROXY, { listen: true });
+  });
+  afterAll(() => t.close());
+
+  it('attack: 200 concurrent replays of one signed passkey answer open exactly one staff session', async () => {
+    const link = await newLink(t);
+    const device = new SoftAuthenticator(t.config.publicUrl);
+    expect((await passkeySetup(t, link.token, device)).status).toBe(200);
+    const { ticket } = await ticketFor(t, link.email);
+    const options = await api(t, 'POST', '/api/support/v1/signin/passkey', { body: { ticket } });
+    const body = { ticket, flow_id: options.body.flow_id, response: device.authenticate(options.body.options) };
+    const answers = await burst(Array.from({ length: 200 }, (_, n) => ({ server: t, path: '/api/support/v1/signin/passkey/finish', body, ip: burstIp(n) })));
+    expect(answers.filter((a) => a.status >= 500)).toEqual([]);
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
+    const sessions = await t.app.deps.db.selectFrom('staff_sessions').select('id').where('staff_id', '=', link.staffId).where('stage', '=', 'active').execute();
+    expect(sessions).toHaveLength(1);
+  }, 120_000);
 });
