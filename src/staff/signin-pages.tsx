@@ -64,7 +64,7 @@ export function registerStaffSigninPages(routes: PageRoutes): void {
       { title: 'Support console' },
       <section class="card">
         <h1>Support console</h1>
-        <p>You are signed in as a {page.staff.role}. Sign out from the bar above when you step away.</p>
+        <p>Your role: {page.staff.role}. Sign out from the bar above when you step away from your desk.</p>
         <h2>What your role may do</h2>
         <ul class="staff-permissions">
           {permissionsOf(page.staff.role).map((p) => <li data-permission={p}>{PAGE_OF[p] ? <a href={PAGE_OF[p]}>{DOES[p]}</a> : DOES[p]}</li>)}
@@ -152,7 +152,7 @@ function renderSetup(page: Page, problem: FormProblem, token: string, shown: { n
       <Problem problem={problem} />
       <PostForm action="/support/setup" csrf={page.csrf}>
         <input type="hidden" name="token" value={token} />
-        <NewPasswordField name="password" label="Choose a password" error={problem.fields.password} context={shown ? { name: shown.name, email: shown.email } : undefined} />
+        <NewPasswordField name="password" label="Choose a password" autofocus error={problem.fields.password} context={shown ? { name: shown.name, email: shown.email } : undefined} />
         <h2>Your second step</h2>
         <div class="passkey-action" data-staff-passkey="setup" data-token={token}>
           <Field name="passkey_name" label="Name for the passkey" hint="Such as the computer or security key it is on." value="Work computer" maxLength={60} />
@@ -170,7 +170,7 @@ function renderSetup(page: Page, problem: FormProblem, token: string, shown: { n
         ) : (
           <p>Use the key you already added to your authenticator app.</p>
         )}
-        <CodeField hint="The 6-digit code your authenticator app shows for this key." error={problem.fields.code} />
+        <CodeField hint="The 6-digit code your authenticator app shows for this key." error={problem.fields.code} autofocus={false} />
         <div class="form-actions"><button type="submit" class="button secondary">Finish with the authenticator app</button></div>
       </PostForm>
     </section>,
