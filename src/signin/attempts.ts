@@ -48,6 +48,11 @@ export interface AttemptSpec {
   accountId: string | null;
   info: RequestInfo;
   method: string;
+  /**
+   * Records a wrong or refused guess where it belongs instead of the customers' audit trail (staff have their
+   * own list): called with the method's reason, or with 'throttled' when the gate refuses before any check.
+   */
+  audit?(reason: string): Promise<void>;
 }
 
 export interface Attempt {
@@ -73,7 +78,8 @@ export async function takeAttempt(deps: Deps, spec: AttemptSpec): Promise<Attemp
     if (!reservation.granted) {
       // Refused before anything is checked: the slots already taken are given back.
       for (const taken of granted) await releaseAttempt(deps.db, taken.key);
-      await recordEvent(deps.db, deps.clock, { accountId: spec.accountId, type: 'signin.throttled', info: spec.info, detail: { method: spec.method } });
+      if (spec.audit) await spec.audit('throttled');
+      else await recordEvent(deps.db, deps.clock, { accountId: spec.accountId, type: 'signin.throttled', info: spec.info, detail: { method: spec.method } });
       throw errors.throttled(reservation.retryAfterSeconds);
     }
     if (gate.onSuccess === 'clear') failures = Math.max(failures, reservation.failures);

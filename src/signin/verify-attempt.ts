@@ -17,8 +17,6 @@ export interface GuessSpec extends AttemptSpec {
   reason?: string;
   /** The answer to a wrong guess, one for every cause (ASVS 6.3.8); `error` is the method's own, when it has one (an expired code). */
   refuse(error: AppError | undefined): AppError;
-  /** Records a wrong guess where it belongs instead of the customers' audit trail (staff have their own list). */
-  audit?(reason: string): Promise<void>;
 }
 
 export async function verifyAttempt(deps: Deps, spec: GuessSpec, verify: () => Promise<Verdict>): Promise<Accepted> {

@@ -6,8 +6,9 @@ import { iso } from '../platform/format.js';
 import { readStaffAudit } from './audit.js';
 import { createStaff, disableStaff, listStaff, resetStaffFactors, type StaffSummary } from './members.js';
 import { permissionsOf } from './roles.js';
-import { completeStaffSetup, startStaffSetup } from './setup.js';
-import { staffPasswordStep, staffSecondStep, staffSignOut } from './signin.js';
+import { completeStaffSetup, startStaffPasskeySetup, startStaffSetup } from './setup.js';
+import { staffPasskeyOptions, staffPasskeyStep, staffPasswordStep, staffSecondStep, staffSignOut } from './signin.js';
+import { asAuthentication, asRegistration, authenticationResponse, registrationResponse } from '../methods/passkey/passkey-api.js';
 import { clearStaffCookie, requirePermission, setStaffCookie, staffSignedIn } from './staff-guard.js';
 
 /**
@@ -35,11 +36,32 @@ export function registerStaffApi(api: ApiRegistry, deps: Deps): void {
   });
 
   api.add({
+    method: 'POST', path: '/api/support/v1/setup/passkey', tag: TAG, guards: [],
+    summary: 'Open a setup link for a passkey: options for navigator.credentials.create, good for this link only, once, for 5 minutes.',
+    body: z.object({ token: text(200) }).strict(),
+    responses: { 200: 'The options', 410: 'Expired, used or unknown link (staff.setup_link_invalid)' },
+    handler: async ({ body }) => {
+      const ceremony = await startStaffPasskeySetup(deps, body.token);
+      return { flow_id: ceremony.flowId, options: ceremony.options };
+    },
+  });
+
+  api.add({
     method: 'POST', path: '/api/support/v1/setup', tag: TAG, guards: [],
-    summary: 'Finish a setup link: a password (the customers’ rules) and the first code from the authenticator app. The link then stops working.',
-    body: z.object({ token: text(200), password: text(1000), code: text(16) }).strict(),
-    responses: { 200: 'Set up; sign in next', 400: 'Weak password or wrong code', 410: 'Expired, used or unknown link (staff.setup_link_invalid)' },
-    handler: async ({ body, info }) => ({ staff: staffJson(await completeStaffSetup(deps, body, info.ip)) }),
+    summary: 'Finish a setup link: a password (the customers’ rules) and the first code from the authenticator app, or a passkey, or both. The link then stops working.',
+    body: z
+      .object({
+        token: text(200),
+        password: text(1000),
+        code: text(16).optional(),
+        passkey: z.object({ flow_id: text(200), name: text(1000), response: registrationResponse }).strict().optional(),
+      })
+      .strict(),
+    responses: { 200: 'Set up; sign in next', 400: 'Weak password, wrong code, no factor or passkey not accepted', 404: 'Unknown passkey options', 410: 'Expired, used or unknown link (staff.setup_link_invalid)' },
+    handler: async ({ body, info }) => {
+      const passkey = body.passkey && { flowId: body.passkey.flow_id, name: body.passkey.name, response: asRegistration(body.passkey.response) };
+      return { staff: staffJson(await completeStaffSetup(deps, { token: body.token, password: body.password, code: body.code, passkey }, info.ip)) };
+    },
   });
 
   api.add({
@@ -60,6 +82,29 @@ export function registerStaffApi(api: ApiRegistry, deps: Deps): void {
     responses: { 201: 'Signed in', 400: 'Method not set up', 401: 'Wrong code or expired ticket', 429: 'Too many attempts' },
     handler: async ({ body, info, reply }) => {
       const session = await staffSecondStep(deps, body, info);
+      setStaffCookie(reply, deps.config, session.token, session.expiresAt);
+      return new ApiAnswer(201, { session: { token: session.token, expires_at: iso(session.expiresAt) } });
+    },
+  });
+
+  api.add({
+    method: 'POST', path: '/api/support/v1/signin/passkey', tag: TAG, guards: [],
+    summary: 'Staff sign-in, second step with a passkey: options for navigator.credentials.get, bound to this ticket, once.',
+    body: z.object({ ticket: text(200) }).strict(),
+    responses: { 200: 'The options', 400: 'No passkey set up', 401: 'Expired ticket' },
+    handler: async ({ body }) => {
+      const ceremony = await staffPasskeyOptions(deps, body);
+      return { flow_id: ceremony.flowId, options: ceremony.options };
+    },
+  });
+
+  api.add({
+    method: 'POST', path: '/api/support/v1/signin/passkey/finish', tag: TAG, guards: [],
+    summary: 'Staff sign-in, second step: the authenticator’s answer. Answers the staff session token and sets the staff cookie.',
+    body: z.object({ ticket: text(200), flow_id: text(200), response: authenticationResponse }).strict(),
+    responses: { 201: 'Signed in', 401: 'Passkey not accepted or expired ticket', 404: 'Unknown options', 409: 'Options already used', 429: 'Too many attempts' },
+    handler: async ({ body, info, reply }) => {
+      const session = await staffPasskeyStep(deps, { ticket: body.ticket, flowId: body.flow_id, response: asAuthentication(body.response) }, info);
       setStaffCookie(reply, deps.config, session.token, session.expiresAt);
       return new ApiAnswer(201, { session: { token: session.token, expires_at: iso(session.expiresAt) } });
     },

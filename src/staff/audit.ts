@@ -14,6 +14,7 @@ export type StaffAuditType =
   | 'staff.factors_reset'
   | 'staff.signin'
   | 'staff.signin_failed'
+  | 'staff.signin_throttled'
   | 'staff.signout'
   | 'recovery.started'
   | 'recovery.approved'
@@ -26,6 +27,12 @@ export async function auditStaff(
   entry: { staffId: string | null; actorId: string | null; detail?: Record<string, unknown>; ip?: string },
 ): Promise<void> {
   await insertStaffAudit(deps.db, deps.clock, { type, ...entry });
+}
+
+/** The attempt gate's `audit` hook for a staff sign-in step: a refused guess and a throttled one, told apart. */
+export function staffSigninAudit(deps: { db: Kysely<Database>; clock: Clock }, staffId: string | null, detail: Record<string, unknown>, ip: string) {
+  return (reason: string) =>
+    auditStaff(deps, reason === 'throttled' ? 'staff.signin_throttled' : 'staff.signin_failed', { staffId, actorId: null, detail: { ...detail, reason }, ip });
 }
 
 export function readStaffAudit(deps: { db: Kysely<Database> }, limit = 200): Promise<StaffAuditEntry[]> {

@@ -26,6 +26,7 @@ const DOES: Record<Permission, string> = {
 const LINKS: Partial<Record<Permission, string>> = {
   'customers.search': '/support/customers',
   'fraud.view': '/support/fraud',
+  'recovery.approve': '/support/recoveries',
   'staff.manage': '/support/staff',
   'staff.audit': '/support/staff-actions',
 };
@@ -36,7 +37,7 @@ export function registerStaffSigninPages(routes: PageRoutes): void {
   routes.post(STAFF_SIGNIN_PAGE, 'anyone', async (page) => {
     try {
       const ticket = await staffPasswordStep(page.deps, { email: page.field('email', 320), password: page.field('password') }, page.info);
-      return renderCode(page, NO_PROBLEM, ticket.ticket);
+      return renderCode(page, NO_PROBLEM, ticket.ticket, ticket.methods);
     } catch (error) {
       return renderSignin(page, page.problem(error), page.echo('email', 320), false);
     }
@@ -50,7 +51,7 @@ export function registerStaffSigninPages(routes: PageRoutes): void {
       return page.redirect('/support');
     } catch (error) {
       const problem = page.problem(error);
-      return problem.code === 'staff.signin_expired' ? renderSignin(page, problem, '', false) : renderCode(page, problem, ticket);
+      return problem.code === 'staff.signin_expired' ? renderSignin(page, problem, '', false) : renderCode(page, problem, ticket, ['totp']);
     }
   });
 
@@ -65,14 +66,11 @@ export function registerStaffSigninPages(routes: PageRoutes): void {
       { title: 'Support console' },
       <section class="card">
         <h1>Support console</h1>
-        <p>Signed in as {page.staff.name} ({page.staff.role}).</p>
+        <p>Your role: {page.staff.role}. Sign out from the bar above when you step away from your desk.</p>
         <h2>What your role may do</h2>
         <ul class="staff-permissions">
           {permissionsOf(page.staff.role).map((p) => <li data-permission={p}>{LINKS[p] ? <a href={LINKS[p]}>{DOES[p]}</a> : DOES[p]}</li>)}
         </ul>
-        <PostForm action="/support/signout" csrf={page.csrf}>
-          <button type="submit" class="button secondary">Sign out</button>
-        </PostForm>
       </section>,
     ),
   );
@@ -116,43 +114,66 @@ function renderSignin(page: Page, problem: FormProblem, email: string, setupDone
   );
 }
 
-function renderCode(page: Page, problem: FormProblem, ticket: string) {
+/** The second step: a passkey first when the member has one (it can't be phished), the authenticator code otherwise or as well. */
+function renderCode(page: Page, problem: FormProblem, ticket: string, methods: string[]) {
+  const passkey = methods.includes('passkey');
+  const totp = methods.includes('totp');
   return page.render(
-    { title: 'Staff sign-in: authenticator code' },
+    { title: 'Staff sign-in: second step', scripts: STAFF_PASSKEY_SCRIPTS },
     <section class="card narrow">
-      <h1>Enter your authenticator code</h1>
+      <h1>{passkey ? 'Confirm it’s you' : 'Enter your authenticator code'}</h1>
       <Problem problem={problem} />
-      <PostForm action="/support/signin/code" csrf={page.csrf}>
-        <input type="hidden" name="ticket" value={ticket} />
-        <CodeField hint="From the authenticator app you set up for the support console." error={problem.fields.code} />
-        <div class="form-actions"><button type="submit" class="button">Sign in</button></div>
-      </PostForm>
+      {passkey && (
+        <div class="passkey-action" data-staff-passkey="signin" data-ticket={ticket}>
+          <p class="field-error" role="alert" data-passkey-error hidden />
+          <button type="button" class="button" data-passkey-button hidden disabled>Use your passkey</button>
+          <p class="hint" data-passkey-nojs>Passkeys need JavaScript.</p>
+        </div>
+      )}
+      {totp && (
+        <PostForm action="/support/signin/code" csrf={page.csrf}>
+          {passkey && <p>Or enter a code from your authenticator app.</p>}
+          <input type="hidden" name="ticket" value={ticket} />
+          <CodeField hint="From the authenticator app you set up for the support console." error={problem.fields.code} />
+          <div class="form-actions"><button type="submit" class={passkey ? 'button secondary' : 'button'}>Sign in</button></div>
+        </PostForm>
+      )}
     </section>,
     problem.status,
   );
 }
 
+const STAFF_PASSKEY_SCRIPTS = ['/assets/simplewebauthn-browser.js', '/assets/staff-passkeys.js'];
+
 function renderSetup(page: Page, problem: FormProblem, token: string, shown: { name: string; email: string; key: string; uri: string } | null) {
   return page.render(
-    { title: 'Set up your support console access' },
+    { title: 'Set up your support console access', scripts: STAFF_PASSKEY_SCRIPTS },
     <section class="card narrow">
       <h1>Set up your access</h1>
       {shown && <p>For {shown.name} ({shown.email}). This link works once.</p>}
       <Problem problem={problem} />
-      {shown ? (
-        <div class="authenticator-key">
-          <p>Add this key to your authenticator app (or open the link on your phone):</p>
-          <p><code>{shown.key}</code></p>
-          <p><a href={shown.uri}>Open in authenticator app</a></p>
-        </div>
-      ) : (
-        <p>Use the key you already added to your authenticator app.</p>
-      )}
       <PostForm action="/support/setup" csrf={page.csrf}>
         <input type="hidden" name="token" value={token} />
-        <NewPasswordField name="password" label="Choose a password" error={problem.fields.password} context={shown ? { name: shown.name, email: shown.email } : undefined} />
-        <CodeField hint="The 6-digit code your authenticator app shows for this key." error={problem.fields.code} />
-        <div class="form-actions"><button type="submit" class="button">Finish setting up</button></div>
+        <NewPasswordField name="password" label="Choose a password" autofocus error={problem.fields.password} context={shown ? { name: shown.name, email: shown.email } : undefined} />
+        <h2>Your second step</h2>
+        <div class="passkey-action" data-staff-passkey="setup" data-token={token}>
+          <Field name="passkey_name" label="Name for the passkey" hint="Such as the computer or security key it is on." value="Work computer" maxLength={60} />
+          <p class="field-error" role="alert" data-passkey-error hidden />
+          <button type="button" class="button" data-passkey-button hidden disabled>Finish with a passkey</button>
+          <p class="hint" data-passkey-nojs>Passkeys need JavaScript; use an authenticator app below.</p>
+        </div>
+        <h3>Or use an authenticator app</h3>
+        {shown ? (
+          <div class="authenticator-key">
+            <p>Add this key to the app (or open the link on your phone):</p>
+            <p><code>{shown.key}</code></p>
+            <p><a href={shown.uri}>Open in authenticator app</a></p>
+          </div>
+        ) : (
+          <p>Use the key you already added to your authenticator app.</p>
+        )}
+        <CodeField hint="The 6-digit code your authenticator app shows for this key." error={problem.fields.code} autofocus={false} />
+        <div class="form-actions"><button type="submit" class="button secondary">Finish with the authenticator app</button></div>
       </PostForm>
     </section>,
     problem.status === 200 ? 200 : problem.status,

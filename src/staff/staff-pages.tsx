@@ -59,7 +59,7 @@ export function registerStaffPages(routes: PageRoutes): void {
     requirePermission(page.staff, 'staff.audit');
     const entries = await readStaffAudit(page.deps);
     return page.render(
-      { title: 'Staff audit list' },
+      { title: 'Staff audit list', wide: true },
       <section class="card">
         <h1>Staff audit list</h1>
         <table class="staff-audit">
@@ -76,7 +76,7 @@ export function registerStaffPages(routes: PageRoutes): void {
 async function renderStaff(page: StaffPage, problem: FormProblem, outcome: Outcome | null) {
   const members = await listStaff(page.deps);
   return page.render(
-    { title: 'Staff' },
+    { title: 'Staff', wide: true },
     <>
       <section class="card">
         <h1>Staff</h1>

@@ -11,7 +11,7 @@ import { ACCOUNT_POLICY } from '../../src/platform/throttle.js';
 const BURST = 200;
 const ALLOWANCE = ACCOUNT_POLICY.freeFailures + 1;
 
-describe('staff sign-in throttling', () => {
+describe('staff sign-in throttling (a throttled staff guess is audited in the staff list, not the customers’)', () => {
   let t: ListeningTestApp;
   beforeEach(async () => {
     t = await createTestApp(TRUST_ONE_PROXY, { listen: true });
@@ -37,6 +37,7 @@ describe('staff sign-in throttling', () => {
     expect(customer.status).toBe(201);
     // Even the right staff password now waits.
     expect((await api(t, 'POST', '/api/support/v1/signin', { body: { email: 'shared@example.com', password: STRONG_PASSWORD }, ip: '192.0.2.78' })).status).toBe(429);
+    await expectThrottlesOnlyInStaffAudit('password');
   }, 120_000);
 
   it(`${BURST} concurrent wrong authenticator codes on one ticket check at most ${ALLOWANCE}`, async () => {
@@ -48,5 +49,14 @@ describe('staff sign-in throttling', () => {
     expect(checked).toBeGreaterThan(0);
     expect(checked).toBeLessThanOrEqual(ALLOWANCE);
     expect(answers.filter((a) => a.status === 429).length).toBeGreaterThanOrEqual(BURST - ALLOWANCE);
+    await expectThrottlesOnlyInStaffAudit('second_factor');
   }, 120_000);
+
+  /** A throttled staff guess is a staff event: it is in the staff audit list, never in customers' audit_events. */
+  async function expectThrottlesOnlyInStaffAudit(step: string): Promise<void> {
+    const rows = await t.app.deps.db.selectFrom('staff_audit').select('detail').where('type', '=', 'staff.signin_throttled').execute();
+    expect(rows.filter((r) => JSON.parse(r.detail!).step === step).length).toBeGreaterThan(0);
+    const customers = await t.app.deps.db.selectFrom('audit_events').select('id').where('type', '=', 'signin.throttled').execute();
+    expect(customers).toEqual([]);
+  }
 });

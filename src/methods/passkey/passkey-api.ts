@@ -26,7 +26,7 @@ const credential = {
   clientExtensionResults: z.record(z.string().max(64), z.unknown()),
 };
 
-const registrationResponse = z.object({
+export const registrationResponse = z.object({
   ...credential,
   response: z.object({
     clientDataJSON: base64url(4096),
@@ -40,7 +40,7 @@ const registrationResponse = z.object({
 
 // Post-quantum ML-DSA keys, which @simplewebauthn offers where the runtime supports them (Node 24) and Chromium
 // picks, sign with up to 4,627 bytes (ML-DSA-87) and have public keys of up to 2,592: room for both in base64url.
-const authenticationResponse = z.object({
+export const authenticationResponse = z.object({
   ...credential,
   response: z.object({
     clientDataJSON: base64url(4096),
@@ -51,8 +51,8 @@ const authenticationResponse = z.object({
 });
 
 // The schemas above fix the shape; the library's types name the same fields more narrowly (transport names, extensions).
-const asRegistration = (value: z.infer<typeof registrationResponse>) => value as unknown as RegistrationResponseJSON;
-const asAuthentication = (value: z.infer<typeof authenticationResponse>) => value as unknown as AuthenticationResponseJSON;
+export const asRegistration = (value: z.infer<typeof registrationResponse>) => value as unknown as RegistrationResponseJSON;
+export const asAuthentication = (value: z.infer<typeof authenticationResponse>) => value as unknown as AuthenticationResponseJSON;
 
 export function registerPasskeyApi(api: ApiRegistry, deps: Deps): void {
 

@@ -5,7 +5,8 @@ import { getAccount } from '../../accounts/store.js';
 import { customer, type Principal, type SigninMethod } from '../method.js';
 import { hasConfirmedFactor } from '../store.js';
 import { findPasskeyByCredential, recordPasskeyUse, type StoredPasskey } from './passkey-store.js';
-import { isUserHandleOf } from './passkey-user-handle.js';
+import { isUserHandleOf, isStaffUserHandleOf } from './passkey-user-handle.js';
+import { factorTableOf, type FactorTableName } from '../factor-table.js';
 import { beginPasskeyRegistration, relyingParty, removePasskey } from './passkeys.js';
 
 /**
@@ -16,18 +17,25 @@ import { beginPasskeyRegistration, relyingParty, removePasskey } from './passkey
 export const passkeyMethod: SigninMethod<'assertion'> = {
   name: 'passkey',
   needs: 'assertion',
-  serves: ['customer'],
+  // Staff passkeys live in staff_factors: looked up only in the principal's own kind's table.
+  serves: ['customer', 'staff'],
   secondStep: true,
 
-  isAvailable: (deps, principal) => hasConfirmedFactor(deps.db, principal.id, 'passkey'),
+  isAvailable: (deps, principal) => hasConfirmedFactor(deps.db, principal.id, 'passkey', factorTableOf(principal.kind)),
 
   async verify(deps, principal, proof) {
-    const passkey = await findPasskeyByCredential(deps.db, proof.response.id);
+    const table = factorTableOf(principal?.kind ?? 'customer');
+    const passkey = await findPasskeyByCredential(deps.db, proof.response.id, table);
     if (!passkey || !principal || passkey.accountId !== principal.id) return { ok: false, reason: 'unknown_passkey' };
+    // A staff member's status was checked by the password step that made their ticket (staff/signin.ts).
+    if (principal.kind === 'staff') {
+      const outcome = await checkAssertion(deps, passkey, proof.response, proof.challenge, table);
+      return outcome ? { ok: true, userVerified: outcome.userVerified } : { ok: false, reason: 'passkey_not_accepted' };
+    }
     // A locked or closed account gets no token by this route either; its signature is not even checked.
     const account = await getAccount(deps.db, principal.id);
     if (account && account.status !== 'active') return { ok: false, reason: `account_${account.status}` };
-    const outcome = account ? await checkAssertion(deps, passkey, proof.response, proof.challenge) : null;
+    const outcome = account ? await checkAssertion(deps, passkey, proof.response, proof.challenge, table) : null;
     return outcome ? { ok: true, userVerified: outcome.userVerified } : { ok: false, reason: 'passkey_not_accepted' };
   },
 
@@ -35,7 +43,7 @@ export const passkeyMethod: SigninMethod<'assertion'> = {
   remove: (deps, principal, id, info) => removePasskey(deps, { accountId: principal.id, id, info }),
 };
 
-/** Whose passkey an authenticator answered with, when it is asked for any (signing in with a passkey alone). */
+/** Whose passkey an authenticator answered with, when it is asked for any (a customer signing in with a passkey alone; never staff's). */
 export async function passkeyOwner(deps: Deps, response: AuthenticationResponseJSON): Promise<Principal | null> {
   const passkey = await findPasskeyByCredential(deps.db, response.id);
   return passkey ? customer(passkey.accountId) : null;
@@ -46,9 +54,16 @@ export async function passkeyOwner(deps: Deps, response: AuthenticationResponseJ
  * only). The library refuses a counter that did not grow (unless both are 0: authenticators that keep none);
  * the stored counter then moves with a compare-and-swap.
  */
-async function checkAssertion(deps: Deps, passkey: StoredPasskey, response: AuthenticationResponseJSON, expectedChallenge: string): Promise<{ userVerified: boolean } | null> {
+async function checkAssertion(
+  deps: Deps,
+  passkey: StoredPasskey,
+  response: AuthenticationResponseJSON,
+  expectedChallenge: string,
+  table: FactorTableName,
+): Promise<{ userVerified: boolean } | null> {
   const handle = response.response.userHandle;
-  if (handle && !(await isUserHandleOf(deps.db, deps.config.keys, passkey.accountId, handle))) return null;
+  const handleOf = table === 'factors' ? isUserHandleOf : isStaffUserHandleOf;
+  if (handle && !(await handleOf(deps.db, deps.config.keys, passkey.accountId, handle))) return null;
   const rp = relyingParty(deps.config);
   try {
     const { verified, authenticationInfo } = await verifyAuthenticationResponse({
@@ -60,7 +75,7 @@ async function checkAssertion(deps: Deps, passkey: StoredPasskey, response: Auth
       requireUserVerification: false,
     });
     if (!verified) return null;
-    if (!(await recordPasskeyUse(deps.db, deps.clock, passkey, authenticationInfo.newCounter))) return null;
+    if (!(await recordPasskeyUse(deps.db, deps.clock, passkey, authenticationInfo.newCounter, table))) return null;
     return { userVerified: authenticationInfo.userVerified };
   } catch (error) {
     deps.log.info({ reason: error instanceof Error ? error.message : 'unknown' }, 'passkey assertion refused');

@@ -2,11 +2,14 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Clock } from '../../platform/clock.js';
 import { isOpaqueId, newId } from '../../platform/crypto.js';
 import type { Database, FactorTable } from '../../platform/db/schema.js';
+import type { FactorTableName } from '../factor-table.js';
 
 /**
  * The passkey rows of `factors` (kind 'passkey'): the credential id and COSE public key as base64url, the
  * authenticator's signature counter, its transports (JSON) and whether it verified the user when it was added.
  * Every query that takes a passkey id also takes the account, so another customer's id matches nothing (ASVS 8.2.2).
+ * Staff passkeys are the same rows in `staff_factors` (`table`, factor-table.ts): a lookup in one table never
+ * finds the other's, so a staff passkey can't sign a customer in, nor the reverse.
  */
 export interface StoredPasskey {
   id: string;
@@ -31,9 +34,9 @@ export interface NewPasskey {
   userVerified: boolean;
 }
 
-export async function listPasskeys(db: Kysely<Database>, accountId: string): Promise<StoredPasskey[]> {
+export async function listPasskeys(db: Kysely<Database>, accountId: string, table: FactorTableName = 'factors'): Promise<StoredPasskey[]> {
   const rows = await db
-    .selectFrom('factors')
+    .selectFrom(table)
     .selectAll()
     .where('account_id', '=', accountId)
     .where('kind', '=', 'passkey')
@@ -44,9 +47,9 @@ export async function listPasskeys(db: Kysely<Database>, accountId: string): Pro
 }
 
 /** The passkey an authenticator names in its response; credential ids are unique across all accounts. */
-export async function findPasskeyByCredential(db: Kysely<Database>, credentialId: string): Promise<StoredPasskey | undefined> {
+export async function findPasskeyByCredential(db: Kysely<Database>, credentialId: string, table: FactorTableName = 'factors'): Promise<StoredPasskey | undefined> {
   const row = await db
-    .selectFrom('factors')
+    .selectFrom(table)
     .selectAll()
     .where('credential_id', '=', credentialId)
     .where('kind', '=', 'passkey')
@@ -55,11 +58,11 @@ export async function findPasskeyByCredential(db: Kysely<Database>, credentialId
   return row ? toPasskey(row) : undefined;
 }
 
-export async function insertPasskey(db: Kysely<Database>, clock: Clock, input: NewPasskey): Promise<StoredPasskey> {
+export async function insertPasskey(db: Kysely<Database>, clock: Clock, input: NewPasskey, table: FactorTableName = 'factors'): Promise<StoredPasskey> {
   const now = clock.now();
   const id = newId();
   await db
-    .insertInto('factors')
+    .insertInto(table)
     .values({
       id,
       account_id: input.accountId,
@@ -106,9 +109,9 @@ export async function deletePasskey(db: Kysely<Database>, accountId: string, id:
  * Stores the counter an accepted assertion carried, only if the stored one is still the value the check used:
  * two concurrent uses of one signature can't both win (a cloned authenticator shows up as a lost race).
  */
-export async function recordPasskeyUse(db: Kysely<Database>, clock: Clock, passkey: StoredPasskey, newCount: number): Promise<boolean> {
+export async function recordPasskeyUse(db: Kysely<Database>, clock: Clock, passkey: StoredPasskey, newCount: number, table: FactorTableName = 'factors'): Promise<boolean> {
   const result = await db
-    .updateTable('factors')
+    .updateTable(table)
     .set({ sign_count: newCount, last_used_at: clock.now() })
     .where('id', '=', passkey.id)
     .where('sign_count', '=', passkey.signCount)

@@ -49,6 +49,18 @@ export async function storeLegacyUserHandles(db: Kysely<Database>, keys: Keyring
   }
 }
 
+/**
+ * A staff member's user handle: derived from SECRET under a label of its own, so it never equals a customer's.
+ * Checked under every listed key; staff re-enrol through a factor reset should SECRET be retired.
+ */
+export function staffUserHandleFor(keys: Keyring, staffId: string): string {
+  return hmac(keys.current.secret, 'staff-passkey-user-handle', staffId);
+}
+
+export async function isStaffUserHandleOf(_db: Kysely<Database>, keys: Keyring, staffId: string, handle: string): Promise<boolean> {
+  return allKeys(keys).some((key) => constantTimeEqual(handle, hmac(key.secret, 'staff-passkey-user-handle', staffId)));
+}
+
 function derivedHandle(secret: string, accountId: string): string {
   return hmac(secret, 'passkey-user-handle', accountId);
 }

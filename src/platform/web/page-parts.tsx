@@ -42,7 +42,7 @@ export function PasswordMeter(props: { field: string; name?: string; email?: str
 }
 
 /** A new-password field with the rule stated up front and the live meter tied to it. */
-export function NewPasswordField(props: { name: string; label: string; error?: string; context?: { name?: string; email?: string } }) {
+export function NewPasswordField(props: { name: string; label: string; error?: string; context?: { name?: string; email?: string }; autofocus?: boolean }) {
   return (
     <Field
       name={props.name}
@@ -54,6 +54,7 @@ export function NewPasswordField(props: { name: string; label: string; error?: s
       spellcheck={false}
       autocapitalize="none"
       describedBy={`${props.name}-meter`}
+      autofocus={props.autofocus}
       required
     >
       <PasswordMeter field={props.name} name={props.context?.name} email={props.context?.email} />
@@ -79,7 +80,8 @@ export function IdentifierField(props: { label: string; value?: string; error?: 
   );
 }
 
-export function CodeField(props: { error?: string; hint?: string }) {
+/** `autofocus: false` where the code is not the page's first field (a setup page that asks for a password first). */
+export function CodeField(props: { error?: string; hint?: string; autofocus?: boolean }) {
   return (
     <Field
       name="code"
@@ -92,7 +94,7 @@ export function CodeField(props: { error?: string; hint?: string }) {
       autocapitalize="none"
       maxLength={12}
       required
-      autofocus
+      autofocus={props.autofocus ?? true}
     />
   );
 }

@@ -4,7 +4,7 @@ import type { Deps, RequestInfo } from '../context.js';
 import { AppError, errors } from '../errors.js';
 import { csrfToken, verifyCsrf } from '../http/csrf.js';
 import type { FieldErrors } from './forms.js';
-import { renderPage, type PageOptions } from './layout.js';
+import { renderPage, type ConsoleHeader, type PageOptions } from './layout.js';
 import { requestInfo, setDeviceCookie, setRememberCookie } from '../http/request-info.js';
 import { setSessionCookie } from '../http/session-cookie.js';
 import type { Greeting, Guard } from '../http/guard.js';
@@ -64,13 +64,28 @@ export class Page {
     return optionalQueryValue(this.request.query, name, maxLength);
   }
 
-  render(options: Omit<PageOptions, 'customerName' | 'csrfToken'>, content: ComponentChildren, status = 200): FastifyReply {
+  render(options: Omit<PageOptions, 'customerName' | 'csrfToken' | 'console'>, content: ComponentChildren, status = 200): FastifyReply {
+    if (isConsolePath(this.request.url)) return this.send(status, renderPage({ ...options, console: this.consoleHeader() }, content));
     const name = this.greeting.displayName;
     const personal = name !== undefined ? { customerName: firstName(name), csrfToken: this.csrf } : {};
     return this.reply
       .code(status)
       .type('text/html; charset=utf-8')
       .send(renderPage({ ...options, ...personal }, content));
+  }
+
+  private send(status: number, html: string): FastifyReply {
+    return this.reply.code(status).type('text/html; charset=utf-8').send(html);
+  }
+
+  /**
+   * The console's header: the staff member a staff guard resolved (its `staff` field, read by shape so the
+   * platform needs no staff import), never the customer who may also be signed in in this browser.
+   */
+  private consoleHeader(): ConsoleHeader {
+    const staff = (this as { staff?: { name?: unknown } }).staff;
+    const storeName = this.deps.config.storeName;
+    return typeof staff?.name === 'string' ? { storeName, staffName: staff.name, csrfToken: this.csrf } : { storeName };
   }
 
   /**
@@ -97,6 +112,12 @@ export class Page {
     for (const [name, value] of Object.entries(error.headers ?? {})) this.reply.header(name, value);
     return error.fields ? { status: error.status, code: error.code, fields: error.fields } : { status: error.status, code: error.code, fields: {}, message: error.message };
   }
+}
+
+/** The support console's pages, which wear the staff header. */
+function isConsolePath(url: string): boolean {
+  const path = url.split('?')[0]!;
+  return path === '/support' || path.startsWith('/support/');
 }
 
 /** The page a guarded route's handler receives: the page, with the fields its guard resolved to. */
