@@ -155,6 +155,54 @@ describe('support console red team', () => {
     expect(everything).toContain(EMAIL);
   });
 
+  it('attack 2012 chain: a caller cannot have support add a card and then read back its last four', async () => {
+    // The caller knows the address and the last four; they dictate a "new card" (the full number ends in them).
+    const fullNumber = `411111111111${LAST4}`;
+    const cardsBefore = await t.app.deps.db.selectFrom('cards').select('id').execute();
+    const doc = await (await fetch(`${t.baseUrl}/api/openapi.json`)).json();
+    const writes = Object.entries(doc.paths as Record<string, Record<string, any>>)
+      .filter(([path]) => path.startsWith('/api/support/'))
+      .flatMap(([path, ops]) => Object.entries(ops).filter(([method]) => ['post', 'put', 'patch'].includes(method)).map(([method, op]) => ({ path, method, op })));
+    expect(writes.length).toBeGreaterThan(5);
+    for (const { path, op } of writes) expect(`${path} ${JSON.stringify(op.requestBody ?? {})}`).not.toMatch(/card|payment|wallet|pan\b|cvc|exp_?(month|year)/i);
+
+    const customer = await contactsOf(agent, EMAIL);
+    const browser = new Client(t, undefined, ['__Host-custos_staff', agentToken]);
+    await browser.send('GET', `/support/customers/${customer.id}`);
+    const started = await browser.send('POST', `/support/customers/${customer.id}/checks`, undefined, { contact: customer.contacts[0]!.id, ticket: 'T-2012' });
+    expect(started.status).toBe(303);
+    await browser.send('GET', started.location!);
+    expect((await browser.send('POST', `${started.location}/confirm`, undefined, { code: await lastCodeTo(t, EMAIL) })).status).toBe(303);
+    await verify(agent);
+
+    // Every plausible way to add one, over JSON and through the page forms, inside the verified window.
+    const card = { number: fullNumber, card_number: fullNumber, exp_month: 4, exp_year: 2031, cvc: '123', brand: 'visa', last4: LAST4, ticket: 'T-2012' };
+    const base = `/api/support/v1/customers/${customer.id}`;
+    for (const url of [`${base}/cards`, `${base}/payment-methods`, `${base}/payment_methods`, `${base}/wallet`, `${base}/wallet/cards`, `${base}/cards/setups`, '/api/support/v1/cards', '/api/support/v1/payment-methods']) {
+      expect([404, 405], url).toContain((await agent.send('POST', url, card)).status);
+    }
+    const page = `/support/customers/${customer.id}`;
+    for (const url of [`${page}/cards`, `${page}/cards/new`, `${page}/payment-methods`, `${page}/wallet`, '/support/cards']) {
+      expect([404, 405], url).toContain((await browser.send('POST', url, undefined, Object.fromEntries(Object.entries(card).map(([k, v]) => [k, String(v)])))).status);
+    }
+    // The customer's own card routes do not take a staff session.
+    expect([401, 403]).toContain((await agent.send('POST', '/api/v1/cards', card)).status);
+    expect((await browser.send('POST', '/account/cards/new', undefined, { number: fullNumber })).status).not.toBe(200);
+    expect((await t.app.deps.db.selectFrom('cards').select('id').execute()).length).toBe(cardsBefore.length);
+
+    // Read back: cards by brand and expiry state only, on the page and in JSON.
+    const json = await agent.send('GET', base);
+    expect(json.status).toBe(200);
+    const cards = json.json.customer?.cards ?? json.json.cards;
+    expect(cards).toEqual([{ brand: 'visa', expiry: expect.any(String), is_default: expect.any(Boolean) }]);
+    const view = await browser.send('GET', page);
+    expect(view.text).toContain('Caller verified by you');
+    expect(view.text).toMatch(/visa: /);
+    const everything = [...browser.answers, ...agent.answers].join('\n');
+    for (const forbidden of [LAST4, fullNumber, '4111 1111 1111']) expect(everything).not.toContain(forbidden);
+    expect(everything).not.toMatch(/\b0?4\s*\/\s*(20)?31\b/);
+  });
+
   it('Access control: the verified window is bound to the agent — another agent sees masked data and cannot act', async () => {
     const { checkId } = await verify(agent);
     const other = new Client(t, (await staffSession(t, { role: 'supervisor', name: 'Pat Other' })).token);
