@@ -16,6 +16,7 @@ import * as staff from './migrations/009_staff.js';
 import * as support from './migrations/010_support.js';
 import * as supportRecovery from './migrations/012_support_recovery.js';
 import * as supportActions from './migrations/013_support_actions.js';
+import * as supportSweep from './migrations/014_support_sweep.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -44,6 +45,7 @@ const migrations: Record<string, Migration> = {
   '010_support': support,
   '012_support_recovery': supportRecovery,
   '013_support_actions': supportActions,
+  '014_support_sweep': supportSweep,
 };
 
 export function openDatabase(options: { databaseUrl?: string; dataDir: string; poolSize?: number; onQuery?: (sql: string) => void }): Db {

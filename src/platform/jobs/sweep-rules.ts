@@ -39,5 +39,9 @@ export const SWEEP_RULES: readonly SweepRule[] = [
   rule({ table: 'message_records', key: 'id', column: 'created_at', keepMs: (config) => config.activityRetentionDays * DAY, reason: 'records of sent messages older than ACTIVITY_RETENTION_DAYS' }),
   rule({ table: 'support_challenges', key: 'id', column: 'expires_at', keepMs: () => AFTER_EXPIRY, reason: 'caller checks whose code has expired' }),
   rule({ table: 'support_windows', key: 'id', column: 'expires_at', keepMs: () => AFTER_EXPIRY, reason: 'closed verified-caller windows; what was done in them is in the audit trail' }),
+  rule({ table: 'staff_sessions', key: 'id', column: 'expires_at', keepMs: () => AFTER_EXPIRY, reason: 'staff sessions past their absolute timeout (12 hours); sign-ins stay in the staff audit list' }),
+  rule({ table: 'staff_setup_links', key: 'id', column: 'expires_at', keepMs: () => AFTER_EXPIRY, reason: 'expired or used staff setup links' }),
+  // The longest a cancel link can matter: the longest wait (720 hours) and the set-password link's 48 hours.
+  rule({ table: 'support_recovery_cancels', key: 'token_hash', column: 'created_at', keepMs: () => 60 * DAY, reason: 'cancel links of recoveries long finished' }),
   rule({ table: 'audit_events', key: 'id', column: 'created_at', keepMs: (config) => config.activityRetentionDays * DAY, reason: 'activity older than ACTIVITY_RETENTION_DAYS' }),
 ];
