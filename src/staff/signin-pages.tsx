@@ -143,7 +143,7 @@ function renderCode(page: Page, problem: FormProblem, ticket: string, methods: s
   );
 }
 
-const STAFF_PASSKEY_SCRIPTS = ['/assets/simplewebauthn-browser.js', '/assets/staff-passkeys.js'];
+const STAFF_PASSKEY_SCRIPTS = ['/assets/simplewebauthn-browser.js', '/assets/passkey-buttons.js', '/assets/staff-passkeys.js'];
 
 function renderSetup(page: Page, problem: FormProblem, token: string, shown: { name: string; email: string; key: string; uri: string } | null) {
   return page.render(

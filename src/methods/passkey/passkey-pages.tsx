@@ -17,7 +17,7 @@ import { recentStepUp } from '../../signin/step-up-guard.js';
  * JavaScript the passkey buttons stay hidden and a line says why, while rename and remove are plain forms.
  * Adding and removing need a recent password confirmation (ASVS 7.5.1).
  */
-export const PASSKEY_SCRIPTS = ['/assets/simplewebauthn-browser.js', '/assets/passkeys.js'];
+export const PASSKEY_SCRIPTS = ['/assets/simplewebauthn-browser.js', '/assets/passkey-buttons.js', '/assets/passkeys.js'];
 
 const NOTICES: Record<string, string> = {
   added: 'Your passkey was added. You can use it to sign in.',
