@@ -8,6 +8,7 @@ import { endOtherSessions } from '../sessions/store.js';
 import type { StaffMember } from '../staff/staff-guard.js';
 import { tellCustomer } from './notices.js';
 import { insertNote } from './store.js';
+import { isHeldByRecovery } from './recovery/store.js';
 import { requireWindow } from './window.js';
 import { spendAgentAllowance } from './agent-limits.js';
 
@@ -37,6 +38,8 @@ export async function lockCustomer(deps: Deps, staff: StaffMember, accountId: st
   const window = await requireWindow(deps, staff, accountId, 'customers.act');
   const account = await actingOn(deps, staff, accountId);
   await inTransaction(deps, async (tx) => {
+    // A supervised recovery's wait keeps the account locked; only its cancel link or staff cancelling it ends that.
+    if (!lock && (await isHeldByRecovery(tx.db, accountId))) throw new AppError(409, 'support.recovery_waiting', 'A supervised recovery holds this account locked. Cancel the recovery to unlock it.');
     const changed = await setAccountStatus(tx.db, tx.clock, accountId, lock ? { from: 'active', to: 'locked' } : { from: 'locked', to: 'active' });
     if (!changed) throw new AppError(409, lock ? 'support.already_locked' : 'support.not_locked', lock ? 'This account is not active, so it cannot be locked.' : 'This account is not locked.');
     if (lock) await endOtherSessions(tx, accountId, null);

@@ -4,6 +4,7 @@ import { staffSession } from '../helpers/staff.js';
 import { loadConfig } from '../../src/config.js';
 import { runRecoveryJob } from '../../src/support/recovery/finish.js';
 import { markApproved } from '../../src/support/recovery/store.js';
+import { verifyCaller } from './support-fixtures.js';
 import { approveOne, call, cancelTokenFor, EMAIL, evidenceOf, NEW_EMAIL, recoveryScene, startOne, tokenIn, waitAndSendLink, type RecoveryScene } from './recovery-helpers.js';
 
 /**
@@ -149,5 +150,16 @@ describe('supervised recovery red team', () => {
     const changed = await call(t, undefined, 'POST', `/api/v1/recovery/password/${started.body.flow.id}/new-password`, { reset_token: proof.body.reset_token, password: NEW_PASSWORD });
     expect(changed.status).toBe(409);
     expect(changed.body.error.code).toBe('account.locked');
+  });
+
+  it('the account stays locked for the whole wait: an agent with a verified caller cannot unlock it', async () => {
+    await approveOne(t, s);
+    const other = await staffSession(t, { role: 'agent' });
+    const { customerId } = await verifyCaller(t, other.token, EMAIL);
+    const unlocked = await call(t, other.token, 'POST', `/api/support/v1/customers/${customerId}/unlock`, {});
+    expect(unlocked.status).toBe(409);
+    expect(unlocked.body.error.code).toBe('support.recovery_waiting');
+    const account = await t.app.deps.db.selectFrom('accounts').select('status').where('id', '=', customerId).executeTakeFirstOrThrow();
+    expect(account.status).toBe('locked');
   });
 });

@@ -27,6 +27,12 @@ export async function insertRecovery(db: Db, row: Pick<RecoveryRow, 'account_id'
   return id;
 }
 
+/** Whether an approved recovery holds the account locked through its wait (or its link's life). */
+export async function isHeldByRecovery(db: Db, accountId: string): Promise<boolean> {
+  const row = await db.selectFrom('support_recoveries').select('id').where('open_account_id', '=', accountId).where('state', 'in', ['waiting', 'link_sent']).executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function findRecovery(db: Db, id: string): Promise<RecoveryRow | undefined> {
   return db.selectFrom('support_recoveries').selectAll().where('id', '=', id).executeTakeFirst();
 }
