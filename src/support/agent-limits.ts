@@ -1,6 +1,7 @@
 import type { Deps } from '../platform/context.js';
 import { HOUR } from '../platform/clock.js';
 import { AppError } from '../platform/errors.js';
+import { inTransaction } from '../platform/db/transaction.js';
 import { claimPeriodicSlot, reserveAttempt, type ThrottlePolicy } from '../platform/throttle.js';
 import { recordEvent } from '../activity/audit.js';
 import type { StaffMember } from '../staff/staff-guard.js';
@@ -36,7 +37,11 @@ export async function spendAgentAllowance(deps: Deps, staff: StaffMember, use: A
 }
 
 async function alertVolume(deps: Deps, staff: StaffMember, use: AgentUse, level: 'unusual' | 'limit', count: number): Promise<void> {
-  if (!(await claimPeriodicSlot(deps.db, deps.clock, `support_alert:${use}:${level}:${staff.id}`, HOUR))) return;
-  deps.log.warn({ staffId: staff.id, use, level, countThisHour: count }, 'unusual support console volume by one agent');
-  await recordEvent(deps.db, deps.clock, { accountId: null, type: 'support.volume_alert', detail: { staff: staff.id, use, level, count } });
+  // The hour's slot and the alert together: a failed write must not silence the alert for the hour.
+  const alerted = await inTransaction(deps, async (tx) => {
+    if (!(await claimPeriodicSlot(tx.db, tx.clock, `support_alert:${use}:${level}:${staff.id}`, HOUR))) return false;
+    await recordEvent(tx.db, tx.clock, { accountId: null, type: 'support.volume_alert', detail: { staff: staff.id, use, level, count } });
+    return true;
+  });
+  if (alerted) deps.log.warn({ staffId: staff.id, use, level, countThisHour: count }, 'unusual support console volume by one agent');
 }

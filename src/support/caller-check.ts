@@ -122,9 +122,12 @@ async function failedCheck(deps: Deps, staff: StaffMember, accountId: string, ti
   await recordEvent(deps.db, deps.clock, { accountId, type: 'support.caller_failed', detail: { staff: staff.id, ticket } });
   deps.log.warn({ staffId: staff.id, ticket }, 'a caller read a wrong support code');
   // One email an hour is enough to warn the owner; more would let a caller mail-bomb them through us.
-  if (!(await claimPeriodicSlot(deps.db, deps.clock, `support_failed_check_notice:${accountId}`, HOUR))) return;
   const account = await getAccount(deps.db, accountId);
-  if (account) await inTransaction(deps, (tx) => tellCustomer(tx, { accountId, name: account.name, notice: 'failed_check', ticket }));
+  if (!account) return;
+  // The hour's slot and the email together: a failed send must not silence the next hour's warning.
+  await inTransaction(deps, async (tx) => {
+    if (await claimPeriodicSlot(tx.db, tx.clock, `support_failed_check_notice:${accountId}`, HOUR)) await tellCustomer(tx, { accountId, name: account.name, notice: 'failed_check', ticket });
+  });
 }
 
 export type SignalKind = 'postcode' | 'order_amount';

@@ -31,16 +31,16 @@ export async function resendVerification(deps: Deps, staff: StaffMember, account
   await spendAgentAllowance(deps, staff, 'action');
   const pending = await pendingContacts(deps, accountId);
   const purpose = kind === 'email' ? 'email_change' : 'phone_confirm';
-  let target = kind === 'email' ? pending.email : pending.phone;
-  if (target) {
-    await resendContactCode(deps, { accountId, purpose, info });
-  } else {
-    const unconfirmed = kind === 'phone' ? await unconfirmedPhone(deps, accountId) : undefined;
-    if (!unconfirmed) throw new AppError(409, 'support.nothing_to_confirm', kind === 'email' ? 'No email address is waiting to be confirmed.' : 'No phone number is waiting to be confirmed.');
-    await inTransaction(deps, (tx) => startPhoneConfirmation(tx, { accountId, phone: unconfirmed, info }));
-    target = unconfirmed.normalized;
-  }
-  await recordEvent(deps.db, deps.clock, { accountId, type: 'support.verification_resent', detail: { staff: staff.id, ticket: window.ticket, kind } });
+  const pendingTarget = kind === 'email' ? pending.email : pending.phone;
+  const unconfirmed = !pendingTarget && kind === 'phone' ? await unconfirmedPhone(deps, accountId) : undefined;
+  if (!pendingTarget && !unconfirmed) throw new AppError(409, 'support.nothing_to_confirm', kind === 'email' ? 'No email address is waiting to be confirmed.' : 'No phone number is waiting to be confirmed.');
+  const target = pendingTarget ?? unconfirmed!.normalized;
+  // The code and its audit event together: an action never happens without its trail.
+  await inTransaction(deps, async (tx) => {
+    if (pendingTarget) await resendContactCode(tx, { accountId, purpose, info });
+    else await startPhoneConfirmation(tx, { accountId, phone: unconfirmed!, info });
+    await recordEvent(tx.db, tx.clock, { accountId, type: 'support.verification_resent', detail: { staff: staff.id, ticket: window.ticket, kind } });
+  });
   return { sentTo: kind === 'email' ? maskEmail(target) : maskPhone(e164(deps, target)) };
 }
 

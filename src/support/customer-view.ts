@@ -8,6 +8,7 @@ import { listOrders } from '../orders/history.js';
 import { listCards } from '../wallet/cards/card-store.js';
 import { expiryStatus, type ExpiryStatus } from '../wallet/cards/card-expiry.js';
 import { errors } from '../platform/errors.js';
+import { inTransaction } from '../platform/db/transaction.js';
 import type { StaffMember } from '../staff/staff-guard.js';
 import { casesOf, contactsOnFile } from './record-queries.js';
 import { listNotes } from './store.js';
@@ -38,9 +39,12 @@ export async function viewCustomer(deps: Deps, staff: StaffMember, accountId: st
   const window = await requireWindow(deps, staff, accountId, 'customers.view');
   const account = await getAccount(deps.db, accountId);
   if (!account) throw errors.notFound('customer');
-  if (await claimPeriodicSlot(deps.db, deps.clock, `support_viewed:${window.id}`, window.expiresAt - deps.clock.now())) {
-    await recordEvent(deps.db, deps.clock, { accountId, type: 'support.viewed', detail: { staff: staff.id, ticket: window.ticket } });
-  }
+  // The slot and the event together: a failed write must not leave the window's view unrecorded for good.
+  await inTransaction(deps, async (tx) => {
+    if (await claimPeriodicSlot(tx.db, tx.clock, `support_viewed:${window.id}`, window.expiresAt - tx.clock.now())) {
+      await recordEvent(tx.db, tx.clock, { accountId, type: 'support.viewed', detail: { staff: staff.id, ticket: window.ticket } });
+    }
+  });
   const now = deps.clock.now();
   const [contacts, cards, orders, cases, sessions, activity, notes] = await Promise.all([
     contactsOnFile(deps.db, [accountId]),

@@ -3,6 +3,7 @@ import { HOUR } from '../../platform/clock.js';
 import { randomToken, sha256 } from '../../platform/crypto.js';
 import { AppError, errors } from '../../platform/errors.js';
 import { inTransaction } from '../../platform/db/transaction.js';
+import { isUniqueViolation } from '../../platform/db/unique-violation.js';
 import { getAccount, replacePhone, replacePrimaryEmail, setAccountStatus, updatePasswordHash } from '../../accounts/store.js';
 import { parseEmail } from '../../accounts/identifiers.js';
 import { recordEvent } from '../../activity/audit.js';
@@ -115,7 +116,13 @@ export async function completeRecovery(deps: Deps, token: string, password: stri
     if (!(await endRecovery(tx.db, recovery.id, { from: ['link_sent'], to: 'completed', now, by: 'customer', linkHash }))) throw errors.flowExpired();
     if (await takenByAnother(tx, email.normalized, account.id)) throw new AppError(409, 'recovery.email_taken', 'That email address belongs to an account already.');
     const old = await noticeRecipients(tx, account.id);
-    await replacePrimaryEmail(tx.db, tx.clock, account.id, email);
+    try {
+      await replacePrimaryEmail(tx.db, tx.clock, account.id, email);
+    } catch (error) {
+      // Confirmed on another account between the check and this write (PostgreSQL's read committed): the index says no.
+      if (isUniqueViolation(error)) throw new AppError(409, 'recovery.email_taken', 'That email address belongs to an account already.');
+      throw error;
+    }
     await replacePhone(tx.db, tx.clock, account.id, null);
     await updatePasswordHash(tx.db, tx.clock, account.id, passwordHash, true);
     await removeEverySecondStep(tx.db, account.id);
