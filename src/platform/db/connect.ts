@@ -17,6 +17,7 @@ import * as support from './migrations/010_support.js';
 import * as supportRecovery from './migrations/012_support_recovery.js';
 import * as supportActions from './migrations/013_support_actions.js';
 import * as supportSweep from './migrations/014_support_sweep.js';
+import * as partners from './migrations/015_partners.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -46,6 +47,7 @@ const migrations: Record<string, Migration> = {
   '012_support_recovery': supportRecovery,
   '013_support_actions': supportActions,
   '014_support_sweep': supportSweep,
+  '015_partners': partners,
 };
 
 export function openDatabase(options: { databaseUrl?: string; dataDir: string; poolSize?: number; onQuery?: (sql: string) => void }): Db {

@@ -4,6 +4,7 @@ import type { BackupCodeTable, FactorTable, RememberedDeviceTable } from './tabl
 import type { AddressTable, CardTable, OrderCaseTable, OrderItemTable, OrderTable, StoreApiKeyTable } from './tables/commerce.js';
 import type { StaffAuditTable, StaffFactorTable, StaffSessionTable, StaffSetupLinkTable, StaffTable } from './tables/staff.js';
 import type { JobLeaseTable, MessageBudgetTable, MessageRecordTable, OutboxTable } from './tables/messaging.js';
+import type { PartnerGrantTable, PartnerSubjectTable, PartnerTable } from './tables/partners.js';
 import type { SupportChallengeTable, SupportNoteTable, SupportRecoveryCancelTable, SupportRecoveryTable, SupportWindowTable } from './tables/support.js';
 
 /**
@@ -46,6 +47,9 @@ export interface Database {
   support_notes: SupportNoteTable;
   support_recoveries: SupportRecoveryTable;
   support_recovery_cancels: SupportRecoveryCancelTable;
+  partners: PartnerTable;
+  partner_subjects: PartnerSubjectTable;
+  partner_grants: PartnerGrantTable;
 }
 
 export type * from './tables/identity.js';
@@ -55,3 +59,4 @@ export type * from './tables/commerce.js';
 export type * from './tables/messaging.js';
 export type * from './tables/staff.js';
 export type * from './tables/support.js';
+export type * from './tables/partners.js';
