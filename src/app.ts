@@ -39,6 +39,7 @@ import { registerStaffApi } from './staff/api.js';
 import { signedInOrNot } from './sessions/guards.js';
 import { JobRunner } from './platform/jobs/runner.js';
 import { registerScheduledJobs } from './scheduled-jobs.js';
+import { webhookQueue } from './webhooks/delivery.js';
 
 export interface App {
   fastify: FastifyInstance;
@@ -79,6 +80,7 @@ export async function buildApp(options: { config: Config; db: Db; clock: Clock; 
     sms,
     devMailbox: config.devMailbox,
     scrubAfterSend: config.env === 'production',
+    webhooks: webhookQueue({ db: db.kysely, clock, log: fastify.log, keys: config.keys, timeoutMs: config.webhookTimeoutMs }),
   });
   const deps: Deps = {
     config,

@@ -51,6 +51,8 @@ export interface Config {
   paymentGateway: 'sandbox' | 'none';
   /** How many messages may go out per window, so sending can't be turned into SMS pumping or mail bombing. */
   messageBudgets: MessageBudgets;
+  /** How long a webhook receiver may take to answer before the attempt counts as failed (webhooks/delivery.ts). */
+  webhookTimeoutMs: number;
 }
 
 /** Per hour and per day; see the README's "Text and email budgets". */
@@ -106,6 +108,8 @@ const envSchema = z.object({
   SMS_MAX_PER_HOUR: budget(500),
   EMAIL_BUDGET_ADDRESS_HOUR: budget(5),
   EMAIL_BUDGET_ADDRESS_DAY: budget(20),
+  // Below the delivery worker's 60 s claim, so a claim never lapses while a webhook is still being sent.
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(10_000),
 });
 
 function budget(fallback: number) {
@@ -174,6 +178,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       },
       email: { address: { hour: e.EMAIL_BUDGET_ADDRESS_HOUR, day: e.EMAIL_BUDGET_ADDRESS_DAY } },
     },
+    webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
   };
 }
 

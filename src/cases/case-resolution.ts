@@ -10,6 +10,8 @@ import { lockOrder, refundedSoFar, type OrderRow } from '../orders/store-orders.
 import { tellCustomerOfDecision } from './case-messages.js';
 import { CASE_DECISIONS, type CaseDecision } from './case-decision.js';
 import { inTransaction } from '../platform/db/transaction.js';
+import { caseQuery, toStoreCase, type StoreCase } from './store-case.js';
+import { announceCase } from './case-events.js';
 
 /**
  * The shop's side of returns, disputes and fraud reports (customers open them: cases.ts). The shop works
@@ -73,28 +75,13 @@ export async function resolveCase(deps: Deps, caseId: string, input: CaseDecisio
       resolution: decision.resolution,
       refund: decision.refundAmount === null ? null : { amount: decision.refundAmount, currency: order.currency },
     });
+    await announceCase(tx, 'case.decided', found.id);
   });
 }
 
 export const CASE_KINDS: readonly OrderCaseKind[] = ['return', 'dispute', 'fraud_report'];
 const CASE_STATUSES: readonly OrderCaseStatus[] = ['open', ...CASE_DECISIONS];
 export const CASES_PAGE_MAX = 100;
-
-export interface StoreCase {
-  id: string;
-  kind: OrderCaseKind;
-  status: OrderCaseStatus;
-  order: { number: string; status: OrderStatus; currency: string; total: number };
-  /** The item a return is for, as it was ordered; null for disputes and fraud reports. */
-  item: { sku: string; title: string; quantity: number } | null;
-  quantity: number | null;
-  reason: string;
-  details: string;
-  resolution: string | null;
-  refundAmount: number | null;
-  createdAt: number;
-  resolvedAt: number | null;
-}
 
 /**
  * Cases in one status (open by default), oldest first so the shop works through them in the order customers
@@ -123,44 +110,6 @@ export async function listStoreCases(
   const page = rows.slice(0, limit).map(toStoreCase);
   const last = page[page.length - 1];
   return { cases: page, next: rows.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null };
-}
-
-export async function getStoreCase(deps: Deps, caseId: string): Promise<StoreCase> {
-  const row = isOpaqueId(caseId) ? await caseQuery(deps.db).where('order_cases.id', '=', caseId).executeTakeFirst() : undefined;
-  if (!row) throw errors.notFound('case');
-  return toStoreCase(row);
-}
-
-function caseQuery(db: Kysely<Database>) {
-  return db
-    .selectFrom('order_cases')
-    .innerJoin('orders', 'orders.id', 'order_cases.order_id')
-    .leftJoin('order_items', 'order_items.id', 'order_cases.item_id')
-    .select([
-      'order_cases.id', 'order_cases.kind', 'order_cases.status', 'order_cases.quantity', 'order_cases.reason', 'order_cases.details',
-      'order_cases.resolution', 'order_cases.refund_amount', 'order_cases.created_at', 'order_cases.resolved_at',
-      'orders.number', 'orders.status as order_status', 'orders.currency', 'orders.total',
-      'order_items.sku', 'order_items.title', 'order_items.quantity as item_quantity',
-    ]);
-}
-
-type CaseRow = Awaited<ReturnType<ReturnType<typeof caseQuery>['executeTakeFirstOrThrow']>>;
-
-function toStoreCase(row: CaseRow): StoreCase {
-  return {
-    id: row.id,
-    kind: row.kind,
-    status: row.status,
-    order: { number: row.number, status: row.order_status, currency: row.currency, total: row.total },
-    item: row.sku !== null && row.title !== null && row.item_quantity !== null ? { sku: row.sku, title: row.title, quantity: row.item_quantity } : null,
-    quantity: row.quantity,
-    reason: row.reason,
-    details: row.details,
-    resolution: row.resolution,
-    refundAmount: row.refund_amount,
-    createdAt: row.created_at,
-    resolvedAt: row.resolved_at,
-  };
 }
 
 /** What the order's refunds come to with this one: never more than its total (422 case.refund_too_large). */

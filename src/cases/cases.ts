@@ -12,6 +12,7 @@ import { FRAUD_REASON, isDisputeReason, isReturnReason } from './case-reasons.js
 import { loadOrder, type OrderDetail } from '../orders/history.js';
 import { markFraudReported } from '../orders/store-orders.js';
 import { inTransaction } from '../platform/db/transaction.js';
+import { announceCase } from './case-events.js';
 
 /**
  * The customer's side of returns, disputes and "I don't recognise this order". Each is a row in order_cases
@@ -100,6 +101,7 @@ export async function reportUnrecognisedOrder(deps: Deps, accountId: string, ord
       await tx.db.insertInto('order_cases').values(caseRow(id, now, { accountId, orderId, kind: 'fraud_report', itemId: null, quantity: null, reason: FRAUD_REASON, details })).execute();
       await markFraudReported(tx.db, accountId, orderId, now);
       await recordEvent(tx.db, tx.clock, { accountId, type: 'order.fraud_reported', info, detail: { order: order.number } });
+      await announceCase(tx, 'case.opened', id);
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw errors.caseAlreadyOpen('report about this order');
@@ -122,7 +124,10 @@ async function openCase(deps: Deps, input: NewCase, what: string): Promise<strin
   const now = deps.clock.now();
   const id = newSortableId(now);
   try {
-    await deps.db.insertInto('order_cases').values(caseRow(id, now, input)).execute();
+    await inTransaction(deps, async (tx) => {
+      await tx.db.insertInto('order_cases').values(caseRow(id, now, input)).execute();
+      await announceCase(tx, 'case.opened', id);
+    });
   } catch (error) {
     if (isUniqueViolation(error)) throw errors.caseAlreadyOpen(what);
     throw error;

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { iso } from '../platform/format.js';
 import type { Deps } from '../platform/context.js';
 import type { ApiRegistry } from '../platform/http/api.js';
 import { singleQueryValue } from '../platform/http/query.js';
 import { text } from '../platform/http/validation.js';
 import { CASE_DECISIONS } from '../cases/case-decision.js';
-import { CASE_KINDS, CASES_PAGE_MAX, getStoreCase, listStoreCases, resolveCase, type StoreCase } from '../cases/case-resolution.js';
+import { CASE_KINDS, CASES_PAGE_MAX, listStoreCases, resolveCase } from '../cases/case-resolution.js';
+import { getStoreCase, storeCaseJson } from '../cases/store-case.js';
 import { storeKey } from './store-key-guard.js';
 
 /**
@@ -28,7 +28,7 @@ export function registerStoreCaseApi(api: ApiRegistry, deps: Deps): void {
       const limitText = read('limit');
       const limit = limitText === undefined ? undefined : /^\d{1,4}$/.test(limitText) ? Number(limitText) : NaN;
       const page = await listStoreCases(deps, { status: read('status'), kind: read('kind'), after: read('after'), limit });
-      return { cases: page.cases.map(caseJson), next: page.next };
+      return { cases: page.cases.map(storeCaseJson), next: page.next };
     },
   });
 
@@ -36,7 +36,7 @@ export function registerStoreCaseApi(api: ApiRegistry, deps: Deps): void {
     method: 'GET', path: '/api/store/v1/cases/:id', tag: TAG, guards: [storeKey],
     summary: 'One case.',
     responses: { 200: 'The case', ...AUTH, 404: 'No case with that id' },
-    handler: async ({ params }) => ({ case: caseJson(await getStoreCase(deps, params.id!)) }),
+    handler: async ({ params }) => ({ case: storeCaseJson(await getStoreCase(deps, params.id!)) }),
   });
 
   api.add({
@@ -56,24 +56,7 @@ export function registerStoreCaseApi(api: ApiRegistry, deps: Deps): void {
     },
     handler: async ({ params, body }) => {
       await resolveCase(deps, params.id!, body);
-      return { case: caseJson(await getStoreCase(deps, params.id!)) };
+      return { case: storeCaseJson(await getStoreCase(deps, params.id!)) };
     },
   });
-}
-
-function caseJson(c: StoreCase) {
-  return {
-    id: c.id,
-    kind: c.kind,
-    status: c.status,
-    order: c.order,
-    item: c.item,
-    quantity: c.quantity,
-    reason: c.reason,
-    details: c.details,
-    resolution: c.resolution,
-    refund_amount: c.refundAmount,
-    created_at: iso(c.createdAt),
-    resolved_at: c.resolvedAt === null ? null : iso(c.resolvedAt),
-  };
 }

@@ -22,6 +22,16 @@ export interface DeliveryWorkerDeps {
   devMailbox: boolean;
   /** Production: one-time codes and links must not rest in the database once delivered. */
   scrubAfterSend: boolean;
+  /**
+   * Webhook deliveries (webhooks/delivery.ts), drained in the same passes with the same claim and retry rules. They
+   * have a table of their own: they are not a customer's messages, so no budget, record or mailbox ever sees them.
+   */
+  webhooks?: DeliveryQueue;
+}
+
+/** Another table of things to send, drained alongside the outbox; deliverDue returns how many it sent. */
+export interface DeliveryQueue {
+  deliverDue(limit: number): Promise<number>;
 }
 
 type Channel = OutboxTable['channel'];
@@ -51,7 +61,7 @@ export class DeliveryWorker {
 
   constructor(private readonly deps: DeliveryWorkerDeps) {}
 
-  /** Sends up to `limit` due messages; returns how many were sent. */
+  /** Sends up to `limit` due messages and up to `limit` due webhooks; returns how many were sent. */
   deliverDue(limit = BATCH_SIZE): Promise<number> {
     const pass = this.deliverBatch(limit);
     this.inFlight.add(pass);
@@ -103,7 +113,7 @@ export class DeliveryWorker {
         let batchFull = false;
         do {
           this.runAgain = false;
-          batchFull = (await this.deliverDue(BATCH_SIZE)) === BATCH_SIZE;
+          batchFull = (await this.deliverDue(BATCH_SIZE)) >= BATCH_SIZE;
         } while ((this.runAgain || batchFull) && !this.stopped);
       } catch (error) {
         this.deps.log.error({ err: describeError(error) }, 'outbox delivery pass failed');
@@ -113,7 +123,13 @@ export class DeliveryWorker {
     })();
   }
 
+  /** Messages and webhooks side by side, so a slow webhook receiver never holds back a sign-in code. */
   private async deliverBatch(limit: number): Promise<number> {
+    const [messages, webhooks] = await Promise.all([this.deliverMessages(limit), this.deps.webhooks?.deliverDue(limit) ?? 0]);
+    return messages + webhooks;
+  }
+
+  private async deliverMessages(limit: number): Promise<number> {
     const { db, clock } = this.deps;
     const now = clock.now();
     const channels = CHANNELS.filter((c) => this.canDeliver(c));

@@ -11,6 +11,8 @@ import { codeDeps, consumeLink } from '../verification/codes.js';
 import { cancelPendingChanges } from './password-reset.js';
 import { findContactUndo, undoContactChange, type ContactUndo } from './contact-undo.js';
 import { inTransaction } from '../platform/db/transaction.js';
+import { iso } from '../platform/format.js';
+import { queueWebhookEvent } from '../webhooks/events.js';
 
 /**
  * "This wasn't me" (PRODUCT.md capability 5), from any login-activity entry or any alert: every session ends
@@ -36,6 +38,8 @@ export async function secureAccount(deps: Deps, accountId: string, info: Request
     const undone = byLink?.undo ? await undoContactChange(tx.db, tx.clock, accountId, byLink.undo) : false;
     await sendSecurityNotice(tx, { accountId, name: account.name, change: 'account_secured', info, alsoTo: byLink ? [byLink.to] : [] });
     await recordEvent(tx.db, tx.clock, { accountId, type: 'account.secured', info, detail: undone ? { restored: byLink!.undo!.kind } : undefined });
+    // The store's endpoints only: the store may hold its own session or cached state for this customer to end.
+    await queueWebhookEvent(tx, { type: 'account.secured', data: { account_id: accountId, secured_at: iso(tx.clock.now()) } });
   });
   return recent;
 }
