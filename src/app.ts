@@ -39,6 +39,7 @@ import { registerStaffApi } from './staff/api.js';
 import { signedInOrNot } from './sessions/guards.js';
 import { JobRunner } from './platform/jobs/runner.js';
 import { registerScheduledJobs } from './scheduled-jobs.js';
+import { registerCheckoutApi } from './checkout/checkout-api.js';
 
 export interface App {
   fastify: FastifyInstance;
@@ -124,6 +125,7 @@ export async function buildApp(options: { config: Config; db: Db; clock: Clock; 
   registerStaffApi(api, deps);
   registerSupportApi(api, deps);
   registerSupportRecoveryApi(api, deps);
+  registerCheckoutApi(api, deps);
   fastify.get('/api/openapi.json', async () => api.openApiDocument());
 
   // Pages open to anyone still greet a signed-in customer by name.
