@@ -35,6 +35,7 @@ export function registerPayPages(routes: PageRoutes): void {
     const session = await findCustomerSession(page.deps, page.session.accountId, sessionIdParam(page.request.params));
     const chosen = { address: page.field('address', 100), card: page.field('card', 100) };
     try {
+      refuseUnlessOpen(session, page.deps.clock.now());
       const [address, card] = await chosenOrProblem(page, chosen);
       if (await needsConfirmation(page, session)) await confirmPassword(page);
       await approveSession(page.deps, session, { accountId: page.session.accountId, cardId: card.id, shippingAddress: toAddressJson(address) });
@@ -53,6 +54,13 @@ export function registerPayPages(routes: PageRoutes): void {
       return renderPay(page, session, page.problem(error), {});
     }
   });
+}
+
+/** Said before anything is asked of the customer: no password for a checkout that can't be paid any more. */
+function refuseUnlessOpen(session: CheckoutSessionRow, now: number): void {
+  const status = viewStatus(session, now);
+  if (status === 'expired') throw checkoutErrors.sessionExpired();
+  if (status !== 'open') throw checkoutErrors.sessionClosed();
 }
 
 function sessionIdParam(params: unknown): string {
