@@ -108,6 +108,9 @@ async function reserve(deps: Deps, partner: Partner, session: CheckoutSessionRow
   };
   try {
     await inTransaction(deps, async (tx) => {
+      // The charge row first, the session after: the same order as completing a charge takes its locks in, so a
+      // loser waiting on the unique index never holds the session row the winner needs (a PostgreSQL deadlock).
+      await tx.db.insertInto('partner_charges').values(pending).execute();
       const counted = await tx.db
         .updateTable('checkout_sessions')
         .set((eb) => ({ charge_attempts: eb('charge_attempts', '+', 1) }))
@@ -117,7 +120,6 @@ async function reserve(deps: Deps, partner: Partner, session: CheckoutSessionRow
         .where('expires_at', '>', now)
         .executeTakeFirst();
       if (Number(counted.numUpdatedRows) !== 1) throw checkoutErrors.permissionUsed();
-      await tx.db.insertInto('partner_charges').values(pending).execute();
     });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
