@@ -7,7 +7,7 @@ import { subjectFor } from '../partners/subjects.js';
 import { queueWebhookEvent } from '../webhooks/events.js';
 import type { CheckoutItem } from './checkout-request.js';
 import type { CheckoutSessionRow } from './checkout-sessions.js';
-import type { ChargeRow } from './charges.js';
+import type { ChargeRow } from './charge-records.js';
 import { sendChargeReceipt } from './checkout-messages.js';
 import { recordPartnerOrder } from './partner-orders.js';
 

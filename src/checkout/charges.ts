@@ -1,7 +1,6 @@
-import type { Selectable } from 'kysely';
 import type { Deps, RequestInfo } from '../platform/context.js';
 import { newId } from '../platform/crypto.js';
-import type { PartnerChargeTable } from '../platform/db/schema.js';
+import { chargeByKey, type ChargeRow } from './charge-records.js';
 import { inTransaction } from '../platform/db/transaction.js';
 import { isUniqueViolation } from '../platform/db/unique-violation.js';
 import { recordEvent } from '../activity/audit.js';
@@ -25,8 +24,6 @@ import { completeCharge } from './charge-completion.js';
  * 5. Success records the order, the receipt and the webhook event with the charge, in one transaction.
  */
 export const MAX_ATTEMPTS = 3;
-
-export type ChargeRow = Selectable<PartnerChargeTable>;
 
 export interface ChargeRequest {
   permission: string;
@@ -148,11 +145,3 @@ function replayError(earlier: ChargeRow, requestHash: string) {
   return null;
 }
 
-function chargeByKey(deps: Pick<Deps, 'db'>, partnerId: string, key: string) {
-  return deps.db.selectFrom('partner_charges').selectAll().where('partner_id', '=', partnerId).where('idempotency_key', '=', key).executeTakeFirst();
-}
-
-/** One of this partner's charges; any other partner's answers 404. */
-export async function findPartnerCharge(deps: Pick<Deps, 'db'>, partnerId: string, id: string): Promise<ChargeRow | undefined> {
-  return deps.db.selectFrom('partner_charges').selectAll().where('id', '=', id).where('partner_id', '=', partnerId).where('status', '!=', 'pending').executeTakeFirst();
-}

@@ -8,7 +8,8 @@ import { partnerClient } from '../partners/partner-guard.js';
 import { checkCheckoutRequest, checkoutSessionSchema, MAX_AMOUNT, MAX_ITEMS, wholeAmount } from './checkout-request.js';
 import { createCheckoutSession, findPartnerSession, issuePermission } from './checkout-sessions.js';
 import { chargeJson, sessionJson } from './checkout-json.js';
-import { findPartnerCharge, MAX_ATTEMPTS, redeemPermission } from './charges.js';
+import { MAX_ATTEMPTS, redeemPermission } from './charges.js';
+import { findPartnerCharge } from './charge-records.js';
 import { refundCharge } from './refunds.js';
 
 /**

@@ -2,7 +2,7 @@ import type { Deps } from '../platform/context.js';
 import { iso } from '../platform/format.js';
 import { readAddressSnapshot, toAddressFields } from '../wallet/addresses/postal-address.js';
 import { sessionItems, viewStatus, type CheckoutSessionRow } from './checkout-sessions.js';
-import type { ChargeRow } from './charges.js';
+import type { ChargeRow } from './charge-records.js';
 import { listRefunds } from './refunds.js';
 
 /** What the partner API answers about sessions and charges. Amounts are integer minor units; cards by brand only. */

@@ -1,5 +1,5 @@
 import type { Deps } from '../platform/context.js';
-import { newId } from '../platform/crypto.js';
+import { newSortableId } from '../platform/crypto.js';
 import { inTransaction } from '../platform/db/transaction.js';
 import { isUniqueViolation } from '../platform/db/unique-violation.js';
 import { paymentGateway } from '../wallet/gateways/gateways.js';
@@ -8,7 +8,7 @@ import type { Partner } from '../partners/partners.js';
 import { subjectFor } from '../partners/subjects.js';
 import { queueWebhookEvent } from '../webhooks/events.js';
 import { checkoutErrors } from './checkout-errors.js';
-import { findPartnerCharge, type ChargeRow } from './charges.js';
+import { findPartnerCharge, type ChargeRow } from './charge-records.js';
 import { sendRefundReceipt } from './checkout-messages.js';
 import { errors } from '../platform/errors.js';
 
@@ -40,7 +40,7 @@ export async function refundCharge(deps: Deps, partner: Partner, chargeId: strin
   if (!charge) throw errors.notFound('charge');
 
   const now = deps.clock.now();
-  const refund = { id: `re_${newId()}`, charge_id: charge.id, partner_id: partner.id, idempotency_key: request.idempotencyKey, request_hash: request.requestHash, status: 'pending' as const, amount: request.amount, gateway_refund_id: null, created_at: now };
+  const refund = { id: `re_${newSortableId(now)}`, charge_id: charge.id, partner_id: partner.id, idempotency_key: request.idempotencyKey, request_hash: request.requestHash, status: 'pending' as const, amount: request.amount, gateway_refund_id: null, created_at: now };
   try {
     await inTransaction(deps, async (tx) => {
       const reserved = await tx.db
