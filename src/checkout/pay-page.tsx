@@ -37,7 +37,7 @@ export function registerPayPages(routes: PageRoutes): void {
     try {
       refuseUnlessOpen(session, page.deps.clock.now());
       const [address, card] = await chosenOrProblem(page, chosen);
-      if (await needsConfirmation(page, session)) await confirmPassword(page);
+      if ((await confirmationReason(page, session, '')) !== null) await confirmPassword(page);
       await approveSession(page.deps, session, { accountId: page.session.accountId, cardId: card.id, shippingAddress: toAddressJson(address) });
       return page.redirect(returnLocation(session.return_url, session.id));
     } catch (error) {
@@ -79,11 +79,16 @@ async function chosenOrProblem(page: SignedInPage, chosen: { address: string; ca
   return [address, card] as const;
 }
 
-/** New partner, or more than PAY_CONFIRM_ABOVE for the currency (a currency not configured always asks). */
-async function needsConfirmation(page: SignedInPage, session: CheckoutSessionRow): Promise<boolean> {
-  if (hasRecentStepUp(page.deps, page.session)) return false;
+/**
+ * Why this approval needs a fresh confirmation, or null: a partner new to the customer, or more than
+ * PAY_CONFIRM_ABOVE for the currency (a currency not configured always asks). A sign-in or password confirmation
+ * within STEP_UP_MINUTES is fresh enough.
+ */
+async function confirmationReason(page: SignedInPage, session: CheckoutSessionRow, partnerName: string): Promise<string | null> {
+  if (hasRecentStepUp(page.deps, page.session)) return null;
+  if (!(await paysPartner(page.deps, page.session.accountId, session.partner_id))) return `For your security: this is your first payment to ${partnerName}.`;
   const limit = page.deps.config.payConfirmAbove.get(session.currency) ?? 0;
-  return session.amount > limit || !(await paysPartner(page.deps, page.session.accountId, session.partner_id));
+  return session.amount > limit ? 'For your security: we ask for your password before larger payments.' : null;
 }
 
 /** The same password check and throttle as sign-in; success gives the session a new token (ASVS 7.2.4). */
@@ -104,31 +109,34 @@ async function renderPay(page: SignedInPage, session: CheckoutSessionRow, proble
   const [addresses, cards] = await Promise.all([listAddresses(page.deps, page.session.accountId), listCardsFor(page.deps, page.session.accountId)]);
   const usable = cards.filter((card) => card.expiry !== 'expired');
   const back = encodeURIComponent(`/pay/${session.id}`);
-  const confirm = await needsConfirmation(page, session);
+  const confirm = await confirmationReason(page, session, partner.name);
   return page.render(
     { title },
     <section class="card narrow pay">
-      <p class="lead">{partner.name} is asking you to pay with your {page.deps.config.storeName} account.</p>
       <h1>Pay {partner.name}</h1>
+      <p class="lead">{partner.name} asks you to pay with your {page.deps.config.storeName} account.</p>
       <Problem problem={problem} />
-      <table class="pay-items">
-        <caption class="visually-hidden">What you are buying</caption>
-        <thead>
-          <tr><th scope="col">Item</th><th scope="col">Qty</th><th scope="col">Amount</th></tr>
-        </thead>
-        <tbody>
-          {sessionItems(session).map((item) => (
-            <tr>
-              <td>{item.name}</td>
-              <td>{item.quantity}</td>
-              <td>{formatMoney(item.quantity * item.unit_amount, session.currency)}</td>
-            </tr>
-          ))}
-        </tbody>
-        <tfoot>
-          <tr><th scope="row" colSpan={2}>Total</th><td><strong>{total}</strong></td></tr>
-        </tfoot>
-      </table>
+      <p class="muted">You will return to {new URL(session.return_url).host} when you are done.</p>
+      <div class="table-scroll" role="region" aria-labelledby="pay-items-caption" tabindex="0">
+        <table class="order-items">
+          <caption id="pay-items-caption" class="visually-hidden">What you are buying</caption>
+          <thead>
+            <tr><th scope="col">Item</th><th scope="col" class="number">Quantity</th><th scope="col" class="number">Amount</th></tr>
+          </thead>
+          <tbody>
+            {sessionItems(session).map((item) => (
+              <tr>
+                <th scope="row">{item.name}</th>
+                <td class="number">{item.quantity}</td>
+                <td class="number">{formatMoney(item.quantity * item.unit_amount, session.currency)}</td>
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            <tr><th scope="row" colSpan={2}>Total</th><td class="number"><strong>{total}</strong></td></tr>
+          </tfoot>
+        </table>
+      </div>
       <PostForm action={`/pay/${session.id}/approve`} csrf={page.csrf}>
         <ChoiceGroup name="address" legend="Ship to" class="field choices" items={addresses} error={problem.fields.address} keyOf={(a) => a.id}
           choice={(address, id) => (
@@ -150,7 +158,7 @@ async function renderPay(page: SignedInPage, session: CheckoutSessionRow, proble
         </ChoiceGroup>
         {confirm ? (
           <Field name="password" label="Confirm with your password" type="password" autocomplete="current-password" error={problem.fields.password}
-            hint={`For your security: this is your first payment to ${partner.name}, or a large one.`} spellcheck={false} required />
+            hint={confirm} spellcheck={false} required />
         ) : null}
         <p class="muted">{partner.name} will receive your shipping address and the card's brand — never its number.</p>
         <div class="form-actions">
@@ -158,7 +166,7 @@ async function renderPay(page: SignedInPage, session: CheckoutSessionRow, proble
         </div>
       </PostForm>
       <PostForm action={`/pay/${session.id}/cancel`} csrf={page.csrf}>
-        <button type="submit" class="button secondary">Cancel and return to {partner.name}</button>
+        <p class="aside"><button type="submit" class="link-button">Cancel and go back to {partner.name}</button></p>
       </PostForm>
     </section>,
     problem.status,
