@@ -40,6 +40,7 @@ import { signedInOrNot } from './sessions/guards.js';
 import { JobRunner } from './platform/jobs/runner.js';
 import { registerScheduledJobs } from './scheduled-jobs.js';
 import { webhookQueue } from './webhooks/delivery.js';
+import { registerCheckoutApi } from './checkout/checkout-api.js';
 
 export interface App {
   fastify: FastifyInstance;
@@ -126,6 +127,7 @@ export async function buildApp(options: { config: Config; db: Db; clock: Clock; 
   registerStaffApi(api, deps);
   registerSupportApi(api, deps);
   registerSupportRecoveryApi(api, deps);
+  registerCheckoutApi(api, deps);
   fastify.get('/api/openapi.json', async () => api.openApiDocument());
 
   // Pages open to anyone still greet a signed-in customer by name.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { buildKeyring, type Keyring } from './platform/keyring.js';
+import { isCurrency } from './orders/currencies.js';
 
 /**
  * Environment → typed, validated Config. Parsed once at start and passed down explicitly; nothing reads
@@ -53,6 +54,11 @@ export interface Config {
   messageBudgets: MessageBudgets;
   /** How long a webhook receiver may take to answer before the attempt counts as failed (webhooks/delivery.ts). */
   webhookTimeoutMs: number;
+  /**
+   * "Pay with": above this amount (minor units, per currency) a customer confirms their password or passkey
+   * before approving a partner's checkout, even for a partner they paid before. A currency not listed always asks.
+   */
+  payConfirmAbove: ReadonlyMap<string, number>;
 }
 
 /** Per hour and per day; see the README's "Text and email budgets". */
@@ -110,7 +116,22 @@ const envSchema = z.object({
   EMAIL_BUDGET_ADDRESS_DAY: budget(20),
   // Below the delivery worker's 60 s claim, so a claim never lapses while a webhook is still being sent.
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(10_000),
+  PAY_CONFIRM_ABOVE: z
+    .string()
+    .refine((value) => parsePayConfirmAbove(value) !== null, 'must be CURRENCY:AMOUNT pairs separated by commas, e.g. USD:10000,EUR:10000 (ISO 4217 codes, whole minor units, each currency once)')
+    .default('USD:10000,EUR:10000'),
 });
+
+/** "USD:10000,EUR:10000" → USD → 10000, EUR → 10000 (minor units); null when any part is malformed. */
+export function parsePayConfirmAbove(value: string): Map<string, number> | null {
+  const limits = new Map<string, number>();
+  for (const part of value.split(',')) {
+    const match = /^\s*([A-Z]{3}):(\d{1,15})\s*$/.exec(part);
+    if (!match || !isCurrency(match[1]!) || limits.has(match[1]!)) return null;
+    limits.set(match[1]!, Number(match[2]));
+  }
+  return limits;
+}
 
 function budget(fallback: number) {
   return z.coerce.number({ error: 'must be a whole number of messages' }).int('must be a whole number of messages').positive('must be at least 1').max(1_000_000).default(fallback);
@@ -179,6 +200,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       email: { address: { hour: e.EMAIL_BUDGET_ADDRESS_HOUR, day: e.EMAIL_BUDGET_ADDRESS_DAY } },
     },
     webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    payConfirmAbove: parsePayConfirmAbove(e.PAY_CONFIRM_ABOVE)!,
   };
 }
 

@@ -28,6 +28,7 @@ import { registerVerifyPages } from './signin/verify-pages.js';
 import { registerStaffSigninPages } from './staff/signin-pages.js';
 import { registerStaffPages } from './staff/staff-pages.js';
 import { registerSupportPages } from './support/pages.js';
+import { registerPayPages } from './checkout/pay-page.js';
 
 /**
  * The customer's pages, server-rendered and working without JavaScript. Each file registers one journey;
@@ -61,4 +62,5 @@ export function registerPages(app: FastifyInstance, deps: Deps, visitor: Guard<G
   registerStaffSigninPages(routes);
   registerStaffPages(routes);
   registerSupportPages(routes);
+  registerPayPages(routes);
 }

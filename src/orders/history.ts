@@ -70,6 +70,8 @@ export interface OrderDetail extends OrderSummary {
   refunded: number;
   items: OrderItem[];
   cases: OrderCase[];
+  /** The partner site that sold it through "Pay with"; null for the store's own orders. */
+  soldBy: string | null;
 }
 
 export async function loadOrder(deps: Deps, accountId: string, orderId: string): Promise<OrderDetail> {
@@ -109,9 +111,11 @@ export async function loadOrder(deps: Deps, accountId: string, orderId: string):
     subtotal: row.subtotal,
     shippingTotal: row.shipping_total,
     taxTotal: row.tax_total,
-    refunded: refundedTotal(cases.map((c) => c.refundAmount)),
+    // A partner refunds through its own API, not through cases; both count towards what came back.
+    refunded: refundedTotal(cases.map((c) => c.refundAmount)) + Number(row.partner_refunded),
     items,
     cases,
+    soldBy: row.partner_id === null ? null : await partnerName(deps, row.partner_id),
   };
 }
 
@@ -167,4 +171,9 @@ export function normaliseSearch(raw: string): string | { problem: string } {
   // The characters every free-text field refuses (NUL stops PostgreSQL; bidi overrides disguise text).
   if (hasForbiddenCharacters(text)) return { problem: 'Search with letters, numbers and punctuation only.' };
   return text;
+}
+
+async function partnerName(deps: Deps, partnerId: string): Promise<string> {
+  const row = await deps.db.selectFrom('partners').select('name').where('id', '=', partnerId).executeTakeFirst();
+  return row?.name ?? 'A partner site';
 }

@@ -38,6 +38,7 @@ function renderOrder(page: SignedInPage, order: OrderDetail) {
       <h1 class="page-title">Order details</h1>
       <p class="lead">
         Ordered <Day at={order.placedAt} /> · Order # <span class="identifier">{order.number}</span>
+        {order.soldBy !== null ? <> · Sold by {order.soldBy}</> : null}
       </p>
       {order.fraudReportedAt !== null ? (
         <div class="callout warning">

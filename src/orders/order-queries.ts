@@ -47,7 +47,7 @@ export function pageItemsQuery(db: Kysely<Database>, orderIds: string[]) {
 export function orderDetailQuery(db: Kysely<Database>, accountId: string, orderId: string) {
   return db
     .selectFrom('orders')
-    .select([...SUMMARY_COLUMNS, 'subtotal', 'shipping_total', 'tax_total'])
+    .select([...SUMMARY_COLUMNS, 'subtotal', 'shipping_total', 'tax_total', 'partner_id', 'partner_refunded'])
     .where('id', '=', orderId)
     .where('account_id', '=', accountId);
 }

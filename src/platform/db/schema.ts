@@ -6,6 +6,7 @@ import type { StaffAuditTable, StaffFactorTable, StaffSessionTable, StaffSetupLi
 import type { JobLeaseTable, MessageBudgetTable, MessageRecordTable, OutboxTable } from './tables/messaging.js';
 import type { PartnerGrantTable, PartnerSubjectTable, PartnerTable } from './tables/partners.js';
 import type { WebhookDeliveryTable, WebhookEndpointTable } from './tables/webhooks.js';
+import type { CheckoutSessionTable, PartnerChargeTable, PartnerRefundTable } from './tables/checkout.js';
 import type { SupportChallengeTable, SupportNoteTable, SupportRecoveryCancelTable, SupportRecoveryTable, SupportWindowTable } from './tables/support.js';
 
 /**
@@ -53,6 +54,9 @@ export interface Database {
   partner_grants: PartnerGrantTable;
   webhook_endpoints: WebhookEndpointTable;
   webhook_deliveries: WebhookDeliveryTable;
+  checkout_sessions: CheckoutSessionTable;
+  partner_charges: PartnerChargeTable;
+  partner_refunds: PartnerRefundTable;
 }
 
 export type * from './tables/identity.js';
@@ -64,3 +68,4 @@ export type * from './tables/staff.js';
 export type * from './tables/support.js';
 export type * from './tables/partners.js';
 export type * from './tables/webhooks.js';
+export type * from './tables/checkout.js';

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 // Addresses, cards, store keys, orders and their cases. Row types only; schema.ts lists the tables.
 
 export interface AddressTable {
@@ -85,6 +87,10 @@ export interface OrderTable {
   refunded_at: number | null;
   fraud_reported_at: number | null;
   updated_at: number;
+  /** The partner site that sold it ("Pay with"); null for the store's own orders. */
+  partner_id: string | null;
+  /** Minor units the partner refunded through the partner API. */
+  partner_refunded: Generated<number>;
 }
 
 export interface OrderItemTable {
