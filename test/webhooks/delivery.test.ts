@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { inTransaction } from '../../src/platform/db/transaction.js';
-import { MAX_ATTEMPTS, retryDelay } from '../../src/notify/delivery-worker.js';
+import { CLAIM_MS, MAX_ATTEMPTS, retryDelay } from '../../src/notify/delivery-worker.js';
+import { loadConfig } from '../../src/config.js';
 import { webhookQueue } from '../../src/webhooks/delivery.js';
 import { listEndpoints, removeEndpoint } from '../../src/webhooks/endpoints.js';
 import { queueWebhookEvent, type WebhookEvent } from '../../src/webhooks/events.js';
@@ -21,7 +22,7 @@ describe('webhook delivery', () => {
   const event: WebhookEvent = { type: 'case.opened', data: { id: 'case-1', kind: 'return', note: 'Zoë’s “order” ✓' } };
 
   beforeEach(async () => {
-    t = await createTestApp({ WEBHOOK_TIMEOUT_MS: '250' });
+    t = await createTestApp();
     receiver = await receiverFor(t);
   });
   afterEach(async () => {
@@ -84,14 +85,16 @@ describe('webhook delivery', () => {
     expect(replayed).toBe(false);
   });
 
-  it('a receiver that never answers times out (WEBHOOK_TIMEOUT_MS) and the event is retried', async () => {
+  it('a receiver that never answers times out and the event is retried', async () => {
     await endpoint(t, receiver, '/hooks');
     receiver.answer('hang');
     await queue(quietDeps(t).deps, event);
-    expect(await deliverDue()).toBe(0);
+    // The app waits WEBHOOK_TIMEOUT_MS (10 s by default); this queue, the same code, a quarter of a second.
+    const hooks = webhookQueue({ db: t.app.deps.db, clock: t.clock, log: fakeLogger().log, keys: t.config.keys, timeoutMs: 250 });
+    expect(await hooks.deliverDue(20)).toBe(0);
     expect((await deliveryRows(t))[0]).toMatchObject({ status: 'pending', attempts: 1, last_error: 'timed out after 250 ms' });
     t.clock.advance(retryDelay(1));
-    expect(await deliverDue()).toBe(1);
+    expect(await hooks.deliverDue(20)).toBe(1);
     expect(receiver.received.map((r) => r.json.id)).toEqual([receiver.received[0]!.json.id, receiver.received[0]!.json.id]);
   });
 
@@ -109,7 +112,7 @@ describe('webhook delivery', () => {
     receiver.answer(...Array<number>(MAX_ATTEMPTS).fill(500));
     await queue(quietDeps(t).deps, event);
     const { log, entries } = fakeLogger();
-    const hooks = webhookQueue({ db: t.app.deps.db, clock: t.clock, log, keys: t.config.keys, timeoutMs: 250 });
+    const hooks = webhookQueue({ db: t.app.deps.db, clock: t.clock, log, keys: t.config.keys, timeoutMs: 5000 });
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       expect(await hooks.deliverDue(20)).toBe(0);
       t.clock.advance(retryDelay(attempt));
@@ -190,5 +193,12 @@ describe('webhook delivery', () => {
     await queue(quiet.deps, event);
     expect(await deliveryRows(t)).toEqual([]);
     expect(quiet.wakes()).toBe(0);
+  });
+
+  it('WEBHOOK_TIMEOUT_MS defaults to 10 s and stays below the worker\'s claim, so a claim never lapses mid-send', () => {
+    expect(t.config.webhookTimeoutMs).toBe(10_000);
+    expect(loadConfig({ WEBHOOK_TIMEOUT_MS: '250' }).webhookTimeoutMs).toBe(250);
+    for (const bad of ['99', '30001', '60000', 'soon', '1.5']) expect(() => loadConfig({ WEBHOOK_TIMEOUT_MS: bad })).toThrow(/WEBHOOK_TIMEOUT_MS/);
+    expect(30_000).toBeLessThan(CLAIM_MS);
   });
 });
