@@ -9,6 +9,7 @@ import { requestInfo, setDeviceCookie, setRememberCookie } from '../http/request
 import { setSessionCookie } from '../http/session-cookie.js';
 import type { Greeting, Guard } from '../http/guard.js';
 import { optionalQueryValue } from '../http/query.js';
+import { safeReturnTo } from './return-to.js';
 
 /**
  * Page routes are declared through PageRoutes so each states, where it is declared, who may use it: anyone, or
@@ -60,6 +61,16 @@ export class Page {
 
   checked(name: string): boolean {
     return this.field(name, 10) !== '';
+  }
+
+  /**
+   * The `return_to` this request carries (in the query of a GET, the form of a POST) when it is a safe
+   * destination (return-to.ts); otherwise none, and the journey ends where it always does.
+   */
+  get returnTo(): string | undefined {
+    const source = this.request.method === 'POST' ? this.request.body : this.request.query;
+    const value = typeof source === 'object' && source !== null ? (source as Record<string, unknown>).return_to : undefined;
+    return safeReturnTo(value, this.deps.config);
   }
 
   query(name: string, maxLength = 200): string | undefined {
@@ -153,7 +164,7 @@ export class PageRoutes {
           given = await guard.resolve(request, this.deps);
         } catch (error) {
           // 303 like Page.redirect: the browser follows with a GET, whatever the refused request was.
-          if (error instanceof AppError && guard.redirect) return reply.redirect(guard.redirect(error), 303);
+          if (error instanceof AppError && guard.redirect) return reply.redirect(guard.redirect(error, request), 303);
           throw error;
         }
         const page = new Page(request, reply, this.deps, given, this.chrome);
