@@ -27,7 +27,11 @@
   function run(block) {
     var action = block.getAttribute('data-passkey-action');
     if (action === 'register') return register();
-    if (action === 'signin') return ceremony('/api/v1/signin/passkey/options', '/api/v1/signin/passkey', true);
+    if (action === 'signin') {
+      // Where the sign-in page was asked to return; the server checks it and keeps it in the flow.
+      var returnTo = block.getAttribute('data-return-to');
+      return ceremony('/api/v1/signin/passkey/options', '/api/v1/signin/passkey', true, returnTo ? { return_to: returnTo } : {});
+    }
     var base = '/api/v1/signin/flows/' + encodeURIComponent(block.getAttribute('data-flow') || '') + '/passkey';
     return ceremony(base + '/options', base, false);
   }
@@ -47,8 +51,8 @@
   }
 
   /** Sign-in with a passkey: ask for a challenge, let the authenticator sign it, send the result back. */
-  function ceremony(optionsUrl, finishUrl, sendFlowId) {
-    return post(optionsUrl, {})
+  function ceremony(optionsUrl, finishUrl, sendFlowId, start) {
+    return post(optionsUrl, start || {})
       .then(function (started) {
         return lib.startAuthentication({ optionsJSON: started.options }).then(function (response) {
           var body = sendFlowId ? { flow_id: started.flow_id, response: response } : { response: response };

@@ -35,6 +35,7 @@ import { registerSupportApi } from './support/api.js';
 import { registerSupportRecoveryApi } from './support/recovery/api.js';
 import { registerSandboxGatewayPages } from './wallet/gateways/sandbox/sandbox-page.js';
 import { registerPages } from './pages.js';
+import { customerChrome } from './accounts/customer-chrome.js';
 import { registerStaffApi } from './staff/api.js';
 import { signedInOrNot } from './sessions/guards.js';
 import { JobRunner } from './platform/jobs/runner.js';
@@ -65,7 +66,7 @@ export async function buildApp(options: { config: Config; db: Db; clock: Clock; 
     frameworkErrors: (error, request, reply) => {
       const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
       applySecurityHeaders(reply, config);
-      sendError(request, reply, new AppError(tooLong ? 414 : 400, tooLong ? 'request.url_too_long' : 'request.malformed_url', tooLong ? 'The address is too long.' : 'The address is malformed.'));
+      sendError(request, reply, new AppError(tooLong ? 414 : 400, tooLong ? 'request.url_too_long' : 'request.malformed_url', tooLong ? 'The address is too long.' : 'The address is malformed.'), customerChrome);
     },
   });
 
@@ -99,7 +100,7 @@ export async function buildApp(options: { config: Config; db: Db; clock: Clock; 
   await fastify.register(cookie);
   await fastify.register(formbody, { bodyLimit: 64 * 1024 });
   installSecurityHeaders(fastify, config);
-  installErrorHandler(fastify);
+  installErrorHandler(fastify, customerChrome);
   registerAssets(fastify);
 
   // Liveness (the process answers) and readiness (the database answers), for load balancers.

@@ -59,6 +59,11 @@ export interface Config {
    * before approving a partner's checkout, even for a partner they paid before. A currency not listed always asks.
    */
   payConfirmAbove: ReadonlyMap<string, number>;
+  /**
+   * The shop's own sites a customer may be sent back to after signing in or adding an address or card
+   * (`return_to`), as origins (`https://shop.example`); any other absolute URL is ignored (platform/web/return-to.ts).
+   */
+  returnUrlOrigins: string[];
 }
 
 /** Per hour and per day; see the README's "Text and email budgets". */
@@ -102,6 +107,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // No default here: it depends on NODE_ENV (sandbox outside production, none in production).
   PAYMENT_GATEWAY: z.enum(['sandbox', 'none']).optional(),
+  // Comma-separated origins (scheme, host, optional port); each is checked by parseReturnUrlOrigins.
+  RETURN_URL_ORIGINS: z.string().max(10_000).optional(),
   // Message budgets (README "Text and email budgets"): SMS pumping and mail bombing cost money and trust.
   SMS_BUDGET_NUMBER_HOUR: budget(5),
   SMS_BUDGET_NUMBER_DAY: budget(10),
@@ -163,6 +170,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       );
     }
   }
+  const returnUrlOrigins = parseReturnUrlOrigins(e.RETURN_URL_ORIGINS ?? '');
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   return {
     env: e.NODE_ENV,
@@ -201,7 +209,39 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
     payConfirmAbove: parsePayConfirmAbove(e.PAY_CONFIRM_ABOVE)!,
+    returnUrlOrigins,
   };
+}
+
+/**
+ * RETURN_URL_ORIGINS: each entry an origin only — https (http only for a loopback host, for local shops), a host,
+ * an optional port, nothing after it. A path, query or credentials would suggest a prefix match that is not made
+ * (origins are compared whole), so they refuse to start, naming the entry.
+ */
+export function parseReturnUrlOrigins(value: string): string[] {
+  const entries = value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  return [...new Set(entries.map(originOf))];
+}
+
+function originOf(entry: string): string {
+  const refuse = (why: string) => new ConfigError(`Invalid configuration:\n  RETURN_URL_ORIGINS: "${entry.slice(0, 200)}" ${why}`);
+  // Scheme, authority and at most a trailing slash: no path, query, fragment, user name, space or backslash.
+  if (!/^[a-z][a-z0-9+.-]*:\/\/[^/?#@\s\\]+\/?$/i.test(entry)) {
+    throw refuse('must be an origin only, like https://shop.example (a scheme, a host and an optional port; no path)');
+  }
+  let url: URL;
+  try {
+    url = new URL(entry);
+  } catch {
+    throw refuse('is not an origin like https://shop.example');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw refuse('must start with https://');
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) throw refuse('must use https (http only for localhost or 127.0.0.1)');
+  return url.origin;
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 
 /** A secret must be long and not trivially guessable (e.g. "aaaa…", the development default). */

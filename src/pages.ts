@@ -29,13 +29,16 @@ import { registerStaffSigninPages } from './staff/signin-pages.js';
 import { registerStaffPages } from './staff/staff-pages.js';
 import { registerSupportPages } from './support/pages.js';
 import { registerPayPages } from './checkout/pay-page.js';
+import { customerChrome } from './accounts/customer-chrome.js';
+import { consoleChrome } from './staff/console-chrome.js';
 
 /**
- * The customer's pages, server-rendered and working without JavaScript. Each file registers one journey;
- * each route names its access where it is declared: anyone, or a guard (signed in, a recent password confirmation).
+ * The pages, server-rendered and working without JavaScript: the customer's, then the support console's, each
+ * area in its own chrome. Each file registers one journey; each route names its access where it is declared:
+ * anyone, or a guard (signed in, a recent password confirmation, a staff member).
  */
 export function registerPages(app: FastifyInstance, deps: Deps, visitor: Guard<Greeting>): void {
-  const routes = new PageRoutes(app, deps, visitor);
+  const routes = new PageRoutes(app, deps, visitor, customerChrome);
   registerHomePage(routes);
   registerSignupPages(routes);
   registerSignupLinkPages(routes);
@@ -59,8 +62,9 @@ export function registerPages(app: FastifyInstance, deps: Deps, visitor: Guard<G
   registerOrderPages(routes);
   registerCardPages(routes);
   registerAddressPages(routes);
-  registerStaffSigninPages(routes);
-  registerStaffPages(routes);
-  registerSupportPages(routes);
   registerPayPages(routes);
+  const supportConsole = new PageRoutes(app, deps, visitor, consoleChrome(deps.config.storeName));
+  registerStaffSigninPages(supportConsole);
+  registerStaffPages(supportConsole);
+  registerSupportPages(supportConsole);
 }

@@ -4,6 +4,7 @@ import type { ComponentChildren } from 'preact';
 import type { Config } from '../config.js';
 import type { Database } from '../platform/db/schema.js';
 import { renderPage } from '../platform/web/layout.js';
+import { customerChrome } from '../accounts/customer-chrome.js';
 import { formatTime } from '../platform/format.js';
 
 /**
@@ -58,6 +59,7 @@ export function registerDevMailbox(app: FastifyInstance, deps: { db: Kysely<Data
           </article>
         ))}
       </>,
+      customerChrome,
     );
   });
 

@@ -79,6 +79,16 @@ export async function loadFlow<Data>(db: Kysely<Database>, clock: Clock, id: str
   };
 }
 
+/**
+ * A flow's data whatever its state or age, for what a page says once the flow can't go on (its own expiry
+ * still applies to every step); undefined for an unknown id. Rows are swept by the flows' cleanup job.
+ */
+export async function loadFlowData<Data>(db: Kysely<Database>, id: string, kind: FlowKind<Data>): Promise<Data | undefined> {
+  if (!isOpaqueId(id)) return undefined;
+  const row = await db.selectFrom('flows').select('data').where('id', '=', id).where('kind', '=', kind.name).executeTakeFirst();
+  return row ? (JSON.parse(row.data) as Data) : undefined;
+}
+
 /** Moves a flow from `from` to a new state; throws unless this call made the move. */
 export async function advanceFlow<Data>(
   db: Kysely<Database>,

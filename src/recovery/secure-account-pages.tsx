@@ -4,7 +4,7 @@ import { clearSessionCookie, readSessionToken } from '../platform/http/session-c
 import { secureAccount, secureAccountByLink } from './secure-account.js';
 import { authenticateToken } from '../sessions/store.js';
 import { PostForm } from '../platform/web/page-parts.js';
-import { Page, type PageRoutes } from '../platform/web/page-routes.js';
+import type { Page, PageRoutes } from '../platform/web/page-routes.js';
 import { RESET_START } from './recovery-pages.js';
 import { signedIn, signedInOrNot, type SignedInOrNotPage } from '../sessions/guards.js';
 
@@ -43,7 +43,7 @@ export function registerSecureAccountPages(routes: PageRoutes): void {
   routes.post('/account/secure/confirm', signedIn, async (page) => {
     const recent = await secureAccount(page.deps, page.session.accountId, page.info);
     clearSessionCookie(page.reply, page.deps.config);
-    return renderSecured(signedOut(page), recent);
+    return renderSecured(page.signedOut(), recent);
   });
 }
 
@@ -55,12 +55,7 @@ async function signedOutIfEnded(page: SignedInOrNotPage): Promise<Page> {
   const token = readSessionToken(page.request);
   if (!page.session || !token || (await authenticateToken(page.deps, token))) return page;
   clearSessionCookie(page.reply, page.deps.config);
-  return signedOut(page);
-}
-
-/** The same request, shown as signed out: its session has just ended. */
-function signedOut(page: Page): Page {
-  return new Page(page.request, page.reply, page.deps, {});
+  return page.signedOut();
 }
 
 function renderExplain(page: SignedInOrNotPage, action: string, token?: string) {

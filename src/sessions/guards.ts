@@ -4,6 +4,7 @@ import { errors } from '../platform/errors.js';
 import type { Guard, OpenApiSecurity } from '../platform/http/guard.js';
 import { readSessionToken, SESSION_COOKIE } from '../platform/http/session-cookie.js';
 import type { GuardedPage } from '../platform/web/page-routes.js';
+import { RETURN_TO_MAX, returnToQuery } from '../platform/web/return-to.js';
 import { authenticateToken, type AuthenticatedSession } from './store.js';
 
 /**
@@ -26,6 +27,15 @@ const SESSION_SECURITY: OpenApiSecurity = {
 /** Where a browser goes to sign in. */
 export const SIGNIN_PAGE = '/signin';
 
+/**
+ * The sign-in page, for a browser a guard refused, coming back afterwards to the page it asked for: the path and
+ * query of a GET (checked like any return_to when used). A refused POST's form page is unknown: just sign in.
+ */
+export function signinLocation(request: FastifyRequest): string {
+  const asked = request.method === 'GET' || request.method === 'HEAD' ? request.url : undefined;
+  return `${SIGNIN_PAGE}${returnToQuery(asked && asked.length <= RETURN_TO_MAX ? asked : undefined)}`;
+}
+
 async function currentSession(request: FastifyRequest, deps: Deps): Promise<AuthenticatedSession | null> {
   const token = readSessionToken(request);
   return token ? authenticateToken(deps, token) : null;
@@ -40,7 +50,7 @@ export const signedIn: Guard<SignedIn> = {
     if (!session) throw errors.unauthenticated();
     return { session, displayName: session.accountName };
   },
-  redirect: () => SIGNIN_PAGE,
+  redirect: (_refusal, request) => signinLocation(request),
 };
 
 export interface SignedInOrNot {

@@ -7,10 +7,13 @@ import { setSessionCookie } from '../platform/http/session-cookie.js';
 import { iso } from '../platform/format.js';
 import type { SignedIn } from './complete.js';
 import type { SecondStepNeeded } from './next-step.js';
+import { SIGNED_IN_PAGE } from './continue-signin.js';
+import { safeReturnTo } from '../platform/web/return-to.js';
 
 /**
  * How every JSON sign-in route answers: 201 with the session (and its cookies: session, device, remember) when
- * the flow is done, or 200 naming the second-step methods when it isn't. `next` is where a browser goes now.
+ * the flow is done, or 200 naming the second-step methods when it isn't. `next` is where a browser goes now;
+ * `return_to`, only when the flow was started with one that is still safe, is that same destination.
  */
 export function signinAnswer(reply: FastifyReply, config: Config, result: SignedIn | SecondStepNeeded, info: RequestInfo): ApiAnswer {
   if (result.state === 'second_factor') {
@@ -22,9 +25,12 @@ export function signinAnswer(reply: FastifyReply, config: Config, result: Signed
   setSessionCookie(reply, config, result.token, result.expiresAt);
   setDeviceCookie(reply, config, info);
   setRememberCookie(reply, config, result.remember);
+  // The shop's own front end may follow `return_to` itself; a browser script follows `next`.
+  const returnTo = safeReturnTo(result.returnTo, config);
   return new ApiAnswer(201, {
     flow: { state: 'done' },
     session: { token: result.token, expires_at: iso(result.expiresAt) },
-    next: '/account',
+    next: returnTo ?? SIGNED_IN_PAGE,
+    ...(returnTo ? { return_to: returnTo } : {}),
   });
 }

@@ -12,16 +12,17 @@ import { submitPassword } from './password-signin.js';
 import { stepUp } from './step-up.js';
 import { sendSigninSms, submitSecondFactor } from './second-factor.js';
 import { signedIn } from '../sessions/guards.js';
+import { safeReturnTo } from '../platform/web/return-to.js';
 
 export function registerSigninApi(api: ApiRegistry, deps: Deps): void {
 
   api.add({
     method: 'POST', path: '/api/v1/signin/flows', tag: 'Sign-in', guards: [],
-    summary: 'Start signing in. Then send the identifier, then the password.',
-    body: z.object({}).strict(),
+    summary: 'Start signing in. Then send the identifier, then the password. return_to: where to go once signed in — a path here or a page on RETURN_URL_ORIGINS; anything else is ignored. The final answer names it as return_to (and next).',
+    body: z.object({ return_to: z.string().optional() }).strict(),
     responses: { 201: 'Flow created' },
-    handler: async () => {
-      const flow = await startSignin(deps);
+    handler: async ({ body }) => {
+      const flow = await startSignin(deps, safeReturnTo(body.return_to, deps.config));
       return { flow: { id: flow.id, state: flow.state, expires_at: iso(flow.expiresAt) } };
     },
   });

@@ -1,5 +1,6 @@
 import type { Deps, RequestInfo } from '../platform/context.js';
 import { advanceFlow, type Flow } from '../platform/flows.js';
+import type { SigninData } from './flow.js';
 import { recordEvent } from '../activity/audit.js';
 import { noteSuccessfulSignin } from '../notify/signin-alerts.js';
 import { createSession } from '../sessions/store.js';
@@ -17,6 +18,13 @@ export interface SignedIn {
   accountId: string;
   /** Set when the customer asked to skip the second step on this device for 30 days. */
   remember?: { token: string; expiresAt: number };
+  /** Where the flow was asked to end (SigninData.returnTo), checked again where it is used. */
+  returnTo?: string;
+}
+
+function returnToOf(flow: Flow<unknown>): string | undefined {
+  const data = flow.data as Partial<SigninData> | null;
+  return typeof data?.returnTo === 'string' ? data.returnTo : undefined;
 }
 
 export async function completeSignin(
@@ -34,5 +42,5 @@ export async function completeSignin(
     detail: { method: input.method, session: session.sessionId, newDevice },
   });
   const remember = input.rememberDevice ? await rememberDeviceForSecondStep(deps.db, deps.clock, deps.random, input.accountId, input.info) : undefined;
-  return { state: 'done', ...session, accountId: input.accountId, remember };
+  return { state: 'done', ...session, accountId: input.accountId, remember, returnTo: returnToOf(flow) };
 }

@@ -1,11 +1,18 @@
 import type { FastifyReply } from 'fastify';
 import type { Page } from '../platform/web/page-routes.js';
+import { safeReturnTo } from '../platform/web/return-to.js';
 import type { SignedIn } from './complete.js';
 import type { SecondStepNeeded } from './next-step.js';
 
-/** Where a browser goes once a factor passed: on to the second step, or signed in to Your Account. */
+/**
+ * Where a browser goes once a factor passed: on to the second step, or signed in — back where the sign-in was
+ * asked to return (checked again here), else to Your Account.
+ */
 export function continueSignin(page: Page, result: SignedIn | SecondStepNeeded): FastifyReply {
   if (result.state === 'second_factor') return page.redirect(`/signin/verify?flow=${encodeURIComponent(result.flowId)}`);
   page.signIn(result);
-  return page.redirect('/account');
+  return page.redirect(safeReturnTo(result.returnTo, page.deps.config) ?? SIGNED_IN_PAGE);
 }
+
+/** Where a sign-in ends without a destination of its own. */
+export const SIGNED_IN_PAGE = '/account';

@@ -1,6 +1,7 @@
 import type { Deps } from '../platform/context.js';
 import { MINUTE } from '../platform/clock.js';
-import { advanceFlow, createFlow, flowKind, loadFlow, requireState, type Flow } from '../platform/flows.js';
+import { advanceFlow, createFlow, flowKind, loadFlow, loadFlowData, requireState, type Flow } from '../platform/flows.js';
+import { safeReturnTo } from '../platform/web/return-to.js';
 import { requireIdentifier } from '../accounts/identifiers.js';
 import { findAccountByIdentifier } from '../accounts/store.js';
 import { identifierSubject } from './attempts.js';
@@ -18,6 +19,11 @@ export const SIGNIN_TTL_MS = 15 * MINUTE;
 
 export interface SigninData {
   identifier?: string;
+  /**
+   * Where the customer goes once signed in, checked by safeReturnTo when the flow began and again when it is
+   * used; kept here, in the flow, so no later step takes it from the browser.
+   */
+  returnTo?: string;
   /** Throttle subject: a hash of the identifier typed, known or not, so both throttle alike. */
   subject?: string;
 }
@@ -26,8 +32,19 @@ export type SigninFlow = Flow<SigninData>;
 
 export const SIGNIN_FLOW = flowKind<SigninData>('signin');
 
-export async function startSignin(deps: Deps): Promise<SigninFlow> {
-  return createFlow<SigninData>(deps.db, deps.clock, { kind: SIGNIN_FLOW, state: 'identify', ttlMs: SIGNIN_TTL_MS, data: {} });
+export async function startSignin(deps: Deps, returnTo?: string): Promise<SigninFlow> {
+  const data: SigninData = returnTo ? { returnTo } : {};
+  return createFlow<SigninData>(deps.db, deps.clock, { kind: SIGNIN_FLOW, state: 'identify', ttlMs: SIGNIN_TTL_MS, data });
+}
+
+/**
+ * The destination a sign-in flow was started with, even once the flow has expired or ended, so "Sign in again"
+ * can keep it; checked again here, since RETURN_URL_ORIGINS may have changed since.
+ */
+export async function signinReturnTo(deps: Deps, flowId: string | undefined): Promise<string | undefined> {
+  if (!flowId) return undefined;
+  const data = await loadFlowData(deps.db, flowId, SIGNIN_FLOW);
+  return safeReturnTo(data?.returnTo, deps.config);
 }
 
 export async function loadSignin(deps: Deps, flowId: string): Promise<SigninFlow> {
@@ -42,6 +59,6 @@ export async function submitIdentifier(deps: Deps, flowId: string, input: string
   return advanceFlow(deps.db, deps.clock, flow, 'identify', {
     state: 'password',
     accountId: account?.id ?? null,
-    data: { identifier: identifier.value, subject: identifierSubject(identifier.normalized) },
+    data: { ...flow.data, identifier: identifier.value, subject: identifierSubject(identifier.normalized) },
   });
 }

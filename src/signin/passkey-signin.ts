@@ -37,7 +37,8 @@ export interface PasskeyOptions {
   options: PublicKeyCredentialRequestOptionsJSON;
 }
 
-export async function startPasskeySignin(deps: Deps): Promise<PasskeyOptions> {
+/** `returnTo` is a destination safeReturnTo has already accepted, or none. */
+export async function startPasskeySignin(deps: Deps, returnTo?: string): Promise<PasskeyOptions> {
   const options = await generateAuthenticationOptions({
     rpID: relyingParty(deps.config).rpID,
     challenge: newChallenge(deps.random),
@@ -49,7 +50,7 @@ export async function startPasskeySignin(deps: Deps): Promise<PasskeyOptions> {
     kind: SIGNIN_FLOW,
     state: 'passkey',
     ttlMs: PASSKEY_CEREMONY_TTL_MS,
-    data: { passkeyChallenge: options.challenge },
+    data: { passkeyChallenge: options.challenge, ...(returnTo ? { returnTo } : {}) },
   });
   return { flowId: flow.id, options };
 }
@@ -66,7 +67,7 @@ export async function finishPasskeySignin(deps: Deps, flowId: string, response: 
     { scope: 'passkey', subject: accountId ?? `unknown:${sha256(response.id)}`, accountId, info, method: 'passkey', refuse: passkeySigninFailed },
     async () => {
       // The challenge is spent first: a second use of this flow is refused whatever it carries.
-      checking = await advanceFlow(deps.db, deps.clock, flow, 'passkey', { state: 'passkey_checked', accountId, data: {} });
+      checking = await advanceFlow(deps.db, deps.clock, flow, 'passkey', { state: 'passkey_checked', accountId, data: { returnTo: flow.data.returnTo } });
       return passkeyMethod.verify(deps, principal, { response, challenge: flow.data.passkeyChallenge ?? '' }, { info });
     },
   );

@@ -1,3 +1,5 @@
+import { returnToQuery } from '../platform/web/return-to.js';
+
 /**
  * Where "confirm your password" may send the customer afterwards. The `return` value is matched exactly against
  * this list, never parsed or prefix-checked, so `//evil.example`, `/\evil`, `https://evil.example` and look-alike
@@ -24,7 +26,10 @@ export function safeReturnPath(value: unknown): ReturnPath {
   return RETURN_PATHS.find((path) => path === value) ?? DEFAULT_RETURN_PATH;
 }
 
-/** The confirm-password page, coming back to `returnTo` once the password is confirmed. */
-export function stepUpLocation(returnTo: ReturnPath): string {
-  return `/account/confirm-password?return=${returnTo}`;
+/**
+ * The confirm-password page, coming back to `returnTo` once the password is confirmed, and from there on to the
+ * journey's own `journey` return_to (checked by safeReturnTo when used), if it had one.
+ */
+export function stepUpLocation(returnTo: ReturnPath, journey?: string): string {
+  return `/account/confirm-password?return=${returnTo}${returnToQuery(journey, '&')}`;
 }

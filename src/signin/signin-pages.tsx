@@ -1,11 +1,12 @@
 import { isProblem, parseIdentifier } from '../accounts/identifiers.js';
 import { Field } from '../platform/web/forms.js';
 import { isFlowGone } from '../platform/flows.js';
-import { loadSignin, startSignin, submitIdentifier } from './flow.js';
+import { loadSignin, signinReturnTo, startSignin, submitIdentifier } from './flow.js';
+import { returnToQuery } from '../platform/web/return-to.js';
 import { submitPassword } from './password-signin.js';
 import { continueSignin } from './continue-signin.js';
 import { SIGNIN_TIMED_OUT_IDENTIFIER } from './sign-in-again.js';
-import { IdentifierField, PostForm, Problem, UsernameHint } from '../platform/web/page-parts.js';
+import { IdentifierField, PostForm, Problem, ReturnToField, UsernameHint } from '../platform/web/page-parts.js';
 import { PASSKEY_SCRIPTS, PasskeySignin } from '../methods/passkey/passkey-pages.js';
 import { RetryLinkOffer } from './retry-link-pages.js';
 import { NO_PROBLEM, type FormProblem, type Page, type PageRoutes } from '../platform/web/page-routes.js';
@@ -15,15 +16,18 @@ import { NO_PROBLEM, type FormProblem, type Page, type PageRoutes } from '../pla
  * identifier, and a wrong password, an unknown account and a locked one fail alike on the second (ASVS 6.3.8).
  */
 export function registerSigninPages(routes: PageRoutes): void {
-  routes.get('/signin', 'anyone', async (page) => renderIdentifier(page, NO_PROBLEM));
+  // `return_to` (a page here, or the shop's own site) rides in the form only until the flow starts; from then on
+  // the flow holds it, and no later step reads it from the browser.
+  // "Sign in again" after a sign-in timed out links here with `from`, that sign-in's id: its destination is kept.
+  routes.get('/signin', 'anyone', async (page) => renderIdentifier(page, NO_PROBLEM, page.returnTo ?? (await signinReturnTo(page.deps, page.query('from')))));
 
   routes.post('/signin', 'anyone', async (page) => {
     try {
-      const flow = await startSignin(page.deps);
+      const flow = await startSignin(page.deps, page.returnTo);
       await submitIdentifier(page.deps, flow.id, page.field('identifier'));
       return page.redirect(`/signin/password?flow=${encodeURIComponent(flow.id)}`);
     } catch (error) {
-      return renderIdentifier(page, page.problem(error), page.echo('identifier'));
+      return renderIdentifier(page, page.problem(error), page.returnTo, page.echo('identifier'));
     }
   });
 
@@ -43,20 +47,21 @@ export function registerSigninPages(routes: PageRoutes): void {
   });
 }
 
-function renderIdentifier(page: Page, problem: FormProblem, identifier?: string) {
+function renderIdentifier(page: Page, problem: FormProblem, returnTo: string | undefined, identifier?: string) {
   return page.render(
     { title: 'Sign in', scripts: PASSKEY_SCRIPTS },
     <section class="card narrow">
       <h1>Sign in</h1>
       <Problem problem={problem} />
       <PostForm action="/signin" csrf={page.csrf}>
+        <ReturnToField value={returnTo} />
         <IdentifierField label="Email or mobile phone number" autocomplete="username" value={identifier} error={problem.fields.identifier} />
         <button type="submit" class="button">Continue</button>
       </PostForm>
       {/* Or sign in with a passkey alone (passkey-pages.tsx, public/passkeys.js). */}
-      <PasskeySignin />
+      <PasskeySignin returnTo={returnTo} />
       <p class="aside">
-        New here? <a href="/signup">Create your account</a>
+        New here? <a href={`/signup${returnToQuery(returnTo)}`}>Create your account</a>
       </p>
     </section>,
     problem.status,
@@ -65,22 +70,24 @@ function renderIdentifier(page: Page, problem: FormProblem, identifier?: string)
 
 async function renderPassword(page: Page, flowId: string, problem: FormProblem) {
   let identifier: string;
+  let returnTo: string | undefined;
   try {
     const flow = await loadSignin(page.deps, flowId);
-    if (flow.state !== 'password' || !flow.data.identifier) return page.redirect('/signin');
+    returnTo = flow.data.returnTo;
+    if (flow.state !== 'password' || !flow.data.identifier) return page.redirect(`/signin${returnToQuery(returnTo)}`);
     identifier = flow.data.identifier;
   } catch (error) {
     const gone = page.problem(error);
-    return renderIdentifier(page, { ...gone, message: SIGNIN_TIMED_OUT_IDENTIFIER });
+    return renderIdentifier(page, { ...gone, message: SIGNIN_TIMED_OUT_IDENTIFIER }, await signinReturnTo(page.deps, flowId));
   }
-  if (isFlowGone(problem.code)) return renderIdentifier(page, { ...problem, message: SIGNIN_TIMED_OUT_IDENTIFIER });
+  if (isFlowGone(problem.code)) return renderIdentifier(page, { ...problem, message: SIGNIN_TIMED_OUT_IDENTIFIER }, returnTo);
   return page.render(
     { title: 'Sign in' },
     <section class="card narrow">
       <h1>Sign in</h1>
       <Problem problem={problem} />
       <p class="signing-in-as">
-        <span class="identifier">{identifier}</span> <a href="/signin">Change<span class="visually-hidden"> email or phone number</span></a>
+        <span class="identifier">{identifier}</span> <a href={`/signin${returnToQuery(returnTo)}`}>Change<span class="visually-hidden"> email or phone number</span></a>
       </p>
       <PostForm action="/signin/password" csrf={page.csrf}>
         <input type="hidden" name="flow" value={flowId} />

@@ -55,9 +55,9 @@ async function renderSmsCode(page: Page, flowId: string, problem: FormProblem, n
     flow = await loadSignin(page.deps, flowId);
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    return renderSignInAgain(page, error.status, SIGNIN_TIMED_OUT_IDENTIFIER);
+    return renderSignInAgain(page, error.status, SIGNIN_TIMED_OUT_IDENTIFIER, flowId);
   }
-  if (flow.state !== 'password' || !flow.data.identifier || isFlowGone(problem.code)) return renderSignInAgain(page, 409, SIGNIN_TIMED_OUT_IDENTIFIER);
+  if (flow.state !== 'password' || !flow.data.identifier || isFlowGone(problem.code)) return renderSignInAgain(page, 409, SIGNIN_TIMED_OUT_IDENTIFIER, flowId);
   // The account texts its own second step, and a texted code can't be both: back to the password.
   if (problem.code === 'signin.password_required' || problem.code === 'signin.sms_needs_phone') return renderUsePassword(page, flowId, problem);
   return page.render(

@@ -1,5 +1,7 @@
+import type { FastifyRequest } from 'fastify';
 import type { Guard } from '../platform/http/guard.js';
-import { SIGNIN_PAGE, signedIn, type SignedIn } from '../sessions/guards.js';
+import { RETURN_TO_MAX } from '../platform/web/return-to.js';
+import { signedIn, signinLocation, type SignedIn } from '../sessions/guards.js';
 import { requireRecentStepUp } from './step-up.js';
 import { DEFAULT_RETURN_PATH, stepUpLocation, type ReturnPath } from './return-paths.js';
 
@@ -21,9 +23,18 @@ function stepUpGuard(returnTo: ReturnPath): StepUpGuard {
       requireRecentStepUp(deps, given.session);
       return given;
     },
-    redirect: (refusal) => (refusal.status === 401 ? SIGNIN_PAGE : stepUpLocation(returnTo)),
+    // Signed out: sign in and come back here. Signed in: confirm the password and come back to the allow-listed
+    // page, with the journey's own return_to (checked again where used) kept on the way.
+    redirect: (refusal, request) => (refusal.status === 401 ? signinLocation(request) : stepUpLocation(returnTo, journeyReturnTo(request))),
     returningTo: stepUpGuard,
   };
 }
 
 export const recentStepUp = stepUpGuard(DEFAULT_RETURN_PATH);
+
+/** The `return_to` of a refused GET (…/cards/new?return_to=/pay/…), to carry through the confirmation. */
+function journeyReturnTo(request: FastifyRequest): string | undefined {
+  if (request.method !== 'GET') return undefined;
+  const value = (request.query as Record<string, unknown> | undefined)?.return_to;
+  return typeof value === 'string' && value.length <= RETURN_TO_MAX ? value : undefined;
+}

@@ -52,7 +52,7 @@ export function registerVerifyPages(routes: PageRoutes): void {
       return continueSignin(page, await submitSecondFactor(page.deps, waiting.value.flow.id, { method, code: page.field('code', 64), rememberDevice }, page.info));
     } catch (error) {
       const problem = page.problem(error);
-      if (isFlowGone(problem.code)) return renderSignInAgain(page, problem.status);
+      if (isFlowGone(problem.code)) return renderSignInAgain(page, problem.status, undefined, waiting.value.flow.id);
       return renderVerify(page, waiting.value, asSecondFactorProblem(problem), { sent: true, rememberDevice });
     }
   });
@@ -65,7 +65,7 @@ export function registerVerifyPages(routes: PageRoutes): void {
       return page.redirect(verifyPath(waiting.value.flow.id, 'sms', true));
     } catch (error) {
       const problem = page.problem(error);
-      if (isFlowGone(problem.code)) return renderSignInAgain(page, problem.status);
+      if (isFlowGone(problem.code)) return renderSignInAgain(page, problem.status, undefined, waiting.value.flow.id);
       // Asked again too soon (or too often): the code already sent still works, so keep its field on the page.
       return renderVerify(page, waiting.value, problem, { sent: problem.code.startsWith('code.') });
     }
@@ -81,15 +81,15 @@ async function loadWaiting(page: Page, flowId: string | undefined, asked: string
   try {
     flow = await loadSignin(page.deps, flowId);
   } catch (error) {
-    return { ok: false, reply: renderSignInAgain(page, page.problem(error).status) };
+    return { ok: false, reply: renderSignInAgain(page, page.problem(error).status, undefined, flowId) };
   }
-  if (flow.state !== 'second_factor' || !flow.accountId) return { ok: false, reply: renderSignInAgain(page, 409) };
+  if (flow.state !== 'second_factor' || !flow.accountId) return { ok: false, reply: renderSignInAgain(page, 409, undefined, flowId) };
   // A factor that got the customer this far (a texted sign-in code, a passkey) is not offered again.
   const offered = await secondStepMethods(page.deps, customer(flow.accountId), flow.factorsPassed);
   const passkey = offered.includes('passkey');
   const methods = METHODS.filter((m) => offered.includes(m));
   const method = methods.find((m) => m === asked) ?? methods[0];
-  if (!method) return { ok: false, reply: passkey ? page.redirect(passkeyPath(flow.id)) : renderSignInAgain(page, 409) };
+  if (!method) return { ok: false, reply: passkey ? page.redirect(passkeyPath(flow.id)) : renderSignInAgain(page, 409, undefined, flowId) };
   const phone = methods.includes('sms') ? await verifiedPhone(page.deps.db, flow.accountId) : undefined;
   return { ok: true, value: { flow, methods, method, passkey, phone: phone ? phoneEnding(phone) : undefined } };
 }

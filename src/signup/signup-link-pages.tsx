@@ -1,4 +1,4 @@
-import { signInAfterSignup } from './signup.js';
+import { signInAfterSignup, signupDestination } from './signup.js';
 import { confirmSignupLink } from './signup-confirm.js';
 import { browserSecretFor, clearSignupCookie } from './signup-cookie.js';
 import { Field } from '../platform/web/forms.js';
@@ -28,7 +28,7 @@ export function registerSignupLinkPages(routes: PageRoutes): void {
       const session = await signInAfterSignup(page.deps, accountId, page.info);
       page.signIn(session);
       clearSignupCookie(page.reply, page.deps.config);
-      return page.redirect('/account?welcome=1');
+      return page.redirect(await signupDestination(page.deps, flowId));
     } catch (error) {
       const problem = page.problem(error);
       // Asked for the sign-up's password, or given a wrong one: the link still works, so ask again.

@@ -1,8 +1,9 @@
-import { loadSignupFlow, resendSignupCode, startSignup, signInAfterSignup } from './signup.js';
+import { loadSignupFlow, resendSignupCode, startSignup, signInAfterSignup, signupDestination } from './signup.js';
+import { returnToQuery } from '../platform/web/return-to.js';
 import { confirmSignupCode } from './signup-confirm.js';
 import { browserSecretFor, clearSignupCookie, setSignupCookie } from './signup-cookie.js';
 import { Field } from '../platform/web/forms.js';
-import { asCodeProblem, CodeField, NewPasswordField, PASSWORD_METER_SCRIPT, PostForm, Problem } from '../platform/web/page-parts.js';
+import { asCodeProblem, CodeField, NewPasswordField, PASSWORD_METER_SCRIPT, PostForm, Problem, ReturnToField } from '../platform/web/page-parts.js';
 import { NO_PROBLEM, type FormProblem, type Page, type PageRoutes } from '../platform/web/page-routes.js';
 import { SignupAuthorField } from './signup-link-pages.js';
 
@@ -12,18 +13,19 @@ import { SignupAuthorField } from './signup-link-pages.js';
  * address already has an account (ASVS 6.3.8).
  */
 export function registerSignupPages(routes: PageRoutes): void {
-  routes.get('/signup', 'anyone', async (page) => page.render(signupOptions, <SignupForm csrf={page.csrf} problem={NO_PROBLEM} />));
+  // `return_to` rides in the form until the flow starts, then the flow holds it (and the emailed link's page reads it there).
+  routes.get('/signup', 'anyone', async (page) => page.render(signupOptions, <SignupForm csrf={page.csrf} problem={NO_PROBLEM} returnTo={page.returnTo} />));
 
   routes.post('/signup', 'anyone', async (page) => {
     try {
       const input = { name: page.field('name'), email: page.field('email'), phone: page.field('phone'), password: page.field('password') };
-      const started = await startSignup(page.deps, input, page.info);
+      const started = await startSignup(page.deps, input, page.info, page.returnTo);
       setSignupCookie(page.reply, page.deps.config, started);
       return page.redirect(`/signup/confirm?flow=${encodeURIComponent(started.flowId)}`);
     } catch (error) {
       const problem = page.problem(error);
       const values = { name: page.echo('name'), email: page.echo('email'), phone: page.echo('phone') };
-      return page.render(signupOptions, <SignupForm csrf={page.csrf} problem={problem} values={values} />, problem.status);
+      return page.render(signupOptions, <SignupForm csrf={page.csrf} problem={problem} values={values} returnTo={page.returnTo} />, problem.status);
     }
   });
 
@@ -42,7 +44,7 @@ export function registerSignupPages(routes: PageRoutes): void {
       const session = await signInAfterSignup(page.deps, accountId, page.info);
       page.signIn(session);
       clearSignupCookie(page.reply, page.deps.config);
-      return page.redirect('/account?welcome=1');
+      return page.redirect(await signupDestination(page.deps, flowId));
     } catch (error) {
       return renderConfirm(page, flowId, asCodeProblem(page.problem(error)));
     }
@@ -61,13 +63,14 @@ export function registerSignupPages(routes: PageRoutes): void {
 
 const signupOptions = { title: 'Create account', scripts: [PASSWORD_METER_SCRIPT] };
 
-function SignupForm(props: { csrf: string; problem: FormProblem; values?: { name: string; email: string; phone: string } }) {
+function SignupForm(props: { csrf: string; problem: FormProblem; values?: { name: string; email: string; phone: string }; returnTo?: string }) {
   const { fields } = props.problem;
   return (
     <section class="card narrow">
       <h1>Create account</h1>
       <Problem problem={props.problem} />
       <PostForm action="/signup" csrf={props.csrf}>
+        <ReturnToField value={props.returnTo} />
         <Field name="name" label="Your name" autocomplete="name" value={props.values?.name} error={fields.name} required />
         <Field name="email" label="Email address" type="email" autocomplete="email" value={props.values?.email} error={fields.email} spellcheck={false} autocapitalize="none" required />
         <Field
@@ -83,7 +86,7 @@ function SignupForm(props: { csrf: string; problem: FormProblem; values?: { name
         <button type="submit" class="button">Create your account</button>
       </PostForm>
       <p class="aside">
-        Already have an account? <a href="/signin">Sign in</a>
+        Already have an account? <a href={`/signin${returnToQuery(props.returnTo)}`}>Sign in</a>
       </p>
     </section>
   );

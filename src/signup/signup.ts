@@ -3,7 +3,8 @@ import { DAY } from '../platform/clock.js';
 import { errors } from '../platform/errors.js';
 import { randomToken, sha256 } from '../platform/crypto.js';
 import { lockName } from '../platform/db/lock-name.js';
-import { createFlow, expireFlows, flowKind, loadFlow, requireState, type Flow } from '../platform/flows.js';
+import { createFlow, expireFlows, flowKind, loadFlow, loadFlowData, requireState, type Flow } from '../platform/flows.js';
+import { safeReturnTo } from '../platform/web/return-to.js';
 import { enqueueMessage, spendMessageBudget } from '../notify/enqueue.js';
 import { spendSourceAllowance, type ThrottlePolicy } from '../platform/throttle.js';
 import { HOUR } from '../platform/clock.js';
@@ -35,6 +36,8 @@ export interface SignupData {
   existing: boolean;
   /** Hash of the secret held by the browser or client that started the flow (its signup cookie). */
   browserHash: string;
+  /** Where the customer goes once the account is confirmed (a return_to safeReturnTo accepted), checked again then. */
+  returnTo?: string;
 }
 
 export const SIGNUP_FLOW = flowKind<SignupData>('signup');
@@ -54,7 +57,7 @@ export interface SignupStarted {
   browserSecret: string;
 }
 
-export async function startSignup(deps: Deps, input: SignupInput, info: RequestInfo): Promise<SignupStarted> {
+export async function startSignup(deps: Deps, input: SignupInput, info: RequestInfo, returnTo?: string): Promise<SignupStarted> {
   const fields: Record<string, string> = {};
   const name = validateName(input.name);
   if (typeof name !== 'string') fields.name = name.message;
@@ -89,7 +92,7 @@ export async function startSignup(deps: Deps, input: SignupInput, info: RequestI
       kind: SIGNUP_FLOW,
       state: 'confirm_email',
       ttlMs: SIGNUP_TTL_MS,
-      data: { name, email, phone, passwordHash: existing ? '' : passwordHash, existing, browserHash: sha256(browserSecret) },
+      data: { name, email, phone, passwordHash: existing ? '' : passwordHash, existing, browserHash: sha256(browserSecret), ...(returnTo ? { returnTo } : {}) },
     });
     const issued = await issueCode(codeDeps(tx), {
       purpose: 'signup_email',
@@ -114,6 +117,12 @@ export async function startSignup(deps: Deps, input: SignupInput, info: RequestI
 /** Links come from the configured public URL, never from request headers (GHSA-569q-mpph-wgww). */
 function confirmLink(deps: Deps, flowId: string, token: string): string {
   return `${deps.config.publicUrl}/signup/confirm/link?flow=${encodeURIComponent(flowId)}&token=${encodeURIComponent(token)}`;
+}
+
+/** Where a confirmed sign-up goes: the flow's own destination if it is still a safe one, else a welcome. */
+export async function signupDestination(deps: Deps, flowId: string): Promise<string> {
+  const data = await loadFlowData(deps.db, flowId, SIGNUP_FLOW);
+  return safeReturnTo(data?.returnTo, deps.config) ?? '/account?welcome=1';
 }
 
 export async function loadSignupFlow(deps: Deps, flowId: string): Promise<Flow<SignupData>> {

@@ -28,7 +28,7 @@ describe('a customer’s journey through the pages', () => {
     expect(signedOut.status).toBe(303);
     expect(signedOut.location).toBe('/');
     expect(laptop.cookies.has('__Host-custos_session')).toBe(false);
-    expect((await laptop.get('/account')).location).toBe('/signin');
+    expect((await laptop.get('/account')).location).toBe('/signin?return_to=%2Faccount');
     expect((await laptop.get('/')).body).toContain('href="/signup"');
 
     expect((await signIn(laptop, 'jane@example.com')).location).toBe('/account');
@@ -50,7 +50,7 @@ describe('a customer’s journey through the pages', () => {
     const after = await laptop.get(ended.location!);
     expect(after.body).toContain('You were signed out everywhere else.');
     expect(after.body).not.toContain('Mobile Safari on iOS');
-    expect((await phone.get('/account')).location).toBe('/signin');
+    expect((await phone.get('/account')).location).toBe('/signin?return_to=%2Faccount');
     expect((await laptop.get('/account')).status).toBe(200);
   });
 
@@ -66,13 +66,13 @@ describe('a customer’s journey through the pages', () => {
     await laptop.get('/account/security');
     const one = await laptop.post('/account/sessions/end', { session: phoneSession });
     expect(one.location).toBe('/account/security?notice=session-ended');
-    expect((await phone.get('/account')).location).toBe('/signin');
+    expect((await phone.get('/account')).location).toBe('/signin?return_to=%2Faccount');
 
     // Someone else's (or an ended) session id is unknown here.
     expect((await laptop.post('/account/sessions/end', { session: phoneSession })).status).toBe(404);
 
     const self = await laptop.post('/account/sessions/end', { session: laptopSession });
     expect(self.location).toBe('/');
-    expect((await laptop.get('/account')).location).toBe('/signin');
+    expect((await laptop.get('/account')).location).toBe('/signin?return_to=%2Faccount');
   });
 });

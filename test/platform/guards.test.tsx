@@ -6,6 +6,7 @@ import { ApiRegistry } from '../../src/platform/http/api.js';
 import { installErrorHandler } from '../../src/platform/http/error-handler.js';
 import { securityOf, type Guard } from '../../src/platform/http/guard.js';
 import { PageRoutes } from '../../src/platform/web/page-routes.js';
+import { customerChrome } from '../../src/accounts/customer-chrome.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 
 /**
@@ -39,9 +40,9 @@ describe('guards', () => {
   async function appWith(register: (api: ApiRegistry, pages: PageRoutes) => void) {
     const fastify = Fastify();
     await fastify.register(cookie);
-    installErrorHandler(fastify);
+    installErrorHandler(fastify, customerChrome);
     const api = new ApiRegistry(fastify, t.app.deps);
-    register(api, new PageRoutes(fastify, t.app.deps, nobody));
+    register(api, new PageRoutes(fastify, t.app.deps, nobody, customerChrome));
     fastify.get('/openapi.json', async () => api.openApiDocument());
     return fastify;
   }

@@ -100,12 +100,12 @@ describe('forgot password, through the pages', () => {
     const confirmation = await laptop.get(done.location!);
     expect(confirmation.body).toContain(DONE);
     expect(confirmation.body).toContain('<a class="button" href="/signin">Sign in</a>');
-    expect((await laptop.get('/account')).location).toBe('/signin');
+    expect((await laptop.get('/account')).location).toBe('/signin?return_to=%2Faccount');
 
     const replay = new Browser(t.app);
     replay.cookies.set(SESSION, oldCookie);
-    expect((await replay.get('/account')).location).toBe('/signin');
-    expect((await phone.get('/account')).location).toBe('/signin');
+    expect((await replay.get('/account')).location).toBe('/signin?return_to=%2Faccount');
+    expect((await phone.get('/account')).location).toBe('/signin?return_to=%2Faccount');
 
     expect((await signIn(new Browser(t.app), 'jane@example.com', STRONG_PASSWORD)).status).toBe(401);
     expect((await signIn(new Browser(t.app), 'jane@example.com', OTHER_STRONG_PASSWORD)).location).toBe('/account');

@@ -61,8 +61,8 @@ describe('"This wasn\'t me", through the pages', () => {
     expect(secured.body).toContain('<a href="/recovery/password">Reset your password</a>');
     expect(secured.body).toContain('<a href="/account/security">Review Login &amp; Security</a>');
 
-    expect((await laptop.get('/account')).location).toBe('/signin');
-    expect((await phone.get('/account')).location).toBe('/signin');
+    expect((await laptop.get('/account')).location).toBe('/signin?return_to=%2Faccount');
+    expect((await phone.get('/account')).location).toBe('/signin?return_to=%2Faccount');
     expect((await signIn(new Browser(t.app), 'jane@example.com', STRONG_PASSWORD)).status).toBe(401);
 
     // The link works once.
@@ -101,8 +101,8 @@ describe('"This wasn\'t me", through the pages', () => {
     expect(recentChanges(secured.body).length).toBeGreaterThan(0);
     expect(laptop.cookies.has(SESSION)).toBe(false);
     expect(secured.body).not.toContain('Hello, Jane');
-    expect((await phone.get('/account')).location).toBe('/signin');
-    expect((await laptop.get('/account')).location).toBe('/signin');
+    expect((await phone.get('/account')).location).toBe('/signin?return_to=%2Faccount');
+    expect((await laptop.get('/account')).location).toBe('/signin?return_to=%2Faccount');
     expect((await signIn(new Browser(t.app), 'jane@example.com', STRONG_PASSWORD)).status).toBe(401);
     expect(await lastMessage(t, 'jane@example.com', 'securityNoticeEmail')).toContain("You told us a recent activity wasn't you.");
 

@@ -79,7 +79,7 @@ describe('Your Account pages', () => {
     const changed = await laptop.post('/account/password', { currentPassword: STRONG_PASSWORD, newPassword: OTHER_STRONG_PASSWORD, signOutOthers: 'yes' });
     expect(changed.location).toBe('/account/security?notice=password');
     expect((await laptop.get(changed.location!)).body).toContain('Your password was changed, and every other device was signed out.');
-    expect((await phone.get('/account')).location).toBe('/signin');
+    expect((await phone.get('/account')).location).toBe('/signin?return_to=%2Faccount');
     expect((await signIn(new Browser(t.app), 'jane@example.com', OTHER_STRONG_PASSWORD)).location).toBe('/account');
   });
 });

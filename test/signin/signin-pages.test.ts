@@ -130,7 +130,7 @@ describe('sign-in pages', () => {
     for (const path of ['/account', '/account/security', '/account/name', '/account/email', '/account/email/confirm', '/account/phone', '/account/phone/confirm', '/account/password', '/account/confirm-password']) {
       const response = await browser.get(path);
       expect(response.status, path).toBe(303);
-      expect(response.location, path).toBe('/signin');
+      expect(response.location, path).toBe(`/signin?return_to=${encodeURIComponent(path)}`);
     }
   });
 });

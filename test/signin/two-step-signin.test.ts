@@ -27,7 +27,7 @@ describe('the second step of sign-in, through the pages', () => {
     const browser = new Browser(t.app);
     const { flow, location } = await signInToSecondStep(browser, 'jane@example.com');
     expect(browser.cookies.has(SESSION)).toBe(false);
-    expect((await browser.get('/account')).location).toBe('/signin');
+    expect((await browser.get('/account')).location).toBe('/signin?return_to=%2Faccount');
 
     const page = await browser.get(location);
     expect(page.status).toBe(200);

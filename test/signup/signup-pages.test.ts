@@ -127,7 +127,7 @@ describe('sign-up pages', () => {
     expect(elsewhere.body).toContain('Enter the password you chose');
     expect(starter.cookies.has('__Host-custos_session')).toBe(false);
     expect(await t.database.db.kysely.selectFrom('accounts').select('id').execute()).toHaveLength(0);
-    expect((await starter.get('/account')).location).toBe('/signin');
+    expect((await starter.get('/account')).location).toBe('/signin?return_to=%2Faccount');
 
     // The browser that started Jane's sign-up opens Jane's link: signed in.
     const janeParams = new URL(janeLink, 'http://x').searchParams;

@@ -9,6 +9,7 @@ import { finishPasskeySignin, passkeySecondFactorOptions, startPasskeySignin, su
 import { beginPasskeyRegistration, finishPasskeyRegistration, listPasskeys, removePasskey, renamePasskey } from './passkeys.js';
 import { recentStepUp } from '../../signin/step-up-guard.js';
 import { signedIn } from '../../sessions/guards.js';
+import { safeReturnTo } from '../../platform/web/return-to.js';
 
 /**
  * Passkeys over JSON: add (step-up), list, rename, remove (step-up); sign in with a passkey alone, or use one as
@@ -114,11 +115,11 @@ export function registerPasskeyApi(api: ApiRegistry, deps: Deps): void {
 
   api.add({
     method: 'POST', path: '/api/v1/signin/passkey/options', tag: 'Sign-in', guards: [],
-    summary: 'Start signing in with a passkey alone: options for navigator.credentials.get() (any passkey for this site, user verification required).',
-    body: z.object({}).strict(),
+    summary: 'Start signing in with a passkey alone: options for navigator.credentials.get() (any passkey for this site, user verification required). return_to: where the browser goes once signed in — a path here or a page on RETURN_URL_ORIGINS; anything else is ignored.',
+    body: z.object({ return_to: z.string().optional() }).strict(),
     responses: { 200: 'Options' },
-    handler: async () => {
-      const started = await startPasskeySignin(deps);
+    handler: async ({ body }) => {
+      const started = await startPasskeySignin(deps, safeReturnTo(body.return_to, deps.config));
       return { flow_id: started.flowId, options: started.options };
     },
   });

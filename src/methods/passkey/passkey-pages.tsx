@@ -125,9 +125,10 @@ function PasskeyRow(props: { passkey: StoredPasskey; csrf: string; error?: strin
 }
 
 /** A button public/passkeys.js turns on; until then it is hidden and a line says passkeys need JavaScript. */
-function PasskeyButton(props: { action: 'register' | 'signin' | 'second-factor'; label: string; flow?: string; secondary?: boolean }) {
+function PasskeyButton(props: { action: 'register' | 'signin' | 'second-factor'; label: string; flow?: string; secondary?: boolean; returnTo?: string }) {
+  // data-return-to: sent with the passkey sign-in's first request, where the flow takes it (checked there again).
   return (
-    <div class="passkey-action" data-passkey-action={props.action} data-flow={props.flow}>
+    <div class="passkey-action" data-passkey-action={props.action} data-flow={props.flow} data-return-to={props.returnTo}>
       <p class="field-error" role="alert" data-passkey-error hidden />
       <button type={props.action === 'register' ? 'submit' : 'button'} class={props.secondary ? 'button secondary' : 'button'} data-passkey-button hidden disabled>
         {props.label}
@@ -140,10 +141,10 @@ function PasskeyButton(props: { action: 'register' | 'signin' | 'second-factor';
 }
 
 /** The sign-in page's "Sign in with a passkey", below the usual form. */
-export function PasskeySignin() {
+export function PasskeySignin({ returnTo }: { returnTo?: string }) {
   return (
     <div class="form-actions passkey-signin">
-      <PasskeyButton action="signin" label="Sign in with a passkey" secondary />
+      <PasskeyButton action="signin" label="Sign in with a passkey" secondary returnTo={returnTo} />
     </div>
   );
 }
@@ -154,10 +155,10 @@ async function renderSecondStep(page: Page, flowId: string | undefined) {
   let others = false;
   try {
     const flow = await loadSignin(page.deps, flowId);
-    if (flow.state !== 'second_factor' || !flow.accountId) return renderSignInAgain(page, 409);
+    if (flow.state !== 'second_factor' || !flow.accountId) return renderSignInAgain(page, 409, undefined, flowId);
     others = (await secondStepMethods(page.deps, customer(flow.accountId), flow.factorsPassed)).some((m) => m !== 'passkey');
   } catch (error) {
-    return renderSignInAgain(page, page.problem(error).status);
+    return renderSignInAgain(page, page.problem(error).status, undefined, flowId);
   }
   return page.render(
     { title: 'Two-step verification', scripts: PASSKEY_SCRIPTS },

@@ -1,24 +1,25 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
-import { renderPage } from '../web/layout.js';
+import { renderPage, type Chrome } from '../web/layout.js';
 
 /**
  * One error shape for the API — `{"error": {"code", "message", "fields"?}}` — and a plain page for browsers.
- * Fastify's own parsing errors get stable codes too. A 5xx says nothing about its cause; the log has it.
+ * Fastify's own parsing errors get stable codes too. A 5xx says nothing about its cause; the log has it. The
+ * page wears `chrome` with nobody in its header: an error page does not know who is asking.
  */
-export function installErrorHandler(app: FastifyInstance): void {
+export function installErrorHandler(app: FastifyInstance, chrome: Chrome): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     const known = toAppError(error);
     if (!known) request.log.error({ err: error }, 'unhandled error');
     const appError = known ?? new AppError(500, 'internal', 'Something went wrong on our side. Please try again.');
-    return sendError(request, reply, appError);
+    return sendError(request, reply, appError, chrome);
   });
   app.setNotFoundHandler((request, reply) =>
-    sendError(request, reply, new AppError(404, 'not_found', "We couldn't find that page.")),
+    sendError(request, reply, new AppError(404, 'not_found', "We couldn't find that page."), chrome),
   );
 }
 
-export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError, chrome: Chrome): FastifyReply {
   reply.code(error.status);
   for (const [name, value] of Object.entries(error.headers ?? {})) reply.header(name, value);
   if (wantsJson(request)) {
@@ -34,7 +35,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
           <a href="/">Go to the home page</a>
         </p>
       </section>
-    )));
+    ), chrome));
 }
 
 function wantsJson(request: FastifyRequest): boolean {

@@ -13,8 +13,11 @@ export interface Guard<Gives extends object = object> {
   security: OpenApiSecurity;
   /** What the route receives (its fields are added to the request or page), or an AppError (401/403) refusing it. */
   resolve(request: FastifyRequest, deps: Deps): Promise<Gives>;
-  /** Where a page sends a browser this guard refused; without it, the page answers the error like the API. */
-  redirect?(refusal: AppError): string;
+  /**
+   * Where a page sends a browser this guard refused; without it, the page answers the error like the API. The
+   * refused request is at hand so the browser can be brought back to it afterwards.
+   */
+  redirect?(refusal: AppError, request: FastifyRequest): string;
 }
 
 export interface OpenApiSecurity {

@@ -107,6 +107,11 @@ export function UsernameHint({ value }: { value: string }) {
   return <input type="text" name="username" autocomplete="username" value={value} hidden readOnly tabIndex={-1} aria-hidden="true" />;
 }
 
+/** Carries a journey's `return_to` on through a form; whoever reads it checks it again (Page.returnTo). */
+export function ReturnToField({ value }: { value: string | undefined }) {
+  return value ? <input type="hidden" name="return_to" value={value} /> : null;
+}
+
 export function BackLink(props: { href: string; children: ComponentChildren }) {
   return (
     <p class="back-link">

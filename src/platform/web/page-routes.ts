@@ -4,11 +4,12 @@ import type { Deps, RequestInfo } from '../context.js';
 import { AppError, errors } from '../errors.js';
 import { csrfToken, verifyCsrf } from '../http/csrf.js';
 import type { FieldErrors } from './forms.js';
-import { renderPage, type ConsoleHeader, type PageOptions } from './layout.js';
+import { renderPage, type Chrome, type PageOptions } from './layout.js';
 import { requestInfo, setDeviceCookie, setRememberCookie } from '../http/request-info.js';
 import { setSessionCookie } from '../http/session-cookie.js';
 import type { Greeting, Guard } from '../http/guard.js';
 import { optionalQueryValue } from '../http/query.js';
+import { safeReturnTo } from './return-to.js';
 
 /**
  * Page routes are declared through PageRoutes so each states, where it is declared, who may use it: anyone, or
@@ -27,7 +28,9 @@ export class Page {
     readonly request: FastifyRequest,
     readonly reply: FastifyReply,
     readonly deps: Deps,
-    private readonly greeting: Greeting,
+    /** What the route's guard found: who is looking, for the chrome's header. */
+    readonly given: Greeting,
+    private readonly chrome: Chrome,
   ) {}
 
   /** Read once per request: a browser without a device cookie gets one new token, used for the whole request. */
@@ -60,32 +63,28 @@ export class Page {
     return this.field(name, 10) !== '';
   }
 
+  /**
+   * The `return_to` this request carries (in the query of a GET, the form of a POST) when it is a safe
+   * destination (return-to.ts); otherwise none, and the journey ends where it always does.
+   */
+  get returnTo(): string | undefined {
+    const source = this.request.method === 'POST' ? this.request.body : this.request.query;
+    const value = typeof source === 'object' && source !== null ? (source as Record<string, unknown>).return_to : undefined;
+    return safeReturnTo(value, this.deps.config);
+  }
+
   query(name: string, maxLength = 200): string | undefined {
     return optionalQueryValue(this.request.query, name, maxLength);
   }
 
-  render(options: Omit<PageOptions, 'customerName' | 'csrfToken' | 'console'>, content: ComponentChildren, status = 200): FastifyReply {
-    if (isConsolePath(this.request.url)) return this.send(status, renderPage({ ...options, console: this.consoleHeader() }, content));
-    const name = this.greeting.displayName;
-    const personal = name !== undefined ? { customerName: firstName(name), csrfToken: this.csrf } : {};
-    return this.reply
-      .code(status)
-      .type('text/html; charset=utf-8')
-      .send(renderPage({ ...options, ...personal }, content));
+  /** The page in its area's chrome, the header drawn for whoever the guard found. */
+  render(options: PageOptions, content: ComponentChildren, status = 200): FastifyReply {
+    return this.reply.code(status).type('text/html; charset=utf-8').send(renderPage(options, content, this.chrome, this));
   }
 
-  private send(status: number, html: string): FastifyReply {
-    return this.reply.code(status).type('text/html; charset=utf-8').send(html);
-  }
-
-  /**
-   * The console's header: the staff member a staff guard resolved (its `staff` field, read by shape so the
-   * platform needs no staff import), never the customer who may also be signed in in this browser.
-   */
-  private consoleHeader(): ConsoleHeader {
-    const staff = (this as { staff?: { name?: unknown } }).staff;
-    const storeName = this.deps.config.storeName;
-    return typeof staff?.name === 'string' ? { storeName, staffName: staff.name, csrfToken: this.csrf } : { storeName };
+  /** The same request, shown as signed out in the header: its session has just ended. */
+  signedOut(): Page {
+    return new Page(this.request, this.reply, this.deps, {}, this.chrome);
   }
 
   /**
@@ -114,12 +113,6 @@ export class Page {
   }
 }
 
-/** The support console's pages, which wear the staff header. */
-function isConsolePath(url: string): boolean {
-  const path = url.split('?')[0]!;
-  return path === '/support' || path.startsWith('/support/');
-}
-
 /** The page a guarded route's handler receives: the page, with the fields its guard resolved to. */
 export type GuardedPage<Gives> = Page & Readonly<Gives>;
 
@@ -135,11 +128,15 @@ export const NO_PROBLEM: FormProblem = { status: 200, code: '', fields: {} };
 type Handler<P> = (page: P) => Promise<FastifyReply>;
 
 export class PageRoutes {
-  /** `visitor` finds who is asking on pages open to anyone, only to greet them by name in the header. */
+  /**
+   * One per area (the customer's pages, the support console), each with its chrome. `visitor` finds who is
+   * asking on pages open to anyone, only to greet them in the header.
+   */
   constructor(
     private readonly app: FastifyInstance,
     private readonly deps: Deps,
     private readonly visitor: Guard<Greeting>,
+    private readonly chrome: Chrome,
   ) {}
 
   get(path: string, access: 'anyone', handler: Handler<Page>): void;
@@ -167,10 +164,10 @@ export class PageRoutes {
           given = await guard.resolve(request, this.deps);
         } catch (error) {
           // 303 like Page.redirect: the browser follows with a GET, whatever the refused request was.
-          if (error instanceof AppError && guard.redirect) return reply.redirect(guard.redirect(error), 303);
+          if (error instanceof AppError && guard.redirect) return reply.redirect(guard.redirect(error, request), 303);
           throw error;
         }
-        const page = new Page(request, reply, this.deps, given);
+        const page = new Page(request, reply, this.deps, given, this.chrome);
         // A page open to anyone gets only the greeting; a guarded one gets its guard's fields too (page.session…).
         return handler(access === 'anyone' ? page : Object.assign(page, given));
       },

@@ -2,7 +2,7 @@ import { Field, SelectField } from '../../platform/web/forms.js';
 import { countryRule, SUPPORTED_COUNTRIES, type CountryRule } from './address-rules.js';
 import { findRegion } from './address-regions.js';
 import { ADDRESS_LIMITS, type AddressField } from './postal-address.js';
-import { PostForm, Problem } from '../../platform/web/page-parts.js';
+import { PostForm, Problem, ReturnToField } from '../../platform/web/page-parts.js';
 import type { FormProblem } from '../../platform/web/page-routes.js';
 
 /**
@@ -27,6 +27,8 @@ export function AddressForm(props: {
   problem: FormProblem;
   submitLabel: string;
   cancelHref: string;
+  /** Where adding the address leads on to; carried through "Update the form" too. */
+  returnTo?: string;
 }) {
   const { values, problem } = props;
   const rule = countryRule(values.country) ?? countryRule('US')!;
@@ -54,6 +56,7 @@ export function AddressForm(props: {
     <>
       <Problem problem={problem} />
       <PostForm action={props.action} csrf={props.csrf}>
+        <ReturnToField value={props.returnTo} />
         {/* Enter in a field presses a form's first submit button: make that one save, not "Update the form". */}
         <button type="submit" name="action" value="save" class="visually-hidden" tabIndex={-1} aria-hidden="true">
           {props.submitLabel}

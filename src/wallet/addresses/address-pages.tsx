@@ -34,7 +34,8 @@ export function registerAddressPages(routes: PageRoutes): void {
     if (page.field('action', 50) === CHANGE_COUNTRY) return renderNewAddress(page, NO_PROBLEM, postedValues(page));
     try {
       await addAddress(page.deps, page.session.accountId, parsePostalAddress(postedAddress(page)));
-      return page.redirect('/account/addresses?notice=added');
+      // Added for a checkout or a card (return_to, checked again here): back there, else the address book.
+      return page.redirect(page.returnTo ?? '/account/addresses?notice=added');
     } catch (error) {
       return renderNewAddress(page, page.problem(error), postedValues(page));
     }
@@ -134,7 +135,7 @@ function renderNewAddress(page: SignedInPage, problem: FormProblem, values: Addr
       <BackLink href="/account/addresses">Your Addresses</BackLink>
       <section class="card narrow">
         <h1>Add an address</h1>
-        <AddressForm action="/account/addresses/new" csrf={page.csrf} values={values} problem={problem} submitLabel="Add address" cancelHref="/account/addresses" />
+        <AddressForm action="/account/addresses/new" csrf={page.csrf} values={values} problem={problem} submitLabel="Add address" cancelHref="/account/addresses" returnTo={page.returnTo} />
       </section>
     </>,
     problem.status,

@@ -1,13 +1,13 @@
 import { AppError } from '../../platform/errors.js';
 import { listAddresses } from '../addresses/addresses.js';
-import { cancelCardSetup, completeCardSetup, startCardSetup } from './card-setup.js';
+import { cancelCardSetup, cardSetupReturnTo, completeCardSetup, startCardSetup } from './card-setup.js';
 import { cardErrors } from './card-errors.js';
 import { listCardsFor, setDefaultCard } from './cards.js';
 import { declineMessage, isDeclineReason } from '../gateways/gateway.js';
 import { canAddCards } from '../gateways/gateways.js';
 import { BillingAddressChoice, CardRow, NoAddressYet } from './card-parts.js';
 import { cardIdOf, registerCardRemovePage } from './card-remove-page.js';
-import { BackLink, PostForm, Problem } from '../../platform/web/page-parts.js';
+import { BackLink, PostForm, Problem, ReturnToField } from '../../platform/web/page-parts.js';
 import { NO_PROBLEM, type FormProblem, type PageRoutes } from '../../platform/web/page-routes.js';
 import { signedIn, type SignedInPage } from '../../sessions/guards.js';
 import { recentStepUp } from '../../signin/step-up-guard.js';
@@ -42,7 +42,7 @@ export function registerCardPages(routes: PageRoutes): void {
   routes.post('/account/cards/new', recentStepUp.returningTo('/account/cards/new'), async (page) => {
     try {
       const { accountId, sessionId } = page.session;
-      const setup = await startCardSetup(page.deps, { accountId, sessionId, billingAddressId: page.field('billing_address', 200) || undefined, info: page.info });
+      const setup = await startCardSetup(page.deps, { accountId, sessionId, billingAddressId: page.field('billing_address', 200) || undefined, returnTo: page.returnTo, info: page.info });
       return page.redirect(setup.gatewayUrl);
     } catch (error) {
       return renderNewCard(page, page.problem(error));
@@ -65,7 +65,9 @@ export function registerCardPages(routes: PageRoutes): void {
       }
       const result = await completeCardSetup(page.deps, { accountId, sessionId, setupId, token: gatewayToken(page), info: page.info });
       if (result.outcome === 'declined') return page.redirect(`/account/cards?declined=${result.reason}`);
-      return page.redirect(`/account/cards?notice=${result.outcome === 'saved' ? 'added' : result.renewed ? 'renewed' : 'already'}`);
+      // A card on the account now: back where the customer was adding it for (a checkout), if anywhere.
+      const returnTo = await cardSetupReturnTo(page.deps, { accountId, sessionId }, setupId);
+      return page.redirect(returnTo ?? `/account/cards?notice=${result.outcome === 'saved' ? 'added' : result.renewed ? 'renewed' : 'already'}`);
     } catch (error) {
       return renderCards(page, page.problem(error));
     }
@@ -118,9 +120,10 @@ async function renderNewCard(page: SignedInPage, problem: FormProblem) {
       <section class="card narrow">
         <h1>Add a card</h1>
         {addresses.length === 0 ? (
-          <NoAddressYet />
+          <NoAddressYet returnTo={page.returnTo} />
         ) : (
           <PostForm action="/account/cards/new" csrf={page.csrf}>
+            <ReturnToField value={page.returnTo} />
             <BillingAddressChoice addresses={addresses} chosen={chosen} error={problem.fields.billing_address} />
             <p class="hint">Next, you'll type the card details on our payment provider's secure page. We never see or keep the full card number or the security code.</p>
             <div class="form-actions">

@@ -1,3 +1,4 @@
+import { returnToQuery } from '../../platform/web/return-to.js';
 import type { SavedAddress } from '../addresses/addresses.js';
 import { formatExpiry } from './card-expiry.js';
 import { describeCard, type CardView } from './cards.js';
@@ -70,14 +71,16 @@ export function BillingAddressChoice(props: { addresses: SavedAddress[]; chosen:
   );
 }
 
-export function NoAddressYet() {
+/** The address page brings the customer back here afterwards, with this page's own destination kept. */
+export function NoAddressYet({ returnTo }: { returnTo?: string }) {
+  const back = `/account/cards/new${returnToQuery(returnTo)}`;
   return (
     <>
       <p>A card needs a billing address: the address your bank has for the card.</p>
       <p class="actions">
-        <a class="button" href="/account/addresses/new">Add an address</a>
+        <a class="button" href={`/account/addresses/new${returnToQuery(back)}`}>Add an address</a>
       </p>
-      <p class="hint">Then come back here to add the card.</p>
+      <p class="hint">We'll bring you back here to add the card.</p>
     </>
   );
 }

@@ -1,7 +1,8 @@
 import { MINUTE } from '../../platform/clock.js';
 import type { Deps, RequestInfo } from '../../platform/context.js';
 import { errors } from '../../platform/errors.js';
-import { advanceFlow, createFlow, flowKind, loadFlow, type Flow } from '../../platform/flows.js';
+import { advanceFlow, createFlow, flowKind, loadFlow, loadFlowData, type Flow } from '../../platform/flows.js';
+import { safeReturnTo } from '../../platform/web/return-to.js';
 import { recordEvent } from '../../activity/audit.js';
 import { defaultAddress, getAddress } from '../addresses/addresses.js';
 import { getCard, renewSavedCard, saveCard, type CardView } from './cards.js';
@@ -27,6 +28,11 @@ interface CardSetupData {
   gateway: string;
   /** The session that passed step-up and started the setup; only it may finish or cancel it. */
   sessionId: string;
+  /**
+   * Where the customer goes once the card is saved (a return_to safeReturnTo accepted): kept here, not sent
+   * through the gateway, which hands back only the setup's id.
+   */
+  returnTo?: string;
 }
 
 const CARD_SETUP_FLOW = flowKind<CardSetupData>('card_setup');
@@ -51,7 +57,7 @@ export type CardSetupResult =
   | { outcome: 'declined'; reason: DeclineReason };
 
 /** With no address id, the default billing address; an account with no address must add one first. */
-export async function startCardSetup(deps: Deps, input: CardSetupCaller & { billingAddressId?: string; info: RequestInfo }): Promise<StartedCardSetup> {
+export async function startCardSetup(deps: Deps, input: CardSetupCaller & { billingAddressId?: string; returnTo?: string; info: RequestInfo }): Promise<StartedCardSetup> {
   const gateway = paymentGateway(deps.config);
   await guardCardChecks(deps, input.accountId, input.info);
   const address = input.billingAddressId ? await getAddress(deps, input.accountId, input.billingAddressId) : await defaultAddress(deps, input.accountId, 'billing');
@@ -61,7 +67,7 @@ export async function startCardSetup(deps: Deps, input: CardSetupCaller & { bill
     state: 'waiting',
     ttlMs: CARD_SETUP_TTL_MS,
     accountId: input.accountId,
-    data: { billingAddressId: address.id, gateway: gateway.name, sessionId: input.sessionId },
+    data: { billingAddressId: address.id, gateway: gateway.name, sessionId: input.sessionId, ...(input.returnTo ? { returnTo: input.returnTo } : {}) },
   });
   // The way back is built from the configured public URL, never from the request's Host header.
   const { gatewayUrl } = await gateway.createSetup({ reference: flow.id, returnUrl: `${deps.config.publicUrl}${CARD_RETURN_PATH}`, expiresAt: flow.expiresAt });
@@ -116,6 +122,12 @@ export async function completeCardSetup(deps: Deps, input: CardSetupCaller & { s
   const winner = await findCardByFingerprint(deps.db, input.accountId, card.fingerprint);
   if (!winner) throw new Error('card neither inserted nor found');
   return { outcome: 'already_saved', card: await getCard(deps, input.accountId, winner.id), renewed: false };
+}
+
+/** Where a setup this caller just completed sends them: its destination, if it is still a safe one. */
+export async function cardSetupReturnTo(deps: Deps, caller: CardSetupCaller, setupId: string): Promise<string | undefined> {
+  const data = await loadFlowData(deps.db, setupId, CARD_SETUP_FLOW);
+  return data?.sessionId === caller.sessionId ? safeReturnTo(data.returnTo, deps.config) : undefined;
 }
 
 /** The customer left the gateway's page without a card: the setup is closed so it can't be completed later. */

@@ -204,7 +204,7 @@ describe('Your Addresses pages', () => {
 
   it('needs a session and a CSRF token', async () => {
     const stranger = new Browser(t.app);
-    expect((await stranger.get('/account/addresses')).location).toBe('/signin');
+    expect((await stranger.get('/account/addresses')).location).toBe('/signin?return_to=%2Faccount%2Faddresses');
     const browser = await signedIn();
     await browser.get('/account/addresses/new');
     expect((await browser.post('/account/addresses/new', { ...SF_FORM, action: 'save' }, { csrf: false })).status).toBe(403);

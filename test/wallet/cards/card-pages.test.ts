@@ -47,7 +47,7 @@ describe('payment method pages', () => {
 
     const noAddress = await browser.get('/account/cards/new');
     expect(noAddress.body).toContain('A card needs a billing address');
-    expect(noAddress.body).toContain('href="/account/addresses/new"');
+    expect(noAddress.body).toContain('href="/account/addresses/new?return_to=%2Faccount%2Fcards%2Fnew"');
     await addAddress();
 
     const form = await browser.get('/account/cards/new');
@@ -220,7 +220,7 @@ describe('payment method pages', () => {
   it('a signed-out visitor is sent to sign in; the card pages have no unlabelled inputs', async () => {
     const stranger = new Browser(t.app);
     for (const path of ['/account/cards', '/account/cards/new', '/account/cards/return?setup=x&token=y']) {
-      expect((await stranger.get(path)).location, path).toBe('/signin');
+      expect((await stranger.get(path)).location, path).toBe(`/signin?return_to=${encodeURIComponent(path)}`);
     }
     await addAddress();
     await addCard({ number: '4242424242424242' });
