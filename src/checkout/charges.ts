@@ -97,6 +97,7 @@ async function reserve(deps: Deps, partner: Partner, session: CheckoutSessionRow
     currency: session.currency,
     amount: session.amount,
     refunded: 0,
+    refund_count: 0,
     card_brand: null,
     gateway_charge_id: null,
     order_id: null,

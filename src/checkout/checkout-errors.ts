@@ -30,5 +30,7 @@ export const checkoutErrors = {
     new AppError(402, 'charge.card_unavailable', 'The card the customer chose can no longer be charged (removed from their account, or not accepted by the gateway). Ask them to pay again.'),
   refundTooLarge: (refundable: number) =>
     new AppError(422, 'refund.amount_too_large', `At most ${refundable} minor units of this charge can still be refunded.`, { amount: `Use at most ${refundable}.` }),
+  tooManyRefunds: (max: number) =>
+    new AppError(409, 'refund.too_many', `A charge can be refunded at most ${max} times; refund what is left in one go.`),
   refundFailed: () => new AppError(502, 'refund.gateway_failed', 'The payment gateway did not accept the refund; nothing was refunded. Try again later.'),
 };

@@ -117,7 +117,7 @@ async function renderPay(page: SignedInPage, session: CheckoutSessionRow, proble
       <p class="lead">{partner.name} asks you to pay with your {page.deps.config.storeName} account.</p>
       <Problem problem={problem} />
       <p class="muted">You will return to {new URL(session.return_url).host} when you are done.</p>
-      <div class="table-scroll" role="region" aria-labelledby="pay-items-caption" tabindex="0">
+      <div class="table-scroll" role="region" aria-labelledby="pay-items-caption" tabindex={0}>
         <table class="order-items">
           <caption id="pay-items-caption" class="visually-hidden">What you are buying</caption>
           <thead>

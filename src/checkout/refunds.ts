@@ -17,8 +17,11 @@ import { errors } from '../platform/errors.js';
  * conditional update adds it to the charge's refunded total only while the total stays within the charge, so
  * 200 racing refunds can never give back more than was paid (checking the sum first and refunding after would).
  * The refund row, unique per partner and idempotency key, is written in the same transaction. A gateway refusal
- * gives the reserved amount back and removes the row.
+ * gives the reserved amount back and removes the row. Each refund emails the customer a receipt, so a charge takes
+ * at most MAX_REFUNDS of them: a partner can't turn a $40 charge into 4,000 one-cent emails.
  */
+export const MAX_REFUNDS = 20;
+
 export interface RefundRequest {
   amount: number;
   idempotencyKey: string;
@@ -45,11 +48,12 @@ export async function refundCharge(deps: Deps, partner: Partner, chargeId: strin
     await inTransaction(deps, async (tx) => {
       const reserved = await tx.db
         .updateTable('partner_charges')
-        .set((eb) => ({ refunded: eb('refunded', '+', request.amount), updated_at: now }))
+        .set((eb) => ({ refunded: eb('refunded', '+', request.amount), refund_count: eb('refund_count', '+', 1), updated_at: now }))
         .where('id', '=', charge.id)
         .where((eb) => eb(eb('refunded', '+', request.amount), '<=', eb.ref('amount')))
+        .where('refund_count', '<', MAX_REFUNDS)
         .executeTakeFirst();
-      if (Number(reserved.numUpdatedRows) !== 1) throw checkoutErrors.refundTooLarge(await refundable(tx, charge.id));
+      if (Number(reserved.numUpdatedRows) !== 1) throw await refusal(tx, charge.id);
       await tx.db.insertInto('partner_refunds').values(refund).execute();
     });
   } catch (error) {
@@ -63,7 +67,7 @@ export async function refundCharge(deps: Deps, partner: Partner, chargeId: strin
   if (!outcome?.ok) {
     await inTransaction(deps, async (tx) => {
       await tx.db.deleteFrom('partner_refunds').where('id', '=', refund.id).execute();
-      await tx.db.updateTable('partner_charges').set((eb) => ({ refunded: eb('refunded', '-', request.amount) })).where('id', '=', charge.id).execute();
+      await tx.db.updateTable('partner_charges').set((eb) => ({ refunded: eb('refunded', '-', request.amount), refund_count: eb('refund_count', '-', 1) })).where('id', '=', charge.id).execute();
     });
     throw checkoutErrors.refundFailed();
   }
@@ -93,9 +97,9 @@ async function recordRefund(deps: Deps, partner: Partner, charge: ChargeRow, ref
   });
 }
 
-async function refundable(deps: Pick<Deps, 'db'>, chargeId: string): Promise<number> {
-  const row = await deps.db.selectFrom('partner_charges').select(['amount', 'refunded']).where('id', '=', chargeId).executeTakeFirstOrThrow();
-  return Number(row.amount) - Number(row.refunded);
+async function refusal(deps: Pick<Deps, 'db'>, chargeId: string) {
+  const row = await deps.db.selectFrom('partner_charges').select(['amount', 'refunded', 'refund_count']).where('id', '=', chargeId).executeTakeFirstOrThrow();
+  return row.refund_count >= MAX_REFUNDS ? checkoutErrors.tooManyRefunds(MAX_REFUNDS) : checkoutErrors.refundTooLarge(Number(row.amount) - Number(row.refunded));
 }
 
 function replay(earlier: RefundRow & { request_hash: string }, requestHash: string): RefundRow {

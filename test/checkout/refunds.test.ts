@@ -77,4 +77,13 @@ describe('refunds and the events charges and refunds announce', () => {
     }
     expect((await partnerApi(t, partner, 'GET', `/api/partner/v1/charges/${made.id}`)).body.refunded).toBe(0);
   });
+
+  it('a charge takes at most 20 refunds, so a partner cannot flood the customer with receipts', async () => {
+    const { charge: made } = await paid('refund-many@example.com');
+    const answers = [];
+    for (let i = 0; i < 21; i++) answers.push(await partnerApi(t, partner, 'POST', refundPath(made.id), { body: { amount: 1 }, key: newKey() }));
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(20);
+    expect(answers[20]!.body.error.code).toBe('refund.too_many');
+    expect((await messagesTo(t, 'refund-many@example.com')).filter((m) => m.template === 'partnerRefundReceiptEmail')).toHaveLength(20);
+  });
 });

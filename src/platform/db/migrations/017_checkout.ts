@@ -39,6 +39,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('currency', 'text', (c) => c.notNull())
     .addColumn('amount', 'bigint', (c) => c.notNull())
     .addColumn('refunded', 'bigint', (c) => c.notNull().defaultTo(0))
+    // Refunds made so far, capped: each one emails the customer a receipt.
+    .addColumn('refund_count', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('card_brand', 'text')
     .addColumn('gateway_charge_id', 'text')
     .addColumn('order_id', 'text')

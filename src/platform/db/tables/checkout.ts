@@ -42,6 +42,8 @@ export interface PartnerChargeTable {
   amount: number;
   /** Minor units refunded so far; a conditional update keeps it at most `amount`. */
   refunded: number;
+  /** Refunds made so far; at most MAX_REFUNDS, since each one emails the customer. */
+  refund_count: number;
   card_brand: string | null;
   gateway_charge_id: string | null;
   order_id: string | null;
