@@ -15,7 +15,8 @@ export function registerRetryLinkPages(routes: PageRoutes): void {
       await requestRetryLink(page.deps, flowId, page.info);
     } catch (error) {
       page.problem(error);
-      return page.redirect('/signin');
+      // The sign-in can't go on: start again, keeping where it was headed (read from that flow on the server).
+      return page.redirect(`/signin?from=${encodeURIComponent(flowId)}`);
     }
     setDeviceCookie(page.reply, page.deps.config, page.info);
     return renderSent(page, flowId);

@@ -2,6 +2,7 @@ import { AppError } from '../platform/errors.js';
 import { isFlowGone } from '../platform/flows.js';
 import { loadSignin, type SigninFlow } from './flow.js';
 import { continueSignin } from './continue-signin.js';
+import { returnToQuery } from '../platform/web/return-to.js';
 import { renderSignInAgain, SIGNIN_TIMED_OUT_IDENTIFIER } from './sign-in-again.js';
 import { requestSmsSignin, verifySmsSignin } from './sms-signin.js';
 import { asCodeProblem, CodeField, PostForm, Problem, ResendCode } from '../platform/web/page-parts.js';
@@ -67,7 +68,7 @@ async function renderSmsCode(page: Page, flowId: string, problem: FormProblem, n
       <Problem problem={problem} />
       <p class="signing-in-as">
         <span class="identifier">{flow.data.identifier}</span>{' '}
-        <a href="/signin">
+        <a href={`/signin${returnToQuery(flow.data.returnTo)}`}>
           Change<span class="visually-hidden"> phone number</span>
         </a>
       </p>

@@ -140,12 +140,12 @@ describe('Login activity page', () => {
     const visitor = new Browser(t.app);
     const page = await visitor.get('/account/activity');
     expect(page.status).toBe(303);
-    expect(page.location).toBe('/signin');
+    expect(page.location).toBe('/signin?return_to=%2Faccount%2Factivity');
 
     const jane = new Browser(t.app);
     await signUp(t, jane, { name: 'Jane Doe', email: 'jane@example.com' });
     await jane.post('/signout', {});
-    expect((await jane.get('/account/activity')).location).toBe('/signin');
+    expect((await jane.get('/account/activity')).location).toBe('/signin?return_to=%2Faccount%2Factivity');
   });
 
   it("never shows another customer's activity, even through their page link", async () => {

@@ -228,7 +228,7 @@ describe('order pages', () => {
     const secured = await browser.post('/account/secure/confirm', {});
     expect(secured.status).toBe(200);
     expect(secured.body).toContain('<h1>Your account is secured</h1>');
-    expect((await browser.get('/orders')).location).toBe('/signin');
+    expect((await browser.get('/orders')).location).toBe('/signin?return_to=%2Forders');
   });
 
   it('a posted form without its CSRF token changes nothing (ASVS 7.6.2 / CS Cross-Site Request Forgery)', async () => {
@@ -263,7 +263,7 @@ describe('order pages', () => {
     for (const path of ['/orders', '/orders/spending', '/orders/abc', '/orders/abc/problem', '/orders/abc/not-recognised', '/orders/abc/return?item=x']) {
       const response = await signedOut.get(path);
       expect(response.status, path).toBe(303);
-      expect(response.location, path).toBe('/signin');
+      expect(response.location, path).toBe(`/signin?return_to=${encodeURIComponent(path)}`);
     }
   });
 });

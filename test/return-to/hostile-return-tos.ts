@@ -14,6 +14,8 @@ export const HOSTILE_RETURN_TOS = [
   'https://evil.example/account',
   'https://shop.example.evil.example',
   'https://shop.example@evil.example',
+  'https://shop.example\\@evil.example',
+  'https://shop.example\\.evil.example',
   'https://user:pass@shop.example/cart',
   'https://evil.example%2F@shop.example/',
   'javascript:alert(1)',

@@ -53,7 +53,7 @@ describe('back to the shop after sign-up, an address or a card', () => {
     expect(done.location).toBe('/orders');
   });
 
-  it('ASVS 5.1.5 open redirects: sign-up ignores a hostile return_to and welcomes the customer as always', async () => {
+  it('SECURITY.md redirect targets (ASVS 5.1.5 open redirects): sign-up ignores a hostile return_to and welcomes the customer as always', async () => {
     for (const [index, hostile] of HOSTILE_RETURN_TOS.slice(0, 12).entries()) {
       const browser = new Browser(t.app);
       const email = `h${index}@example.com`;

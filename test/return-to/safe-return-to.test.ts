@@ -5,7 +5,7 @@ import { HOSTILE_RETURN_TOS } from './hostile-return-tos.js';
 
 const RULES = { publicUrl: 'https://accounts.shop.example', returnUrlOrigins: ['https://shop.example', 'http://localhost:3001'] };
 
-describe('safeReturnTo: a page here or on RETURN_URL_ORIGINS, nothing else (ASVS 5.1.5 open redirects)', () => {
+describe('SECURITY.md redirect targets: safeReturnTo takes a page here or on RETURN_URL_ORIGINS (origin by exact match), nothing else (ASVS 5.1.5)', () => {
   it.each(HOSTILE_RETURN_TOS)('ignores %j', (value) => {
     expect(safeReturnTo(value, RULES)).toBeUndefined();
   });

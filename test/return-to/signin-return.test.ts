@@ -80,7 +80,7 @@ describe('sign-in comes back to where it was asked to', () => {
     expect(done.body.next).toBe(`${SHOP}/checkout`);
   });
 
-  it('ASVS 5.1.5 open redirects: every hostile return_to is ignored, through the pages and the JSON API, and sign-in ends at Your Account', async () => {
+  it('SECURITY.md redirect targets (ASVS 5.1.5 open redirects): every hostile return_to is ignored, through the pages and the JSON API, and sign-in ends at Your Account', async () => {
     for (const hostile of HOSTILE_RETURN_TOS) {
       const browser = new Browser(t.app);
       const page = await browser.get(`/signin?return_to=${encodeURIComponent(hostile)}`);

@@ -60,7 +60,7 @@ describe('the second step of sign-in, through the pages', () => {
     const again = await browser.get(location);
     expect(again.status).toBe(409);
     expect(again.body).toContain('Your sign-in timed out. Please sign in again.');
-    expect(again.body).toContain('href="/signin"');
+    expect(again.body).toContain(`href="/signin?from=${flow}"`);
   });
 
   it('"Try another way": a backup code signs in, once', async () => {
