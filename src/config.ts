@@ -51,6 +51,11 @@ export interface Config {
   paymentGateway: 'sandbox' | 'none';
   /** How many messages may go out per window, so sending can't be turned into SMS pumping or mail bombing. */
   messageBudgets: MessageBudgets;
+  /**
+   * Let back-channel logout reach loopback and private addresses, which the OpenID provider refuses by default
+   * (SSRF). Only for tests and a partner run beside the service in development; production refuses it.
+   */
+  partnerLogoutAllowPrivate: boolean;
 }
 
 /** Per hour and per day; see the README's "Text and email budgets". */
@@ -106,6 +111,7 @@ const envSchema = z.object({
   SMS_MAX_PER_HOUR: budget(500),
   EMAIL_BUDGET_ADDRESS_HOUR: budget(5),
   EMAIL_BUDGET_ADDRESS_DAY: budget(20),
+  PARTNER_LOGOUT_ALLOW_PRIVATE: z.enum(['0', '1']).default('0'),
 });
 
 function budget(fallback: number) {
@@ -132,6 +138,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (!e.PUBLIC_URL) missing.push('PUBLIC_URL');
     if (!e.DATABASE_URL) missing.push('DATABASE_URL');
     if (missing.length) throw new ConfigError(`Refusing to start in production without: ${missing.join(', ')}`);
+    if (e.PARTNER_LOGOUT_ALLOW_PRIVATE === '1') throw new ConfigError('Refusing to start in production with PARTNER_LOGOUT_ALLOW_PRIVATE=1: back-channel logout must not reach private addresses.');
     if (e.PAYMENT_GATEWAY === 'sandbox') {
       throw new ConfigError(
         'Refusing to start in production with PAYMENT_GATEWAY=sandbox: its card page would take real card numbers and security codes into this service, and any valid number would be saved. Configure a real gateway adapter, or PAYMENT_GATEWAY=none to keep saved cards without adding new ones.',
@@ -174,6 +181,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       },
       email: { address: { hour: e.EMAIL_BUDGET_ADDRESS_HOUR, day: e.EMAIL_BUDGET_ADDRESS_DAY } },
     },
+    partnerLogoutAllowPrivate: e.PARTNER_LOGOUT_ALLOW_PRIVATE === '1',
   };
 }
 

@@ -5,6 +5,7 @@ import type { AddressTable, CardTable, OrderCaseTable, OrderItemTable, OrderTabl
 import type { StaffAuditTable, StaffFactorTable, StaffSessionTable, StaffSetupLinkTable, StaffTable } from './tables/staff.js';
 import type { JobLeaseTable, MessageBudgetTable, MessageRecordTable, OutboxTable } from './tables/messaging.js';
 import type { PartnerGrantTable, PartnerSubjectTable, PartnerTable } from './tables/partners.js';
+import type { OidcModelTable, OidcSigningKeyTable } from './tables/oidc.js';
 import type { SupportChallengeTable, SupportNoteTable, SupportRecoveryCancelTable, SupportRecoveryTable, SupportWindowTable } from './tables/support.js';
 
 /**
@@ -50,6 +51,8 @@ export interface Database {
   partners: PartnerTable;
   partner_subjects: PartnerSubjectTable;
   partner_grants: PartnerGrantTable;
+  oidc_models: OidcModelTable;
+  oidc_signing_keys: OidcSigningKeyTable;
 }
 
 export type * from './tables/identity.js';
@@ -60,3 +63,4 @@ export type * from './tables/messaging.js';
 export type * from './tables/staff.js';
 export type * from './tables/support.js';
 export type * from './tables/partners.js';
+export type * from './tables/oidc.js';
