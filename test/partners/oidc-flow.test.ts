@@ -18,7 +18,7 @@ describe('Sign in with the store: the authorization code flow through openid-cli
     expect(discovery.subject_types_supported).toEqual(['pairwise']);
     expect(discovery.id_token_signing_alg_values_supported).toEqual(['RS256']);
     expect(discovery.authorization_response_iss_parameter_supported).toBe(true);
-    expect(discovery.token_endpoint_auth_methods_supported.sort()).toEqual(['client_secret_basic', 'client_secret_post']);
+    expect(discovery.token_endpoint_auth_methods_supported).toEqual(['client_secret_basic']);
     expect(discovery.pushed_authorization_request_endpoint).toBe(`${t.baseUrl}/oidc/request`);
     const jwks = await (await fetch(discovery.jwks_uri)).json();
     expect(jwks.keys).toHaveLength(1);

@@ -33,7 +33,8 @@ export async function createOidcProvider(deps: Deps): Promise<Provider> {
     jwks: { keys: await signingKeys(deps) },
     // Its cookies (interaction, resume, session) are signed with keys derived from SECRET and PREVIOUS_SECRETS.
     cookies: { keys: allKeys(config.keys).map((key) => hmac(key.secret, 'oidc-cookies')) },
-    clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
+    // HTTP Basic, as on the partner API; no client_secret_jwt (it would key JWTs with the stored hash).
+    clientAuthMethods: ['client_secret_basic'],
     enabledJWA: { idTokenSigningAlgValues: ['RS256'], userinfoSigningAlgValues: ['RS256'] },
     responseTypes: ['code'],
     pkce: { required: () => true },
