@@ -111,8 +111,8 @@ describe('Sign in with the store: hardening', () => {
   });
 });
 
-/** openid-client's error for a 401 from the token endpoint (a WWW-Authenticate challenge) or a 400 invalid_client. */
+/** openid-client's error for a 401 from the token endpoint (a WWW-Authenticate challenge), or a 400 for a secret not even well-formed. */
 function refusedClient(error: unknown): boolean {
   const e = error as { status?: number; error?: string; cause?: Array<{ parameters?: { error?: string } }> };
-  return e.status === 401 || e.error === 'invalid_client' || e.cause?.[0]?.parameters?.error === 'invalid_client';
+  return e.status === 401 || e.error === 'invalid_client' || (e.status === 400 && e.error === 'invalid_request') || e.cause?.[0]?.parameters?.error === 'invalid_client';
 }
