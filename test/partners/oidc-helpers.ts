@@ -38,6 +38,7 @@ export interface Answer {
   url: string;
   location: string | null;
   body: string;
+  headers: Headers;
 }
 
 interface Cookie {
@@ -79,7 +80,7 @@ export class HttpBrowser {
     const token = /name="_csrf" value="([^"]+)"/.exec(body)?.[1];
     if (token) this.csrf = token;
     const location = response.headers.get('location');
-    return { status: response.status, url: target.href, location: location ? new URL(location, target).href : null, body };
+    return { status: response.status, url: target.href, location: location ? new URL(location, target).href : null, body, headers: response.headers };
   }
 
   /** Follows redirects until the partner's redirect URI (not fetched: returned) or a page that needs the customer. */
@@ -149,7 +150,7 @@ export async function signInWith(partner: TestPartner, browser: HttpBrowser, par
   const started = await startSignin(partner, parameters);
   let answer = await browser.follow(started.url.href, partner.redirectUri);
   if (answer.status === 200 && answer.body.includes('name="decision"')) answer = await browser.consent(answer, { decision: 'allow', ...firstChoices(answer.body), ...form }, partner.redirectUri);
-  if (!answer.location?.startsWith(partner.redirectUri)) throw new Error(`did not get back to the partner: ${answer.status} ${answer.url} ${answer.body.slice(0, 500)}`);
+  if (!answer.location?.startsWith(partner.redirectUri)) throw new Error(`did not get back to the partner: ${answer.status} ${answer.url} ${answer.body.slice(0, 3000)}`);
   return { callback: new URL(answer.location), ...started };
 }
 

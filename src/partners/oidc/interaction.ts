@@ -1,11 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
-import type { Deps, RequestInfo } from '../../platform/context.js';
+import type { Deps } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
-import { recordEvent } from '../../activity/audit.js';
 import type { AuthenticatedSession } from '../../sessions/store.js';
 import { SCOPE_CLAIMS, type SigninClaims } from './claims.js';
-import { activeSigninGrant, rememberSigninGrant, touchSigninGrant } from './grants.js';
+import { activeSigninGrant, rememberSigninGrant } from './grants.js';
 
 /** A partner sign-in waiting on our pages: who asks, for what, and whether the customer must confirm it is them. */
 export interface PendingSignin {
@@ -19,6 +18,8 @@ export interface PendingSignin {
   consentAsked: boolean;
   /** prompt=login asks for a confirmation within the last minute; max_age for one within that many seconds. */
   freshWithinMs: number | null;
+  /** The provider's own session in this browser, and whom it last signed in. */
+  providerSession: { uid: string; accountId: string | undefined } | undefined;
 }
 
 const KNOWN_SCOPES = new Set([...Object.keys(SCOPE_CLAIMS), 'offline_access']);
@@ -47,6 +48,7 @@ export async function pendingSignin(provider: Provider, request: FastifyRequest,
     scopes: ['openid', ...requested.filter((scope) => scope !== 'openid' && KNOWN_SCOPES.has(scope))],
     redirectOrigin: new URL(String(details.params.redirect_uri)).origin,
     consentAsked: String(details.params.prompt ?? '').split(' ').includes('consent'),
+    providerSession: details.session ? { uid: details.session.uid, accountId: details.session.accountId } : undefined,
     freshWithinMs: reasons.includes('max_age') && Number.isFinite(maxAge) ? maxAge * 1000 : reasons.includes('login_prompt') ? LOGIN_PROMPT_FRESHNESS_MS : null,
   };
 }
@@ -67,13 +69,13 @@ export async function rememberedConsent(deps: Pick<Deps, 'db'>, pending: Pending
 
 /**
  * Finishes the interaction for the signed-in customer: the provider's grant holds exactly the allowed scopes (the
- * others marked as asked-and-refused, so it does not ask again), the consent is remembered, and the sign-in goes in
- * the customer's Login activity. Returns where the browser goes next.
+ * others marked as asked-and-refused, so it does not ask again) and the consent is remembered. Returns where the
+ * browser goes next. (The sign-in itself is recorded when the code is issued: signin-record.ts.)
  */
 export async function finishSignin(
   deps: Deps,
   provider: Provider,
-  http: { request: FastifyRequest; reply: FastifyReply; info: RequestInfo },
+  http: { request: FastifyRequest; reply: FastifyReply },
   input: { pending: PendingSignin; session: AuthenticatedSession; claims: SigninClaims; fresh: boolean },
 ): Promise<string> {
   const { pending, session, claims } = input;
@@ -87,14 +89,31 @@ export async function finishSignin(
   if (refused.length) grant.rejectOIDCScope(refused);
   const grantId = await grant.save();
   if (input.fresh || grantId !== previous?.oidcGrantId) await rememberSigninGrant(deps, { accountId, partnerId: pending.partner.id, claims, oidcGrantId: grantId });
-  else await touchSigninGrant(deps, accountId, pending.partner.id);
-  await recordEvent(deps.db, deps.clock, { accountId, type: 'partner.signed_in', info: http.info, detail: { partner: pending.partner.name } });
-  return provider.interactionResult(
+  const next = await provider.interactionResult(
     http.request.raw,
     http.reply.raw,
     { login: { accountId, ts: Math.floor(session.authenticatedAt / 1000), amr: session.factors }, consent: { grantId } },
     { mergeWithLastSubmission: false },
   );
+  // After the result is stored (the provider checks the session's principal while storing it), before it is used.
+  await forgetOtherCustomer(provider, pending, accountId);
+  return next;
+}
+
+/**
+ * Another customer signed in to the store in this browser since the provider last saw it: the provider would end
+ * its session through an auto-submitting script page, which our policy forbids, so its account is cleared here
+ * and the session goes on for the customer signed in now.
+ */
+async function forgetOtherCustomer(provider: Provider, pending: PendingSignin, accountId: string): Promise<void> {
+  const previous = pending.providerSession;
+  if (!previous?.accountId || previous.accountId === accountId) return;
+  const session = await provider.Session.findByUid(previous.uid);
+  if (!session) return;
+  session.accountId = undefined;
+  session.authorizations = {};
+  // The provider's own expiry, on its own (system) clock.
+  await session.save(Math.max(1, session.exp - Math.floor(Date.now() / 1000)));
 }
 
 /** "Don't allow": the partner hears access_denied (RFC 6749 4.1.2.1). */

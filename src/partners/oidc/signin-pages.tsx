@@ -25,7 +25,7 @@ export function registerPartnerSigninPages(routes: PageRoutes, provider: Provide
     if (needsConfirmation(page.deps, pending, session)) return page.redirect(stepUpLocation(`/partner-signin/${uid}`));
     const remembered = await rememberedConsent(page.deps, pending, session.accountId);
     if (!remembered) return renderConsent(page as SignedInPage, pending, await choicesFor(page.deps, session.accountId), NO_PROBLEM);
-    const next = await finishSignin(page.deps, provider, { request: page.request, reply: page.reply, info: page.info }, { pending, session, claims: remembered, fresh: false });
+    const next = await finishSignin(page.deps, provider, { request: page.request, reply: page.reply }, { pending, session, claims: remembered, fresh: false });
     return continueTo(page, next, pending);
   });
 
@@ -37,7 +37,7 @@ export function registerPartnerSigninPages(routes: PageRoutes, provider: Provide
     const choices = await choicesFor(page.deps, page.session.accountId);
     try {
       const claims = picksFrom(page, pending, choices);
-      const next = await finishSignin(page.deps, provider, { request: page.request, reply: page.reply, info: page.info }, { pending, session: page.session, claims, fresh: true });
+      const next = await finishSignin(page.deps, provider, { request: page.request, reply: page.reply }, { pending, session: page.session, claims, fresh: true });
       return page.redirect(next);
     } catch (error) {
       return renderConsent(page, pending, choices, page.problem(error));
