@@ -17,9 +17,9 @@ export function registerAppsPage(routes: PageRoutes): void {
         {apps.length === 0 ? (
           <p>You have not used your account with any other site yet. When you choose “Sign in with” or “Pay with” on one, it shows here.</p>
         ) : (
-          <ul class="list">
+          <>
             {apps.map((app) => (
-              <li class="card">
+              <section class="card">
                 <h2>{app.name}</h2>
                 <ul>
                   {app.shares.map((thing) => (
@@ -36,9 +36,9 @@ export function registerAppsPage(routes: PageRoutes): void {
                     Remove
                   </button>
                 </PostForm>
-              </li>
+              </section>
             ))}
-          </ul>
+          </>
         )}
       </>,
     );
