@@ -13,6 +13,7 @@ import { createBenchAccount } from './account.js';
 import { bareTotpChecksPerSecond, loadSecondStep, prepareSecondStep } from './second-step.js';
 import { loadOrderPages, prepareOrderBench, type OrderPagesResult } from './orders.js';
 import { enumerationTable, measureEnumeration } from './enumeration.js';
+import { loadOidcSignins } from './oidc.js';
 
 /**
  * `npm run bench`: one run, real server processes, real HTTP load (autocannon). Every figure is reported next to
@@ -35,6 +36,8 @@ const CONNECTIONS = { signin: 8, get: 16, underLoad: 4 };
 interface IdleResult {
   argon2VerifyPerSecond: number;
   signin: LoadResult;
+  /** Full "Sign in with" flows (authorize → our page → code → token), returning customer, consent remembered. */
+  oidcSignin: LoadResult;
   bareTotpPerSecond: number;
   secondStep: LoadResult;
   hello: LoadResult;
@@ -223,6 +226,8 @@ async function measureIdle(engine: string, server: RunningServer, db: Db, accoun
   log(`${engine}: sign-ins through HTTP`);
   const signinLoad = () => loadSignins(url, { ...account, connections: CONNECTIONS.signin, seconds: SECONDS.signin });
   const signin = await signinLoad();
+  log(`${engine}: full OpenID Connect sign-ins through HTTP`);
+  const oidcSignin = await loadOidcSignins(url, db, { sessionToken: account.token, connections: CONNECTIONS.signin, seconds: SECONDS.signin });
   log(`${engine}: the second step (authenticator code) through HTTP`);
   const fixture = await prepareSecondStep(db, SECOND_STEP_FLOWS, account.deviceCookie);
   const bareTotpPerSecond = bareTotpChecksPerSecond(3);
@@ -239,6 +244,7 @@ async function measureIdle(engine: string, server: RunningServer, db: Db, accoun
   return {
     argon2VerifyPerSecond,
     signin,
+    oidcSignin,
     bareTotpPerSecond,
     secondStep,
     hello,
@@ -277,6 +283,8 @@ function table(results: EngineResult[]): string {
     add('password sign-ins/s through HTTP', '', idle((r) => f0(r.signin.perSecond)));
     add('**sign-in ratio** (sign-ins ÷ bare verifies)', '≥ 0.90', idle((r) => `**${f2(ratio(r.signin.perSecond, r.argon2VerifyPerSecond))}**`));
     add('sign-in step p50 / p99 ms', '', idle((r) => `${r.signin.p50} / ${r.signin.p99}`));
+    add('full OIDC sign-ins/s through HTTP (authorize → page → code → token)', 'reported', idle((r) => f0(r.oidcSignin.perSecond)));
+    add('OIDC sign-in p50 / p99 ms (whole flow)', '', idle((r) => `${r.oidcSignin.p50} / ${r.oidcSignin.p99}`));
     add('bare TOTP code checks/s, one core (baseline)', '', idle((r) => f0(r.bareTotpPerSecond)));
     add('second steps (TOTP) completed/s through HTTP', '', idle((r) => f0(r.secondStep.perSecond)));
     add('**second-step ratio** (÷ bare code check)', 'reported', idle((r) => `**${ratio(r.secondStep.perSecond, r.bareTotpPerSecond).toFixed(4)}**`));
@@ -306,7 +314,7 @@ function table(results: EngineResult[]): string {
   }
   const loads = (r: EngineResult) => [
     r.orders.history, r.orders.detail, r.scale.orderPages.history, r.scale.orderPages.detail, r.scale.session, r.scale.activity,
-    ...(r.idle ? [r.idle.signin, r.idle.secondStep, r.idle.hello, r.idle.session, r.idle.activity] : []),
+    ...(r.idle ? [r.idle.signin, r.idle.oidcSignin, r.idle.secondStep, r.idle.hello, r.idle.session, r.idle.activity] : []),
   ];
   add('errors (non-2xx, timeouts)', '0', (r) => f0(loads(r).reduce((sum, l) => sum + l.errors, 0)));
   return rows.join('\n');

@@ -42,6 +42,8 @@ import { JobRunner } from './platform/jobs/runner.js';
 import { registerScheduledJobs } from './scheduled-jobs.js';
 import { webhookQueue } from './webhooks/delivery.js';
 import { registerCheckoutApi } from './checkout/checkout-api.js';
+import { mountOidcProvider } from './partners/oidc/mount.js';
+import { registerPartnerPages } from './partners/partner-pages.js';
 
 export interface App {
   fastify: FastifyInstance;
@@ -136,6 +138,8 @@ export async function buildApp(options: { config: Config; db: Db; clock: Clock; 
   // The built-in gateway's own card-entry page exists only while it is the configured gateway.
   if (config.paymentGateway === 'sandbox') registerSandboxGatewayPages(fastify, deps);
   registerDevMailbox(fastify, { db: db.kysely, config });
+  // "Sign in with <store>": the OpenID provider under /oidc, and our pages it sends customers to.
+  registerPartnerPages(fastify, deps, await mountOidcProvider(fastify, deps));
 
   return {
     fastify,

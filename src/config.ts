@@ -64,6 +64,11 @@ export interface Config {
    * (`return_to`), as origins (`https://shop.example`); any other absolute URL is ignored (platform/web/return-to.ts).
    */
   returnUrlOrigins: string[];
+  /**
+   * Let back-channel logout reach loopback and private addresses, which the OpenID provider refuses by default
+   * (SSRF). Only for tests and a partner run beside the service in development; production refuses it.
+   */
+  partnerLogoutAllowPrivate: boolean;
 }
 
 /** Per hour and per day; see the README's "Text and email budgets". */
@@ -127,6 +132,7 @@ const envSchema = z.object({
     .string()
     .refine((value) => parsePayConfirmAbove(value) !== null, 'must be CURRENCY:AMOUNT pairs separated by commas, e.g. USD:10000,EUR:10000 (ISO 4217 codes, whole minor units, each currency once)')
     .default('USD:10000,EUR:10000'),
+  PARTNER_LOGOUT_ALLOW_PRIVATE: z.enum(['0', '1']).default('0'),
 });
 
 /** "USD:10000,EUR:10000" → USD → 10000, EUR → 10000 (minor units); null when any part is malformed. */
@@ -164,6 +170,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (!e.PUBLIC_URL) missing.push('PUBLIC_URL');
     if (!e.DATABASE_URL) missing.push('DATABASE_URL');
     if (missing.length) throw new ConfigError(`Refusing to start in production without: ${missing.join(', ')}`);
+    if (e.PARTNER_LOGOUT_ALLOW_PRIVATE === '1') throw new ConfigError('Refusing to start in production with PARTNER_LOGOUT_ALLOW_PRIVATE=1: back-channel logout must not reach private addresses.');
     if (e.PAYMENT_GATEWAY === 'sandbox') {
       throw new ConfigError(
         'Refusing to start in production with PAYMENT_GATEWAY=sandbox: its card page would take real card numbers and security codes into this service, and any valid number would be saved. Configure a real gateway adapter, or PAYMENT_GATEWAY=none to keep saved cards without adding new ones.',
@@ -210,6 +217,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
     payConfirmAbove: parsePayConfirmAbove(e.PAY_CONFIRM_ABOVE)!,
     returnUrlOrigins,
+    partnerLogoutAllowPrivate: e.PARTNER_LOGOUT_ALLOW_PRIVATE === '1',
   };
 }
 

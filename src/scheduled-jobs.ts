@@ -4,6 +4,7 @@ import { sweepJob } from './platform/jobs/sweep.js';
 import { cardJobs } from './wallet/cards/card-jobs.js';
 import { passkeyJobs } from './methods/passkey/passkey-jobs.js';
 import { recoveryJobs } from './support/recovery/recovery-jobs.js';
+import { backchannelLogoutJobs } from './partners/oidc/backchannel-logout.js';
 
 /**
  * Every scheduled job, in one list: each feature exports its own, and the runner (platform/jobs/runner.ts) gives
@@ -18,6 +19,8 @@ export function scheduledJobs(deps: Deps): Job[] {
     ...passkeyJobs(deps),
     // Supervised recovery: the new contact's link, only after approval and the full wait.
     ...recoveryJobs(deps),
+    // Back-channel logouts to partner sites, retried while the partner does not answer.
+    ...backchannelLogoutJobs(deps),
   ];
 }
 

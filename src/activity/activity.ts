@@ -78,6 +78,10 @@ const REASONS: Record<string, string> = {
 function describeEvent(type: string, detail: Record<string, unknown>): Pick<ActivityEntry, 'description' | 'outcome'> {
   const reason = typeof detail.reason === 'string' ? REASONS[detail.reason] ?? 'not accepted' : 'not accepted';
   switch (type) {
+    case 'partner.signed_in':
+      return { description: `Signed in to ${partnerName(detail)} with your account`, outcome: 'success' };
+    case 'partner.removed':
+      return { description: `${partnerName(detail)} removed from Apps and websites`, outcome: 'info' };
     case 'signin.succeeded':
       return { description: detail.newDevice ? 'Signed in from a new device' : 'Signed in', outcome: 'success' };
     case 'signin.failed':
@@ -201,4 +205,8 @@ const CASE_KINDS: Record<string, string> = { return: 'return', dispute: 'problem
 
 function caseKind(detail: Record<string, unknown>): string {
   return (typeof detail.kind === 'string' && CASE_KINDS[detail.kind]) || 'case';
+}
+
+function partnerName(detail: Record<string, unknown>): string {
+  return typeof detail.partner === 'string' ? detail.partner : 'a partner site';
 }

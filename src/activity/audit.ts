@@ -64,7 +64,9 @@ export type AuditEventType =
   | 'support.recovery_started'
   | 'support.recovery_approved'
   | 'support.recovery_cancelled'
-  | 'support.recovery_completed';
+  | 'support.recovery_completed'
+  | 'partner.signed_in'
+  | 'partner.removed';
 
 export async function recordEvent(
   db: Kysely<Database>,

@@ -13,6 +13,7 @@ import { findContactUndo, undoContactChange, type ContactUndo } from './contact-
 import { inTransaction } from '../platform/db/transaction.js';
 import { iso } from '../platform/format.js';
 import { queueWebhookEvent } from '../webhooks/events.js';
+import { endPartnerGrants } from '../partners/oidc/end-grants.js';
 
 /**
  * "This wasn't me" (PRODUCT.md capability 5), from any login-activity entry or any alert: every session ends
@@ -33,6 +34,7 @@ export async function secureAccount(deps: Deps, accountId: string, info: Request
     await switchOffPassword(tx.db, tx.clock, accountId);
     await endOtherSessions(tx, accountId, null);
     await forgetRememberedDevices(tx.db, tx.clock, accountId);
+    await endPartnerGrants(tx, accountId, 'account_secured');
     await cancelPendingChanges(tx, accountId);
     // Before the notice, so it goes to the contact the owner proved, not to the one that replaced it.
     const undone = byLink?.undo ? await undoContactChange(tx.db, tx.clock, accountId, byLink.undo) : false;

@@ -31,6 +31,7 @@ export function registerAccountPages(routes: PageRoutes): void {
           <Tile href="/account/security" icon="lock" title="Login & Security" text="Edit your name, email, mobile number and password, and see where you're signed in." />
           <Tile href="/account/addresses" icon="home" title="Your Addresses" text="Edit addresses for orders and gifts." />
           <Tile href="/account/cards" icon="card" title="Payment methods" text="Manage the cards you pay with." />
+          <Tile href="/account/apps" icon="apps" title="Apps and websites" text="See and remove the sites you sign in to or pay with your account." />
         </ul>
       </>,
     );

@@ -18,11 +18,15 @@ export const RETURN_PATHS = [
   '/account/cards/new',
 ] as const;
 
-export type ReturnPath = (typeof RETURN_PATHS)[number];
+/** A partner sign-in waiting for the customer (partners/oidc): the one return path with a part that varies. */
+const PARTNER_SIGNIN = /^\/partner-signin\/[\w-]{1,64}$/;
+
+export type ReturnPath = (typeof RETURN_PATHS)[number] | `/partner-signin/${string}`;
 
 export const DEFAULT_RETURN_PATH: ReturnPath = '/account/security';
 
 export function safeReturnPath(value: unknown): ReturnPath {
+  if (typeof value === 'string' && PARTNER_SIGNIN.test(value)) return value as ReturnPath;
   return RETURN_PATHS.find((path) => path === value) ?? DEFAULT_RETURN_PATH;
 }
 

@@ -11,6 +11,7 @@ import { insertNote } from './store.js';
 import { isHeldByRecovery } from './recovery/store.js';
 import { requireWindow } from './window.js';
 import { spendAgentAllowance } from './agent-limits.js';
+import { endPartnerGrants } from '../partners/oidc/end-grants.js';
 
 /**
  * What an agent may do for a verified caller (customers.act, inside the agent's window). Each action is one
@@ -43,6 +44,7 @@ export async function lockCustomer(deps: Deps, staff: StaffMember, accountId: st
     const changed = await setAccountStatus(tx.db, tx.clock, accountId, lock ? { from: 'active', to: 'locked' } : { from: 'locked', to: 'active' });
     if (!changed) throw new AppError(409, lock ? 'support.already_locked' : 'support.not_locked', lock ? 'This account is not active, so it cannot be locked.' : 'This account is not locked.');
     if (lock) await endOtherSessions(tx, accountId, null);
+    if (lock) await endPartnerGrants(tx, accountId, 'account_locked');
     await recordEvent(tx.db, tx.clock, { accountId, type: lock ? 'support.account_locked' : 'support.account_unlocked', detail: { staff: staff.id, ticket: window.ticket } });
     await tellCustomer(tx, { accountId, name: account.name, notice: lock ? 'account_locked' : 'account_unlocked', ticket: window.ticket });
   });

@@ -18,6 +18,7 @@ import * as supportRecovery from './migrations/012_support_recovery.js';
 import * as supportActions from './migrations/013_support_actions.js';
 import * as supportSweep from './migrations/014_support_sweep.js';
 import * as partners from './migrations/015_partners.js';
+import * as oidc from './migrations/016_oidc.js';
 import * as checkout from './migrations/017_checkout.js';
 import * as webhooks from './migrations/018_webhooks.js';
 
@@ -50,6 +51,7 @@ const migrations: Record<string, Migration> = {
   '013_support_actions': supportActions,
   '014_support_sweep': supportSweep,
   '015_partners': partners,
+  '016_oidc': oidc,
   '017_checkout': checkout,
   '018_webhooks': webhooks,
 };

@@ -7,6 +7,7 @@ import type { JobLeaseTable, MessageBudgetTable, MessageRecordTable, OutboxTable
 import type { PartnerGrantTable, PartnerSubjectTable, PartnerTable } from './tables/partners.js';
 import type { WebhookDeliveryTable, WebhookEndpointTable } from './tables/webhooks.js';
 import type { CheckoutSessionTable, PartnerChargeTable, PartnerRefundTable } from './tables/checkout.js';
+import type { OidcModelTable, OidcSigningKeyTable } from './tables/oidc.js';
 import type { SupportChallengeTable, SupportNoteTable, SupportRecoveryCancelTable, SupportRecoveryTable, SupportWindowTable } from './tables/support.js';
 
 /**
@@ -57,6 +58,8 @@ export interface Database {
   checkout_sessions: CheckoutSessionTable;
   partner_charges: PartnerChargeTable;
   partner_refunds: PartnerRefundTable;
+  oidc_models: OidcModelTable;
+  oidc_signing_keys: OidcSigningKeyTable;
 }
 
 export type * from './tables/identity.js';
@@ -69,3 +72,4 @@ export type * from './tables/support.js';
 export type * from './tables/partners.js';
 export type * from './tables/webhooks.js';
 export type * from './tables/checkout.js';
+export type * from './tables/oidc.js';

@@ -18,14 +18,31 @@ const CSP = [
   "object-src 'none'",
 ].join('; ');
 
+/**
+ * The policy for a page whose form ends in a redirect to another site (a partner's registered redirect URI after
+ * consent): browsers apply form-action to every redirect after a form is sent, so that one origin is added.
+ */
+export function cspWithFormTarget(origin: string): string {
+  return CSP.replace("form-action 'self'", `form-action 'self' ${origin}`);
+}
+
 export function applySecurityHeaders(reply: FastifyReply, config: Config): void {
-  if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', CSP);
-  reply.header('x-content-type-options', 'nosniff');
-  reply.header('referrer-policy', 'no-referrer');
-  reply.header('x-frame-options', 'DENY');
-  reply.header('cross-origin-opener-policy', 'same-origin');
-  reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=()');
-  if (config.publicUrl.startsWith('https://')) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+  for (const [name, value] of securityHeaders(config)) {
+    if (name !== 'content-security-policy' || !reply.hasHeader(name)) reply.header(name, value);
+  }
+}
+
+/** The same headers as pairs, for answers written outside Fastify's reply (middleware such as the OpenID provider). */
+export function securityHeaders(config: Config): Array<[string, string]> {
+  return [
+    ['content-security-policy', CSP],
+    ['x-content-type-options', 'nosniff'],
+    ['referrer-policy', 'no-referrer'],
+    ['x-frame-options', 'DENY'],
+    ['cross-origin-opener-policy', 'same-origin'],
+    ['permissions-policy', 'camera=(), microphone=(), geolocation=()'],
+    ...(config.publicUrl.startsWith('https://') ? [['strict-transport-security', 'max-age=31536000; includeSubDomains'] as [string, string]] : []),
+  ];
 }
 
 export function installSecurityHeaders(app: FastifyInstance, config: Config): void {

@@ -43,5 +43,6 @@ export const SWEEP_RULES: readonly SweepRule[] = [
   rule({ table: 'staff_setup_links', key: 'id', column: 'expires_at', keepMs: () => AFTER_EXPIRY, reason: 'expired or used staff setup links' }),
   // The longest a cancel link can matter: the longest wait (720 hours) and the set-password link's 48 hours.
   rule({ table: 'support_recovery_cancels', key: 'token_hash', column: 'created_at', keepMs: () => 60 * DAY, reason: 'cancel links of recoveries long finished' }),
+  rule({ table: 'oidc_models', key: ['model', 'id'], column: 'expires_at', keepMs: () => 0, reason: 'expired codes, tokens, grants, sessions and sign-in requests of the OpenID provider' }),
   rule({ table: 'audit_events', key: 'id', column: 'created_at', keepMs: (config) => config.activityRetentionDays * DAY, reason: 'activity older than ACTIVITY_RETENTION_DAYS' }),
 ];

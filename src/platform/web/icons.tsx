@@ -4,6 +4,7 @@ const PATHS = {
   box: 'M3 7l9-4 9 4v10l-9 4-9-4zM3 7l9 4 9-4M12 11v10',
   home: 'M3 11l9-7 9 7M5 10v10h5v-6h4v6h5V10',
   card: 'M3 6h18v12H3zM3 10h18M7 15h4',
+  apps: 'M4 4h6v6H4zM14 4h6v6h-6zM4 14h6v6H4zM14 14h6v6h-6z',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -16,6 +16,7 @@ import { spendAgentAllowance } from '../agent-limits.js';
 import { requireEvidence, type Evidence } from './evidence.js';
 import { recoveryWarningEmail, recoveryWarningSms } from './messages.js';
 import { findRecovery, insertCancelToken, insertRecovery, markApproved, type RecoveryRow } from './store.js';
+import { endPartnerGrants } from '../../partners/oidc/end-grants.js';
 
 /**
  * Supervised recovery, for a customer who lost both their email and their phone (SECURITY.md "Recovery"). An
@@ -66,6 +67,7 @@ export async function approveRecovery(deps: Deps, staff: StaffMember, recoveryId
     // password, contacts or second steps during the wait. Cancelling puts the old status back.
     await setAccountStatus(tx.db, tx.clock, account.id, { from: 'active', to: 'locked' });
     await endOtherSessions(tx, account.id, null);
+    await endPartnerGrants(tx, account.id, 'account_locked');
     const { emails, phones } = await noticeRecipients(tx, account.id);
     const common = { storeName: tx.config.storeName, accountId: account.id, waitHours };
     for (const to of emails.keys()) {
