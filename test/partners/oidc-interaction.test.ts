@@ -135,4 +135,23 @@ describe('Sign in with the store: the sign-in and consent pages', () => {
     expect(csp).toContain("form-action 'self' http://127.0.0.1:9;");
     expect(csp).toContain("frame-ancestors 'none'");
   });
+
+  it('hostile uids and forms: malformed, over-long or unknown ids answer 4xx, never 500, and nothing is granted', async () => {
+    const { browser, accountId } = await signedInCustomer(t, 'hostile@example.com');
+    await browser.request('/account');
+    for (const uid of ['..%2F..%2Fetc', 'a'.repeat(65), '%00', '%F0%9F%98%80', 'not-a-real-interaction']) {
+      const seen = await browser.request(`/partner-signin/${uid}`);
+      expect([400, 404, 414], uid).toContain(seen.status);
+      const posted = await browser.request(`/partner-signin/${uid}`, { form: { _csrf: browser.csrf, decision: 'allow', email: 'x'.repeat(5000) } });
+      expect([400, 404, 414], uid).toContain(posted.status);
+    }
+    const started = await startSignin(partner, { scope: 'openid email' });
+    const page = await browser.follow(started.url.href, partner.redirectUri);
+    const action = /action="(\/partner-signin\/[^"]+)"/.exec(page.body)![1]!;
+    for (const email of ['x'.repeat(5000), '', "' or 1=1 --", '\u202e']) {
+      const posted = await browser.request(action, { form: { _csrf: browser.csrf, decision: 'allow', email } });
+      expect(posted.status, email.slice(0, 10)).toBe(400);
+    }
+    expect(await t.app.deps.db.selectFrom('partner_grants').select('id').where('account_id', '=', accountId).execute()).toEqual([]);
+  });
 });
