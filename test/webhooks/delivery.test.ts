@@ -46,7 +46,7 @@ describe('webhook delivery', () => {
     await vi.waitFor(async () => expect((await deliveryRows(t))[0]).toMatchObject({ status: 'delivered', attempts: 0, delivered_at: t.clock.now() }));
   });
 
-  it('a 500 then a 200: retried after the backoff with the same event id and body, and a fresh signature time', async () => {
+  it('SECURITY.md webhooks are retried from the outbox: a 500 then a 200 is retried after the backoff with the same event id and body, and a fresh signature time', async () => {
     await endpoint(t, receiver, '/hooks');
     receiver.answer(500);
     await queue(quietDeps(t).deps, event);
@@ -68,7 +68,7 @@ describe('webhook delivery', () => {
     expect((await deliveryRows(t))[0]).toMatchObject({ status: 'delivered', attempts: 1, last_error: null });
   });
 
-  it('a retry is signed when it is sent: half an hour later it still passes the 300 s replay window, which a replayed first request does not', async () => {
+  it('SECURITY.md webhooks are replay-windowed: a retry is signed when it is sent: half an hour later it still passes the 300 s replay window, which a replayed first request does not', async () => {
     await endpoint(t, receiver, '/hooks');
     receiver.answer(503, 503, 503, 503, 503, 503);
     await queue(quietDeps(t).deps, event);

@@ -20,14 +20,14 @@ describe('verifyWebhookSignature', () => {
     expect(verify()).toBe(true);
   });
 
-  it('rejects a tampered body, another secret, or a t changed after signing (webhooks are signed)', () => {
+  it('SECURITY.md webhooks are signed: a tampered body, another secret or a t changed after signing is rejected', () => {
     expect(verify({ body: body.replace('c1', 'c2') })).toBe(false);
     expect(verify({ body: `${body} ` })).toBe(false);
     expect(verify({ secret: `${secret}x` })).toBe(false);
     expect(verify({ header: header.replace(`t=${t}`, `t=${t + 1}`), now: t + 1 })).toBe(false);
   });
 
-  it('rejects a replay older than 300 s, and a t more than 300 s ahead; accepts the edges (replay window)', () => {
+  it('SECURITY.md webhooks are replay-windowed: a replay older than 300 s, or a t more than 300 s ahead, is rejected; the edges pass', () => {
     expect(verify({ now: t + 300 })).toBe(true);
     expect(verify({ now: t + 301 })).toBe(false);
     expect(verify({ now: t + 3600 })).toBe(false);
