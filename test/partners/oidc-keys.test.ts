@@ -71,4 +71,26 @@ describe('the OpenID signing keys', () => {
       await t.close();
     }
   });
+  it('SECURITY.md Secrets rotate: a key sealed under a previous SECRET is re-sealed under the new one; once that SECRET is gone a new key signs', async () => {
+    const old = 'an-old-secret-for-sealing-signing-keys-0001';
+    const next = 'a-new-secret-for-sealing-signing-keys-00002';
+    const deps = (env: Record<string, string>) => ({ db: database.db.kysely, clock: new ManualClock(), config: loadConfig({ NODE_ENV: 'test', ...env }) });
+    const [first] = await signingKeys(deps({ SECRET: old }));
+    const sealedUnderOld = (await database.db.kysely.selectFrom('oidc_signing_keys').select('sealed_jwk').executeTakeFirstOrThrow()).sealed_jwk;
+
+    const rotated = await signingKeys(deps({ SECRET: next, PREVIOUS_SECRETS: old }));
+    expect(rotated.map((k) => k.kid)).toEqual([first!.kid]);
+    const resealed = (await database.db.kysely.selectFrom('oidc_signing_keys').select('sealed_jwk').executeTakeFirstOrThrow()).sealed_jwk;
+    expect(resealed).not.toBe(sealedUnderOld);
+
+    // Without the old SECRET listed the re-sealed key still opens; a key only the removed SECRET sealed does not,
+    // and instead of refusing to start, the provider retires it and signs with a new one.
+    expect((await signingKeys(deps({ SECRET: next }))).map((k) => k.kid)).toEqual([first!.kid]);
+    await database.db.kysely.updateTable('oidc_signing_keys').set({ sealed_jwk: sealedUnderOld }).execute();
+    const replaced = await signingKeys(deps({ SECRET: next }));
+    expect(replaced).toHaveLength(1);
+    expect(replaced[0]!.kid).not.toBe(first!.kid);
+    const rows = await database.db.kysely.selectFrom('oidc_signing_keys').select(['kid', 'retired_at']).execute();
+    expect(rows.find((row) => row.kid === first!.kid)!.retired_at).not.toBeNull();
+  });
 });

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, type JsonWebKey } from 'node:crypto';
 import type { Deps } from '../../platform/context.js';
-import { randomToken } from '../../platform/crypto.js';
+import { calculateJwkThumbprint } from 'jose';
 import { openSecret, sealSecret } from '../../platform/secret-box.js';
 import { RETIRED_KEY_PUBLISHED_MS } from './lifetimes.js';
 
@@ -12,7 +12,7 @@ import { RETIRED_KEY_PUBLISHED_MS } from './lifetimes.js';
  */
 const PURPOSE = 'oidc-signing-key';
 
-type KeyDeps = Pick<Deps, 'db' | 'clock' | 'random' | 'config'>;
+type KeyDeps = Pick<Deps, 'db' | 'clock' | 'config'> & { log?: Pick<Deps['log'], 'warn'> };
 
 export interface SigningKeyListing {
   kid: string;
@@ -22,14 +22,39 @@ export interface SigningKeyListing {
   publishedUntil: number | null;
 }
 
-/** The private JWKs for the provider, the current (signing) one first; makes the first key if there is none. */
+/**
+ * The private JWKs for the provider, the current (signing) one first; makes the first key if there is none. A key
+ * sealed under an older SECRET is re-sealed under the newest; one sealed under a SECRET no longer listed cannot be
+ * opened, so it is retired and left out — if it was the current key, a new one takes its place (partners verify
+ * with the published set, so only ID tokens it signed stop verifying).
+ */
 export async function signingKeys(deps: KeyDeps): Promise<JsonWebKey[]> {
-  let rows = await publishedRows(deps);
-  if (!rows.some((row) => row.retired_at === null)) {
+  let opened = await openPublished(deps);
+  if (!opened.some((key) => key.current)) {
     await addKey(deps);
-    rows = await publishedRows(deps);
+    opened = await openPublished(deps);
   }
-  return rows.map((row) => JSON.parse(openSecret(deps.config.keys, PURPOSE, row.sealed_jwk).plaintext) as JsonWebKey);
+  return opened.map((key) => key.jwk);
+}
+
+async function openPublished(deps: KeyDeps): Promise<{ jwk: JsonWebKey; current: boolean }[]> {
+  const opened: { jwk: JsonWebKey; current: boolean }[] = [];
+  for (const row of await publishedRows(deps)) {
+    let plaintext: string;
+    let stale: boolean;
+    try {
+      ({ plaintext, stale } = openSecret(deps.config.keys, PURPOSE, row.sealed_jwk));
+    } catch {
+      deps.log?.warn({ kid: row.kid }, 'An OpenID signing key was sealed under a SECRET no longer listed; it is retired and no longer published');
+      await deps.db.updateTable('oidc_signing_keys').set({ retired_at: deps.clock.now() - RETIRED_KEY_PUBLISHED_MS }).where('kid', '=', row.kid).execute();
+      continue;
+    }
+    if (stale) {
+      await deps.db.updateTable('oidc_signing_keys').set({ sealed_jwk: sealSecret(deps.config.keys, PURPOSE, plaintext) }).where('kid', '=', row.kid).execute();
+    }
+    opened.push({ jwk: JSON.parse(plaintext) as JsonWebKey, current: row.retired_at === null });
+  }
+  return opened;
 }
 
 /** A new current key; the previous current one retires (still published for a while). Returns the new kid. */
@@ -63,8 +88,10 @@ async function publishedRows(deps: Pick<Deps, 'db' | 'clock'>) {
 
 async function addKey(deps: KeyDeps): Promise<string> {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const kid = randomToken(deps.random, 12);
-  const jwk = { ...privateKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' };
+  const exported = privateKey.export({ format: 'jwk' });
+  // The key's RFC 7638 thumbprint names it: unique, and derived from the public half alone.
+  const kid = await calculateJwkThumbprint({ kty: exported.kty!, n: exported.n!, e: exported.e! });
+  const jwk = { ...exported, kid, alg: 'RS256', use: 'sig' };
   await deps.db
     .insertInto('oidc_signing_keys')
     .values({ kid, sealed_jwk: sealSecret(deps.config.keys, PURPOSE, JSON.stringify(jwk)), created_at: deps.clock.now(), retired_at: null })
