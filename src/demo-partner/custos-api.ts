@@ -11,14 +11,17 @@ export interface CartItem {
 export interface CheckoutSession {
   id: string;
   url: string;
+  /** open, approved, declined, charged or expired. */
   status: string;
-  /** Present once the customer approved, and until the shop redeems it. */
+  /** Only in the first read after the customer approved: single use, so it is redeemed at once and never stored. */
   charge_permission?: string | null;
 }
 
 export interface Charge {
   id: string;
   amount: number;
+  /** Refunded so far, in minor units. */
+  refunded: number;
   currency: string;
   order: { number: string };
   shipping_address: Record<string, unknown> | null;
@@ -66,7 +69,7 @@ export class CustosApi {
     return this.call('POST', '/charges', { body: { charge_permission: chargePermission }, idempotencyKey });
   }
 
-  refund(chargeId: string, amount: number, idempotencyKey: string): Promise<Refund> {
+  refund(chargeId: string, amount: number, idempotencyKey: string): Promise<{ refund: Refund; charge: Charge }> {
     return this.call('POST', `/charges/${encodeURIComponent(chargeId)}/refunds`, { body: { amount }, idempotencyKey });
   }
 

@@ -4,7 +4,6 @@ import { CART, cartTotal, CURRENCY, parseAmount } from './catalogue.js';
 import { CustosApiError } from './custos-api.js';
 import { field, FORM_EXPIRED, formAllowed, sendPage, sendProblem, visit, type ShopContext } from './shop-context.js';
 import { CartPage, OrderPage } from './shop-pages.js';
-import { refundedSoFar } from './shop-sessions.js';
 
 /**
  * "Pay with <store>": the cart, the trip to Custos's checkout page and back, the charge, and refunds. Only the
@@ -42,12 +41,18 @@ export function registerPayRoutes(app: FastifyInstance, shop: ShopContext): void
     try {
       const checkout = await shop.api.getCheckoutSession(id);
       if (!checkout.charge_permission) {
-        return sendProblem(reply, session, 409, 'Payment not approved', `The payment was not approved at ${shop.storeName} (it is ${checkout.status}). Nothing was charged; you can try again from your cart.`);
+        // The permission is shown once: a second tab coming back at the same moment finds it gone, and the first one finishes the order.
+        if (checkout.status === 'approved' || checkout.status === 'charged') {
+          return sendProblem(reply, session, 409, 'Payment in progress', 'Your payment is being completed in another tab. Reload this page in a moment to see your order.');
+        }
+        // Still open: the customer may go back to the store's page and approve it after all.
+        if (checkout.status !== 'open') session.pendingCheckouts.delete(id);
+        return sendProblem(reply, session, 409, 'Payment not completed', `The payment was not approved at ${shop.storeName} (it is ${checkout.status}). Nothing was charged; you can try again from your cart.`);
       }
       // Keyed by the checkout session: coming back twice (a reload, a double click) answers the same charge.
       const charge = await shop.api.charge(checkout.charge_permission, `northwind-charge-${id}`);
       session.pendingCheckouts.delete(id);
-      session.orders.set(charge.id, { checkoutSessionId: id, charge, refunds: new Map() });
+      session.orders.set(charge.id, { checkoutSessionId: id, charge });
       return reply.redirect(`/orders/${encodeURIComponent(charge.id)}?placed=1`, 303);
     } catch (error) {
       shop.log(`Payment could not complete: ${(error as Error).message}`);
@@ -72,7 +77,7 @@ export function registerPayRoutes(app: FastifyInstance, shop: ShopContext): void
     if (!order) return sendProblem(reply, session, 404, 'No such order', 'This browser has no order by that id.');
     const typed = field(request.body, 'amount') ?? '';
     const refundKey = field(request.body, 'refund_key') ?? '';
-    const left = order.charge.amount - refundedSoFar(order);
+    const left = order.charge.amount - order.charge.refunded;
     const amount = parseAmount(typed, order.charge.currency);
     const problem =
       amount === undefined || amount <= 0 ? 'Enter an amount like 12.50.' : amount > left ? 'That is more than is left to refund.' : !/^[\w-]{16,64}$/.test(refundKey) ? FORM_EXPIRED : undefined;
@@ -81,8 +86,8 @@ export function registerPayRoutes(app: FastifyInstance, shop: ShopContext): void
     if (problem) return again(problem, 400);
     try {
       // The key comes from the form: pressing Refund twice sends one refund.
-      const refund = await shop.api.refund(order.charge.id, amount!, `northwind-refund-${refundKey}`);
-      order.refunds.set(refund.id, refund.amount);
+      const refunded = await shop.api.refund(order.charge.id, amount!, `northwind-refund-${refundKey}`);
+      order.charge = refunded.charge;
       return reply.redirect(`/orders/${encodeURIComponent(order.charge.id)}?refunded=1`, 303);
     } catch (error) {
       shop.log(`Refund failed: ${(error as Error).message}`);

@@ -56,7 +56,7 @@ export async function ensureRegistration(options: RegistrationOptions): Promise<
       options.log(`Webhook endpoint ${options.webhookUrl} added as ${id}.`);
     } catch (error) {
       // The shop still signs in and takes payments without webhooks; its event log will say none arrive.
-      options.log(`Could not add the webhook endpoint (${failure(error)}); the next start tries again.`);
+      options.log(`Could not add the webhook endpoint (${(error as Error).message}); the next start tries again.`);
     }
   }
   return registration;
@@ -65,8 +65,12 @@ export async function ensureRegistration(options: RegistrationOptions): Promise<
 async function runCli(options: RegistrationOptions, script: string, args: string[]): Promise<string> {
   const path = join(options.cliDir, script);
   if (!existsSync(path)) throw new Error(`this Custos has no ${path}; run npm run build first`);
-  const { stdout } = await run(process.execPath, [path, ...args], { env: options.env });
-  return stdout;
+  try {
+    const { stdout } = await run(process.execPath, [path, ...args], { env: options.env });
+    return stdout;
+  } catch (error) {
+    throw new Error(`${script.replace(/\.js$/, '')} ${args[0]}: ${failure(error)}`, { cause: error });
+  }
 }
 
 /** What a failed command said, in one line: its message to people, not a stack. */

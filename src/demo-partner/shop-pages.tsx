@@ -1,6 +1,6 @@
 import { amountForInput, CART, cartTotal, CURRENCY, formatMoney } from './catalogue.js';
 import type { ReceivedEvent } from './webhook-log.js';
-import { refundedSoFar, type ShopOrder, type ShopSession } from './shop-sessions.js';
+import type { ShopOrder, ShopSession } from './shop-sessions.js';
 
 /** The shop's pages as components; shop-routes.ts frames them with renderShopPage. */
 
@@ -97,7 +97,7 @@ export function CartPage(props: { session: ShopSession; storeName: string }) {
 
 export function OrderPage(props: { session: ShopSession; order: ShopOrder; refundError?: string; refundValue?: string; refundKey: string }) {
   const { charge } = props.order;
-  const refunded = refundedSoFar(props.order);
+  const refunded = charge.refunded;
   const left = charge.amount - refunded;
   return (
     <>

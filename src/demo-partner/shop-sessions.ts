@@ -25,13 +25,8 @@ export interface PendingSignIn {
 
 export interface ShopOrder {
   checkoutSessionId: string;
+  /** As Custos last answered it (after the charge, then after each refund): `refunded` is its count, not ours. */
   charge: Charge;
-  /** Refund id → amount: a retried refund answers the same id, so it is never counted twice. */
-  refunds: Map<string, number>;
-}
-
-export function refundedSoFar(order: ShopOrder): number {
-  return [...order.refunds.values()].reduce((sum, amount) => sum + amount, 0);
 }
 
 export interface ShopSession {
