@@ -111,7 +111,7 @@ describe.skipIf(skip)('the demo partner shop in a real browser', () => {
     await screenshot(page, 'demo-partner-03-shop-signed-in');
 
     // The cart, then "Pay with Harbor Market": the store's pay page, where a card is added through the sandbox gateway.
-    await page.getByRole('link', { name: 'Your cart' }).click();
+    await page.getByRole('link', { name: 'Your cart', exact: true }).click();
     await heading(page, 'Your cart');
     await screenshot(page, 'demo-partner-04-shop-cart');
     await page.getByRole('button', { name: `Pay with ${STORE}` }).click();
@@ -129,6 +129,9 @@ describe.skipIf(skip)('the demo partner shop in a real browser', () => {
     // Adding the card brings the customer back to the payment they were making.
     await page.waitForURL(payUrl);
     await heading(page, 'Pay Demo partner shop');
+    // Long enough after signing in that paying a shop for the first time asks for the password again.
+    custos.clock.advance(custos.config.stepUpMinutes * MINUTE + 1000);
+    await page.reload();
     await page.getByText('$103.00').first().waitFor();
     await page.getByRole('radio', { name: /Visa.*4242/ }).check();
     await page.getByLabel('Confirm with your password').fill(STRONG_PASSWORD);
@@ -152,8 +155,11 @@ describe.skipIf(skip)('the demo partner shop in a real browser', () => {
     await heading(page, 'Your Orders');
     await page.getByText(orderNumber).first().waitFor();
     await page.getByText('Alpine Trail Daypack, 22 L').first().waitFor();
-    await page.getByText('Demo partner shop').first().waitFor();
     await screenshot(page, 'demo-partner-07-store-your-orders');
+    await page.getByRole('link', { name: /View order details/ }).first().click();
+    await heading(page, 'Order details');
+    await page.getByText('Sold by Demo partner shop').waitFor();
+    await screenshot(page, 'demo-partner-08-store-order-details');
 
     // The shop refunds part of it.
     await page.goto(orderPage);
@@ -177,7 +183,7 @@ describe.skipIf(skip)('the demo partner shop in a real browser', () => {
         { timeout: 15_000, interval: 250 },
       )
       .toEqual([expect.stringMatching(/charge\.refunded.*verified ✓/), expect.stringMatching(/charge\.succeeded.*verified ✓/)]);
-    await screenshot(page, 'demo-partner-08-shop-webhook-log');
+    await screenshot(page, 'demo-partner-09-shop-webhook-log');
     await context.close();
   }, 120_000);
 });

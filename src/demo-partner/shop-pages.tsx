@@ -108,7 +108,7 @@ export function OrderPage(props: { session: ShopSession; order: ShopOrder; refun
           <dt>Charged</dt>
           <dd>{formatMoney(charge.amount, charge.currency)}</dd>
           <dt>Paid with</dt>
-          <dd>{charge.card.brand} card</dd>
+          <dd>{brandName(charge.card.brand)} card</dd>
           <dt>Ship to</dt>
           <dd>{formatAddress(charge.shipping_address)}</dd>
           <dt>Refunded</dt>
@@ -163,7 +163,7 @@ export function EventLogPage(props: { events: readonly ReceivedEvent[]; webhookU
       {props.events.length === 0 ? (
         <p class="panel">No events have arrived yet.</p>
       ) : (
-        <table>
+        <table class="events">
           <thead>
             <tr>
               <th scope="col">Received</th>
@@ -209,4 +209,11 @@ function formatAddress(address: Record<string, unknown> | null): string {
   const part = (key: string) => (typeof address[key] === 'string' && address[key] ? (address[key] as string) : undefined);
   const cityLine = [part('city'), [part('region'), part('postal_code')].filter(Boolean).join(' ')].filter(Boolean).join(', ');
   return [part('full_name') ?? part('name'), part('line1'), part('line2'), cityLine, part('country')].filter(Boolean).join(', ');
+}
+
+const BRANDS: Record<string, string> = { visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover', jcb: 'JCB', diners: 'Diners Club', unionpay: 'UnionPay' };
+
+/** The store names brands by code ("visa"); people read "Visa". */
+function brandName(code: string): string {
+  return BRANDS[code.toLowerCase()] ?? code.charAt(0).toUpperCase() + code.slice(1);
 }

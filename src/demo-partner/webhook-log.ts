@@ -1,3 +1,4 @@
+import { formatMoney } from './catalogue.js';
 import { checkWebhookSignature } from './webhook-signature.js';
 
 /**
@@ -59,11 +60,12 @@ function readEvent(body: string): { type: string; id: string | undefined; data: 
   }
 }
 
-/** A line for people: the ids and amounts an event names, whatever its type. */
+/** A line for people: the ids and amounts an event names, whatever its type (an amount with its currency as money). */
 function summarise(data: Record<string, unknown>): string {
+  const currency = typeof data.currency === 'string' && /^[A-Z]{3}$/.test(data.currency) ? data.currency : undefined;
   const shown = Object.entries(data)
-    .filter(([, value]) => typeof value === 'string' || typeof value === 'number')
-    .slice(0, 6)
-    .map(([key, value]) => `${key}: ${String(value).slice(0, 80)}`);
+    .filter(([key, value]) => (typeof value === 'string' || typeof value === 'number') && !(key === 'currency' && currency))
+    .slice(0, 8)
+    .map(([key, value]) => `${key}: ${key === 'amount' && currency && typeof value === 'number' ? formatMoney(value, currency) : String(value).slice(0, 80)}`);
   return shown.length ? shown.join(' · ') : '—';
 }

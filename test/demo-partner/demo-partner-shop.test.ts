@@ -115,7 +115,7 @@ describe('the demo partner shop on its own', () => {
   });
 
   it('logs webhooks: a good signature is verified (204), a forged, replayed or unsigned one is shown as not verified (400)', async () => {
-    const body = JSON.stringify({ id: 'evt_1', type: 'charge.succeeded', created: now / 1000, data: { charge: 'ch_1', amount: 10300 } });
+    const body = JSON.stringify({ id: 'evt_1', type: 'charge.succeeded', created: now / 1000, data: { charge: 'ch_1', amount: 10300, currency: 'USD' } });
     const post = (headers: Record<string, string>, payload = body) => shop.inject({ method: 'POST', url: '/webhooks', headers: { 'content-type': 'application/json', ...headers }, payload });
     const t = Math.floor(now / 1000);
     const signature = (secret: string, at: number, text = body) => `t=${at},v1=${createHmac('sha256', secret).update(`${at}.${text}`).digest('hex')}`;
@@ -135,7 +135,7 @@ describe('the demo partner shop on its own', () => {
     expect(page).toContain('not verified ✗ (missing header)');
     expect(page).toContain('not verified ✗ (outside the replay window)');
     expect(page).toContain('not verified ✗ (malformed header)');
-    expect(page).toContain('charge: ch_1 · amount: 10300');
+    expect(page).toContain('charge: ch_1 · amount: $103.00');
     expect(page).not.toContain(SECRET);
   });
 });
