@@ -184,6 +184,34 @@ describe.skipIf(skip)('the demo partner shop in a real browser', () => {
       )
       .toEqual([expect.stringMatching(/charge\.refunded.*verified ✓/), expect.stringMatching(/charge\.succeeded.*verified ✓/)]);
     await screenshot(page, 'demo-partner-09-shop-webhook-log');
+
+    // A second purchase whose way back arrives twenty times at once (a double click, a reload storm): one charge.
+    await page.goto('/cart');
+    await page.getByRole('button', { name: `Pay with ${STORE}` }).click();
+    await heading(page, 'Pay Demo partner shop');
+    // The approval goes as the form sends it; the way back it answers with is then requested twenty times at once.
+    const approve = page.locator('form[action$="/approve"]');
+    const password: Record<string, string> = (await page.getByLabel('Confirm with your password').count()) ? { password: STRONG_PASSWORD } : {};
+    const approved = await context.request.post(new URL((await approve.getAttribute('action'))!, page.url()).href, {
+      form: {
+        _csrf: await approve.locator('input[name="_csrf"]').inputValue(),
+        address: await approve.locator('input[name="address"]:checked').inputValue(),
+        card: await approve.locator('input[name="card"]:checked').inputValue(),
+        ...password,
+      },
+      maxRedirects: 0,
+    });
+    expect(approved.status()).toBe(303);
+    const returnUrl = approved.headers().location!;
+    expect(returnUrl).toMatch(new RegExp(`^${shopUrl}/checkout/return\\?checkout_session=`));
+    const answers = await Promise.all(Array.from({ length: 20 }, () => context.request.get(returnUrl, { maxRedirects: 0 })));
+    const statuses = answers.map((answer) => answer.status());
+    expect(statuses.every((status) => status === 303 || status === 409), statuses.join()).toBe(true);
+    const orders = new Set(answers.filter((answer) => answer.status() === 303).map((answer) => new URL(answer.headers().location!, shopUrl).pathname));
+    expect(orders.size).toBe(1);
+    expect([...orders][0]).toMatch(/^\/orders\/[\w-]+/);
+    const placed = await custos.database.db.kysely.selectFrom('orders').select('number').execute();
+    expect(placed).toHaveLength(2);
     await context.close();
   }, 120_000);
 });
