@@ -106,7 +106,7 @@ describe.skipIf(skip)('the demo partner shop in a real browser', () => {
     await page.waitForURL(`${shopUrl}/?signed_in=1`);
     await heading(page, 'Welcome back, Mara Quinn');
     await page.getByText(EMAIL).waitFor();
-    await page.getByText('500 Howard St').waitFor();
+    await page.getByText('Mara Quinn, 500 Howard St, San Francisco, CA 94105').waitFor();
     expect(await page.getByRole('status').textContent()).toBe(`You're signed in with ${STORE}.`);
     await screenshot(page, 'demo-partner-03-shop-signed-in');
 

@@ -11,7 +11,10 @@ export function HomePage(props: { session: ShopSession; storeName: string }) {
       <section class="hero">
         <div>
           <h1>{customer ? `Welcome back, ${customer.name ?? 'explorer'}` : 'Gear for the long way round'}</h1>
-          <p class="lead">Packs, layers and socks that have walked further than we have. Sign in and pay with your {props.storeName} account — no new password, no card typed here.</p>
+          <p class="lead">
+            Packs, layers and socks that have walked further than we have.{' '}
+            {customer ? `Pay with your ${props.storeName} account when you're ready — no card typed here.` : `Sign in and pay with your ${props.storeName} account — no new password, no card typed here.`}
+          </p>
         </div>
         {!customer && (
           <form method="post" action="/signin">

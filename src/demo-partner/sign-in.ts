@@ -86,6 +86,7 @@ function customerFrom(claims: oidc.IDToken): SignedInCustomer {
     name: text(claims.name) ?? text([claims.given_name, claims.family_name].filter(Boolean).join(' ')),
     email: text(claims.email),
     phone: text(claims.phone_number),
-    address: text(address?.formatted),
+    // OIDC's formatted address has one line per line of the label; one line reads better here.
+    address: text(address?.formatted)?.split(/\r?\n/).map((line) => line.trim()).filter(Boolean).join(', '),
   };
 }
