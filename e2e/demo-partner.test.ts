@@ -160,6 +160,7 @@ describe.skipIf(skip)('the demo partner shop in a real browser', () => {
     await heading(page, 'Order details');
     await page.getByText('Sold by Demo partner shop').waitFor();
     await screenshot(page, 'demo-partner-08-store-order-details');
+    const storeOrderUrl = page.url();
 
     // The shop refunds part of it.
     await page.goto(orderPage);
@@ -172,6 +173,11 @@ describe.skipIf(skip)('the demo partner shop in a real browser', () => {
     await page.getByRole('status').filter({ hasText: 'Refund sent.' }).waitFor();
     await page.getByText('$24.00').first().waitFor();
     expect(await page.getByLabel('Amount to refund (US$)').inputValue()).toBe('79.00');
+    await screenshot(page, 'demo-partner-09-shop-refunded');
+    // The store's copy of the order says so too.
+    await page.goto(storeOrderUrl);
+    await page.getByText('Refunded $24.00 of $103.00').waitFor();
+    await page.goto(orderPage);
 
     // Both events arrive, signed with the endpoint's secret, and the shop verifies them.
     await expect
@@ -183,7 +189,7 @@ describe.skipIf(skip)('the demo partner shop in a real browser', () => {
         { timeout: 15_000, interval: 250 },
       )
       .toEqual([expect.stringMatching(/charge\.refunded.*verified ✓/), expect.stringMatching(/charge\.succeeded.*verified ✓/)]);
-    await screenshot(page, 'demo-partner-09-shop-webhook-log');
+    await screenshot(page, 'demo-partner-10-shop-webhook-log');
 
     // A second purchase whose way back arrives twenty times at once (a double click, a reload storm): one charge.
     await page.goto('/cart');

@@ -116,6 +116,6 @@ input[aria-invalid="true"] { border-color: var(--error); }
 .fine { color: var(--muted); font-size: .92rem; }
 .ok { color: var(--forest); font-weight: 700; } .bad { color: var(--error); font-weight: 700; }
 code { font-size: .88rem; overflow-wrap: anywhere; }
-.events code, .events .ok, .events .bad { white-space: nowrap; overflow-wrap: normal; }
+.events code, .events .ok, .events .bad, .events .when { white-space: nowrap; overflow-wrap: normal; }
 @media (max-width: 40rem) { .hero { grid-template-columns: 1fr; } main { padding: 1.25rem; } .masthead { padding: 1rem 1.25rem; } }
 `;

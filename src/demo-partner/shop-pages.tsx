@@ -178,7 +178,7 @@ export function EventLogPage(props: { events: readonly ReceivedEvent[]; webhookU
           <tbody>
             {props.events.map((event) => (
               <tr>
-                <td>{new Date(event.receivedAt).toISOString().replace('T', ' ').slice(0, 19)} UTC</td>
+                <td class="when">{new Date(event.receivedAt).toISOString().slice(11, 19)} UTC</td>
                 <td>
                   <code>{event.type}</code>
                 </td>

@@ -66,6 +66,6 @@ function summarise(data: Record<string, unknown>): string {
   const shown = Object.entries(data)
     .filter(([key, value]) => (typeof value === 'string' || typeof value === 'number') && !(key === 'currency' && currency))
     .slice(0, 8)
-    .map(([key, value]) => `${key}: ${key === 'amount' && currency && typeof value === 'number' ? formatMoney(value, currency) : String(value).slice(0, 80)}`);
+    .map(([key, value]) => `${key}: ${currency && typeof value === 'number' && /(^|_)(amount|total)$/.test(key) ? formatMoney(value, currency) : String(value).slice(0, 80)}`);
   return shown.length ? shown.join(' · ') : '—';
 }
