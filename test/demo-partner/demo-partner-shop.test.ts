@@ -81,6 +81,24 @@ describe('the demo partner shop on its own', () => {
     expect(log.filter((line) => /could not start/.test(line))).toEqual([]);
   });
 
+  it('oversized, wrongly typed and odd requests get a 4xx page, never a 500', async () => {
+    const browser = visitor();
+    await browser.send('GET', '/');
+    const huge = await shop.inject({ method: 'POST', url: '/checkout', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${'a'.repeat(100_000)}` });
+    expect(huge.statusCode).toBe(413);
+    expect(huge.body).toContain('Northwind Outfitters');
+    const json = await shop.inject({ method: 'POST', url: '/signin', headers: { 'content-type': 'application/json' }, payload: '{"_csrf": 1}' });
+    // A JSON body carries no form token a page handed out: refused like a forged form.
+    expect(json.statusCode).toBe(403);
+    const repeated = await browser.send('POST', '/signout', { _csrf: browser.csrf() });
+    expect(repeated.statusCode).toBe(303);
+    const twice = await shop.inject({ method: 'POST', url: '/signout', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: '_csrf=a&_csrf=b' });
+    expect(twice.statusCode).toBe(403);
+    expect((await browser.send('GET', '/orders/%E0%A4%A')).statusCode).toBeLessThan(500);
+    expect((await browser.send('GET', `/orders/${'x'.repeat(5000)}`)).statusCode).toBe(414);
+    expect((await shop.inject({ method: 'GET', url: '/', headers: { cookie: `northwind_session=${'\u00e9'.repeat(50)}` } })).statusCode).toBe(200);
+  });
+
   it('a store that does not answer gives a page that says so (502), not a 500', async () => {
     const browser = visitor();
     await browser.send('GET', '/');
