@@ -14,6 +14,7 @@ import { formatAddressLines, toAddressJson } from '../wallet/addresses/postal-ad
 import { describeCard, getCard, listCardsFor } from '../wallet/cards/cards.js';
 import { approveSession, declineSession, findCustomerSession, paysPartner, sessionItems, viewStatus, type CheckoutSessionRow } from './checkout-sessions.js';
 import { returnLocation } from './checkout-request.js';
+import { cspWithFormTarget } from '../platform/http/security-headers.js';
 import { checkoutErrors } from './checkout-errors.js';
 
 /**
@@ -105,6 +106,8 @@ async function renderPay(page: SignedInPage, session: CheckoutSessionRow, proble
   const status = viewStatus(session, page.deps.clock.now());
   const total = formatMoney(session.amount, session.currency);
   const title = `Pay ${partner.name}`;
+  // Pay and Cancel end in a redirect to the partner's return URL, which the browser checks against form-action.
+  page.reply.header('content-security-policy', cspWithFormTarget(new URL(session.return_url).origin, page.deps.config));
   if (status !== 'open') return page.render({ title }, <Closed partnerName={partner.name} status={status} />, problem.status === 200 ? 200 : problem.status);
   const [addresses, cards] = await Promise.all([listAddresses(page.deps, page.session.accountId), listCardsFor(page.deps, page.session.accountId)]);
   const usable = cards.filter((card) => card.expiry !== 'expired');

@@ -45,6 +45,14 @@ describe('approval asks for a fresh confirmation when it should', () => {
     expect(ada.browser.cookies.get(SESSION_COOKIE)).not.toBe(before);
   });
 
+  it('the pay page lets its forms end at the partner\'s return URL and nowhere else (CSP form-action)', async () => {
+    const ada = await shopper(t, 'confirm-csp@example.com');
+    const session = await openSession(t, partner);
+    const page = await ada.browser.get(`/pay/${session.id}`);
+    const formAction = /form-action ([^;]*)/.exec(page.headers['content-security-policy'] as string)?.[1];
+    expect(formAction).toBe("'self' https://books.example");
+  });
+
   it('a partner the customer pays already, under the threshold: no password asked', async () => {
     const ada = await returningShopper('confirm-known@example.com');
     const session = await openSession(t, partner);

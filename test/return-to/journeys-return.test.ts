@@ -34,6 +34,11 @@ describe('back to the shop after sign-up, an address or a card', () => {
     return flowFrom(started.location!);
   }
 
+  it('forms may end in a redirect to the shop: CSP form-action names RETURN_URL_ORIGINS beside this site, nothing else', async () => {
+    const page = await new Browser(t.app).get(`/signin?return_to=${encodeURIComponent(`${SHOP}/checkout`)}`);
+    expect(/form-action ([^;]*)/.exec(page.headers['content-security-policy'] as string)?.[1]).toBe(`'self' ${SHOP}`);
+  });
+
   it('sign-up → confirm by code lands on return_to; by the emailed link in another browser too', async () => {
     const browser = new Browser(t.app);
     const flow = await startSignup(browser, 'ada@example.com', `${SHOP}/checkout`);

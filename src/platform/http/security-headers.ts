@@ -22,8 +22,16 @@ const CSP = [
  * The policy for a page whose form ends in a redirect to another site (a partner's registered redirect URI after
  * consent): browsers apply form-action to every redirect after a form is sent, so that one origin is added.
  */
-export function cspWithFormTarget(origin: string): string {
-  return CSP.replace("form-action 'self'", `form-action 'self' ${origin}`);
+export function cspWithFormTarget(origin: string, config?: Pick<Config, 'returnUrlOrigins'>): string {
+  return CSP.replace("form-action 'self'", ['form-action', "'self'", ...(config?.returnUrlOrigins ?? []), origin].join(' '));
+}
+
+/**
+ * Every page's policy. A sign-in or card form may end in a redirect to the shop's own site (RETURN_URL_ORIGINS),
+ * and browsers apply form-action to that redirect too, so those origins — the store's own — are allowed as targets.
+ */
+function pagePolicy(config: Pick<Config, 'returnUrlOrigins'>): string {
+  return config.returnUrlOrigins.length ? CSP.replace("form-action 'self'", ['form-action', "'self'", ...config.returnUrlOrigins].join(' ')) : CSP;
 }
 
 export function applySecurityHeaders(reply: FastifyReply, config: Config): void {
@@ -35,7 +43,7 @@ export function applySecurityHeaders(reply: FastifyReply, config: Config): void 
 /** The same headers as pairs, for answers written outside Fastify's reply (middleware such as the OpenID provider). */
 export function securityHeaders(config: Config): Array<[string, string]> {
   return [
-    ['content-security-policy', CSP],
+    ['content-security-policy', pagePolicy(config)],
     ['x-content-type-options', 'nosniff'],
     ['referrer-policy', 'no-referrer'],
     ['x-frame-options', 'DENY'],
