@@ -19,6 +19,11 @@ export interface Deps {
   log: FastifyBaseLogger;
   /** Wakes the delivery worker after a transaction that wrote to the outbox has committed. */
   notifyOutbox(): void;
+  /**
+   * Set only inside inTransaction: runs `work` once the transaction has committed (never after a rollback), for a
+   * sender that must see what the transaction wrote.
+   */
+  afterCommit?(work: () => void): void;
 }
 
 /** Who is asking, for the audit trail, session list and alerts. */

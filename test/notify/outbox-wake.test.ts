@@ -53,4 +53,26 @@ describe('outbox wake', () => {
     await inTransaction(t.app.deps, (tx) => enqueueMessage(tx, message('woken@example.com'), { kind: 'account_mail' }));
     await vi.waitFor(async () => expect(await outbox()).toEqual([{ recipient: 'woken@example.com', status: 'sent' }]), { timeout: 2000, interval: 20 });
   });
+  it('work handed to afterCommit runs once the commit is visible to another connection, and never after a rollback', async () => {
+    const seen: string[] = [];
+    await expect(
+      inTransaction(deps, async (tx) => {
+        tx.afterCommit!(() => seen.push('rolled back'));
+        throw new Error('the change failed');
+      }),
+    ).rejects.toThrow('the change failed');
+    let visible: Promise<unknown> | undefined;
+    await inTransaction(deps, async (tx) => {
+      await enqueueMessage(tx, message('after-commit@example.com'), { kind: 'account_mail' });
+      tx.afterCommit!(() => {
+        seen.push('committed');
+        visible = outbox();
+      });
+      // Joined, not nested: an inner call hands its work to the outer transaction.
+      await inTransaction(tx, async (inner) => inner.afterCommit!(() => seen.push('joined')));
+      expect(seen).toEqual([]);
+    });
+    expect(seen).toEqual(['committed', 'joined']);
+    expect(await visible).toEqual([{ recipient: 'after-commit@example.com', status: 'pending' }]);
+  });
 });

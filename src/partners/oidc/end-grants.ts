@@ -9,7 +9,7 @@ import { PENDING_LOGOUT_MODEL, kickLogoutDelivery } from './backchannel-logout.j
 
 export type GrantEndReason = 'customer_removed' | 'account_secured' | 'account_locked';
 
-type TxDeps = Pick<Deps, 'db' | 'clock' | 'random' | 'notifyOutbox' | 'config' | 'log'>;
+type TxDeps = Pick<Deps, 'db' | 'clock' | 'random' | 'notifyOutbox' | 'afterCommit' | 'config' | 'log'>;
 
 /**
  * Ends what a customer allowed partner sites — one partner (Remove on Apps and websites) or all of them (the
@@ -53,6 +53,8 @@ export async function endPartnerGrants(tx: TxDeps, accountId: string, why: Grant
     await queueWebhookEvent(tx, { type: 'grant.revoked', data: { account_id: accountId, partner_id: grant.partner_id, reason: why }, partner: { id: grant.partner_id, data: { sub, reason: why } } });
     if (why === 'customer_removed') await recordEvent(tx.db, tx.clock, { accountId, type: 'partner.removed', detail: { partner: grant.name } });
   }
-  if (ended > 0) kickLogoutDelivery(tx.config);
+  // The sender reads the pending rows on its own connection: only after the commit can it see them.
+  const afterCommit = tx.afterCommit ?? ((run: () => void) => run());
+  if (ended > 0) afterCommit(() => kickLogoutDelivery(tx.config));
   return ended;
 }

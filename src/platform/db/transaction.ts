@@ -6,9 +6,10 @@ import type { Deps } from '../context.js';
  * commit, when the row can be seen; a rolled-back transaction wakes nothing. Called inside a transaction already,
  * it joins that one, and the outer call does the waking.
  */
-export async function inTransaction<D extends Pick<Deps, 'db' | 'notifyOutbox'>, T>(deps: D, work: (tx: D) => Promise<T>): Promise<T> {
+export async function inTransaction<D extends Pick<Deps, 'db' | 'notifyOutbox' | 'afterCommit'>, T>(deps: D, work: (tx: D) => Promise<T>): Promise<T> {
   if (deps.db.isTransaction) return work(deps);
   let queued = false;
+  const committed: Array<() => void> = [];
   const result = await deps.db.transaction().execute((trx) =>
     work({
       ...deps,
@@ -16,8 +17,12 @@ export async function inTransaction<D extends Pick<Deps, 'db' | 'notifyOutbox'>,
       notifyOutbox: () => {
         queued = true;
       },
+      afterCommit: (run: () => void) => {
+        committed.push(run);
+      },
     }),
   );
   if (queued) deps.notifyOutbox();
+  for (const run of committed) run();
   return result;
 }
