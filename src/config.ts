@@ -34,6 +34,8 @@ export interface Config {
    * contact may cancel it (support/recovery). At least 24 hours; no role or route can shorten a running one.
    */
   supportRecoveryWaitHours: number;
+  /** How long a released email or phone stays out of anyone else's reach (accounts/quarantine.ts). */
+  identifierQuarantineDays: number;
   /** Only development and test may show what would be sent. */
   devMailbox: boolean;
   /** The `__Host-` prefix requires Secure, and browsers drop Secure cookies on plain http except on localhost. */
@@ -105,6 +107,7 @@ const envSchema = z.object({
   ACTIVITY_RETENTION_DAYS: z.coerce.number().int().min(30).max(3650).default(365),
   RETURN_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   SUPPORT_RECOVERY_WAIT_HOURS: z.coerce.number().int().min(24).max(24 * 30).default(72),
+  IDENTIFIER_QUARANTINE_DAYS: z.coerce.number().int().min(7).max(3650).default(90),
   TRUST_PROXY: z
     .string()
     .regex(/^(false|true|\d{1,2}|[\d.:a-fA-F/]+(,[\d.:a-fA-F/]+)*)$/, 'must be false, a number of proxy hops, or a comma-separated list of proxy addresses')
@@ -199,6 +202,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     activityRetentionDays: e.ACTIVITY_RETENTION_DAYS,
     returnWindowDays: e.RETURN_WINDOW_DAYS,
     supportRecoveryWaitHours: e.SUPPORT_RECOVERY_WAIT_HOURS,
+    identifierQuarantineDays: e.IDENTIFIER_QUARANTINE_DAYS,
     devMailbox: !production,
     secureCookies: true,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),

@@ -5,6 +5,7 @@ import { cryptoRandom } from '../platform/random.js';
 import type { AccountStatus, Database, IdentifierKind } from '../platform/db/schema.js';
 import type { ParsedIdentifier } from './identifiers.js';
 import { retireCurrentPassword } from '../passwords/password-history.js';
+import { findHold } from './quarantine.js';
 
 /** The accounts feature's queries. Other features call these functions, never the tables. */
 export interface AccountRecord {
@@ -99,8 +100,30 @@ export async function listIdentifiers(db: Kysely<Database>, accountId: string): 
   return rows.map((r) => ({ kind: r.kind, value: r.value, normalized: r.normalized, verified: r.verified_at !== null, isPrimary: r.is_primary === 1 }));
 }
 
-export async function isIdentifierTaken(db: Kysely<Database>, identifier: Pick<ParsedIdentifier, 'kind' | 'normalized'>): Promise<boolean> {
-  return (await findAccountByIdentifier(db, identifier)) !== undefined;
+/**
+ * Whether an identifier may be claimed by `forAccountId` (null: a new account): `taken` when an account has proven
+ * it, `held` while it is quarantined after leaving another account (accounts/quarantine.ts), else `free`.
+ */
+export type IdentifierStanding = 'free' | 'taken' | 'held';
+
+export async function identifierStanding(
+  db: Kysely<Database>,
+  identifier: Pick<ParsedIdentifier, 'kind' | 'normalized'>,
+  now: number,
+  forAccountId: string | null,
+): Promise<IdentifierStanding> {
+  if (await findAccountByIdentifier(db, identifier)) return 'taken';
+  return (await findHold(db, now, identifier, forAccountId)) ? 'held' : 'free';
+}
+
+/** True unless `forAccountId` (null: a new account) may claim the identifier now. */
+export async function isIdentifierTaken(
+  db: Kysely<Database>,
+  identifier: Pick<ParsedIdentifier, 'kind' | 'normalized'>,
+  now: number,
+  forAccountId: string | null,
+): Promise<boolean> {
+  return (await identifierStanding(db, identifier, now, forAccountId)) !== 'free';
 }
 
 export async function updateName(db: Kysely<Database>, clock: Clock, accountId: string, name: string): Promise<void> {

@@ -47,7 +47,7 @@ export async function undoContactChange(db: Kysely<Database>, clock: Clock, acco
   const current = identifiers.find((i) => i.kind === undo.kind && (undo.kind === 'phone' || i.isPrimary));
   if (undo.restore) {
     if (current?.normalized === undo.restore.normalized) return false;
-    if (await isIdentifierTaken(db, undo.restore)) return false;
+    if (await isIdentifierTaken(db, undo.restore, clock.now(), accountId)) return false;
     if (undo.kind === 'email') await replacePrimaryEmail(db, clock, accountId, undo.restore);
     else await replacePhone(db, clock, accountId, undo.restore);
     return true;

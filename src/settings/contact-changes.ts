@@ -26,7 +26,7 @@ export async function requestEmailChange(deps: Deps, input: { accountId: string;
   const current = (await listIdentifiers(deps.db, input.accountId)).find((i) => i.kind === 'email' && i.isPrimary);
   if (current?.normalized === email.normalized) throw errors.invalidInput({ email: 'That is already your email address.' });
   await inTransaction(deps, async (tx) => {
-    const taken = await isIdentifierTaken(tx.db, email);
+    const taken = await isIdentifierTaken(tx.db, email, tx.clock.now(), input.accountId);
     const issued = await issueCode(codeDeps(tx), {
       purpose: 'email_change',
       channel: 'email',
@@ -53,7 +53,7 @@ export async function confirmEmailChange(deps: Deps, input: { accountId: string;
   const email = parseEmail(record!.target) as ParsedIdentifier;
   const old = (await listIdentifiers(deps.db, input.accountId)).find((i) => i.kind === 'email' && i.isPrimary);
   await inTransaction(deps, async (tx) => {
-    if (await isIdentifierTaken(tx.db, email)) throw new AppError(409, 'email.taken', 'That email address already belongs to another account.');
+    if (await isIdentifierTaken(tx.db, email, tx.clock.now(), input.accountId)) throw new AppError(409, 'email.taken', 'That email address already belongs to another account.');
     await replacePrimaryEmail(tx.db, tx.clock, input.accountId, email);
     await sendSecurityNotice(tx, {
       accountId: input.accountId,
@@ -70,7 +70,7 @@ export async function confirmEmailChange(deps: Deps, input: { accountId: string;
 
 /** Sends a code to a phone number the customer wants on their account (at sign-up or later). */
 export async function startPhoneConfirmation(deps: Deps, input: { accountId: string; phone: ParsedIdentifier; info: RequestInfo }): Promise<void> {
-  const taken = await isIdentifierTaken(deps.db, input.phone);
+  const taken = await isIdentifierTaken(deps.db, input.phone, deps.clock.now(), input.accountId);
   const issued = await issueCode(codeDeps(deps), {
     purpose: 'phone_confirm',
     channel: 'sms',
@@ -102,7 +102,7 @@ export async function confirmPhone(deps: Deps, input: { accountId: string; code:
   const phone = parsePhone(record!.target, deps.config.defaultPhoneRegion) as ParsedIdentifier;
   const old = (await listIdentifiers(deps.db, input.accountId)).find((i) => i.kind === 'phone' && i.verified);
   await inTransaction(deps, async (tx) => {
-    if (await isIdentifierTaken(tx.db, phone)) throw new AppError(409, 'phone.taken', 'That phone number already belongs to another account.');
+    if (await isIdentifierTaken(tx.db, phone, tx.clock.now(), input.accountId)) throw new AppError(409, 'phone.taken', 'That phone number already belongs to another account.');
     await replacePhone(tx.db, tx.clock, input.accountId, phone);
     await sendSecurityNotice(tx, {
       accountId: input.accountId,
@@ -146,9 +146,9 @@ export async function resendContactCode(deps: Deps, input: { accountId: string; 
     const cause = { kind: 'code', ip: input.info.ip, accountId: input.accountId } as const;
     if (input.purpose === 'email_change') {
       const email = parseEmail(record.target) as ParsedIdentifier;
-      if (await isIdentifierTaken(tx.db, email)) await spendMessageBudget(tx, { channel: 'email', recipient: email.normalized }, cause);
+      if (await isIdentifierTaken(tx.db, email, tx.clock.now(), input.accountId)) await spendMessageBudget(tx, { channel: 'email', recipient: email.normalized }, cause);
       else await enqueueMessage(tx, emailChangeCodeEmail({ to: email.value, code: issued.code, publicUrl: tx.config.publicUrl, accountId: input.accountId }), cause);
-    } else if (await isIdentifierTaken(tx.db, { kind: 'phone', normalized: record.target })) {
+    } else if (await isIdentifierTaken(tx.db, { kind: 'phone', normalized: record.target }, tx.clock.now(), input.accountId)) {
       await spendMessageBudget(tx, { channel: 'sms', recipient: record.target }, cause);
     } else {
       await enqueueMessage(tx, phoneCodeSms({ to: record.target, code: issued.code, accountId: input.accountId }), cause);

@@ -15,6 +15,19 @@ export function signupConfirmationEmail(m: { to: string; code: string; link: str
   ], m.publicUrl, m.accountId);
 }
 
+/**
+ * To an address released by a closed account and still on hold (accounts/quarantine.ts). It tells only the person
+ * who reads the address's mail, who may be its last owner: the sign-up page itself says the same as for any address.
+ */
+export function signupAddressHeldEmail(m: { to: string; publicUrl: string }): OutgoingMessage {
+  return composeEmail('signupAddressHeldEmail', m.to, 'This address cannot be used yet', [
+    greeting(),
+    text('Someone, perhaps you, tried to create an account with this email address. It belonged to an account that was closed recently, so for the safety of its last owner it cannot be used for a new account yet, and no account was created.'),
+    text('If the closed account was yours and you want it back, contact support. Otherwise you can try again later.'),
+    text("If this wasn't you, you can ignore this email."),
+  ], m.publicUrl);
+}
+
 export function signupExistingAccountEmail(m: { to: string; publicUrl: string; accountId?: string }): OutgoingMessage {
   return composeEmail('signupExistingAccountEmail', m.to, 'You already have an account', [
     greeting(),

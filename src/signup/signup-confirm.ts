@@ -83,7 +83,7 @@ async function completeSignup(deps: Deps, flow: Flow<SignupData>, info: RequestI
   // An existing address never had a code sent, so reaching here means a bug; refuse rather than merge.
   if (data.existing) throw errors.codeExpired();
   const accountId = await inTransaction(deps, async (tx) => {
-    if (await isIdentifierTaken(tx.db, data.email)) {
+    if (await isIdentifierTaken(tx.db, data.email, tx.clock.now(), null)) {
       throw new AppError(409, 'signup.email_taken', 'This email address already has an account. Please sign in instead.');
     }
     const id = await insertAccount(tx.db, tx.clock, { name: data.name, passwordHash: data.passwordHash, email: data.email });

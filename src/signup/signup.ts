@@ -10,11 +10,11 @@ import { spendSourceAllowance, type ThrottlePolicy } from '../platform/throttle.
 import { HOUR } from '../platform/clock.js';
 import { hashPassword } from '../passwords/hashing.js';
 import { checkPassword, normalizePassword } from '../passwords/policy.js';
-import { signupConfirmationEmail, signupExistingAccountEmail } from './messages.js';
+import { signupAddressHeldEmail, signupConfirmationEmail, signupExistingAccountEmail } from './messages.js';
 import { recordEvent } from '../activity/audit.js';
 import { codeDeps, findPending, issueCode, reissueCode, voidPendingCodes } from '../verification/codes.js';
 import { parseEmail, parsePhone, isProblem, identifierMessages, type ParsedIdentifier } from '../accounts/identifiers.js';
-import { isIdentifierTaken } from '../accounts/store.js';
+import { identifierStanding } from '../accounts/store.js';
 import { validateName } from '../accounts/fields.js';
 import { createSession } from '../sessions/store.js';
 import { inTransaction } from '../platform/db/transaction.js';
@@ -85,7 +85,8 @@ export async function startSignup(deps: Deps, input: SignupInput, info: RequestI
   const browserSecret = randomToken(deps.random);
   const flowId = await inTransaction(deps, async (tx) => {
     await lockName(tx.db, tx.engine, `signup:${email.normalized}`);
-    const existing = await isIdentifierTaken(tx.db, email);
+    const standing = await identifierStanding(tx.db, email, tx.clock.now(), null);
+    const existing = standing !== 'free';
     // Pre-hijacking: a newer sign-up for an address voids the older pending ones, their codes and links.
     await expireFlows(tx.db, tx.clock, await voidPendingCodes(codeDeps(tx), 'signup_email', email.normalized));
     const flow = await createFlow<SignupData>(tx.db, tx.clock, {
@@ -103,7 +104,9 @@ export async function startSignup(deps: Deps, input: SignupInput, info: RequestI
       withLink: true,
     });
     const cause = { kind: 'code', ip: info.ip } as const;
-    if (existing) {
+    if (standing === 'held') {
+      await enqueueMessage(tx, signupAddressHeldEmail({ to: email.value, publicUrl: tx.config.publicUrl }), cause);
+    } else if (existing) {
       await enqueueMessage(tx, signupExistingAccountEmail({ to: email.value, publicUrl: tx.config.publicUrl }), cause);
     } else {
       await enqueueMessage(tx, signupConfirmationEmail({ to: email.value, code: issued.code, link: confirmLink(tx, flow.id, issued.linkToken!), publicUrl: tx.config.publicUrl }), cause);

@@ -37,7 +37,7 @@ export async function startRecovery(deps: Deps, staff: StaffMember, input: { acc
   await spendAgentAllowance(deps, staff, 'action');
   await requireEvidence(deps, account.id, input.evidence);
   // Someone else's address would hand this account to that address's owner, or merge two customers.
-  if (await isIdentifierTaken(deps.db, email)) throw new AppError(409, 'recovery.email_taken', 'That email address belongs to an account already.');
+  if (await isIdentifierTaken(deps.db, email, deps.clock.now(), account.id)) throw new AppError(409, 'recovery.email_taken', 'That email address belongs to an account already.');
   return inTransaction(deps, async (tx) => {
     const now = tx.clock.now();
     const id = await insertRecovery(tx.db, {
