@@ -112,8 +112,10 @@ export async function identifierStanding(
   now: number,
   forAccountId: string | null,
 ): Promise<IdentifierStanding> {
-  if (await findAccountByIdentifier(db, identifier)) return 'taken';
-  return (await findHold(db, now, identifier, forAccountId)) ? 'held' : 'free';
+  // Both lookups always run, so a known and an unknown address cost the same statements (SECURITY.md same work).
+  const owner = await findAccountByIdentifier(db, identifier);
+  const hold = await findHold(db, now, identifier, forAccountId);
+  return owner ? 'taken' : hold ? 'held' : 'free';
 }
 
 /** True unless `forAccountId` (null: a new account) may claim the identifier now. */
