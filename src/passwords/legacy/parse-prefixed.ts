@@ -15,7 +15,7 @@ export function parsePrefixed(hash: string): Parsed {
   if (hash.startsWith('$wp$')) return parseBcrypt(hash.slice(3), 'wp-bcrypt');
   if (/^\$[PH]\$/.test(hash)) return parsePhpass(hash);
   if (hash.startsWith('$scrypt$')) return parseScrypt(hash);
-  if (/^\$pbkdf2(-sha\d+)?\$/.test(hash)) return parsePbkdf2Phc(hash);
+  if (/^\$pbkdf2(-[a-z0-9]+)?\$/.test(hash)) return parsePbkdf2Phc(hash);
   if (/^pbkdf2_sha\d+\$/.test(hash)) return parseDjango(hash);
   return refuse('password_hash', unrecognised(hash));
 }
