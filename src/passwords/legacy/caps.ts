@@ -1,7 +1,10 @@
 /**
  * The most a legacy hash may cost at sign-in. Each sign-in computes the old hash of what was typed before the
  * argon2id check, inside the same hash slot (hash-limiter.ts), so these bound the extra CPU and memory one
- * sign-in can take. Anything above is refused at import with a reason, never stored.
+ * sign-in can take. Anything above is refused at import with a reason, never stored. Even within them the old
+ * hash is not free: at the caps bcrypt 13, scrypt 2^17 and argon2 256 MiB add about a second, PBKDF2 at 1,000,000
+ * about a quarter (README "Password formats"), so such an account is slower to sign in to — and so can be told
+ * apart by timing — until its first sign-in stores a plain argon2id.
  */
 export const LEGACY_CAPS = {
   bcryptCost: 13,
