@@ -14,6 +14,7 @@ import { bareTotpChecksPerSecond, loadSecondStep, prepareSecondStep } from './se
 import { loadOrderPages, prepareOrderBench, type OrderPagesResult } from './orders.js';
 import { enumerationTable, measureEnumeration } from './enumeration.js';
 import { loadOidcSignins } from './oidc.js';
+import { legacyHashTable, measureLegacyHashes } from './legacy-hashes.js';
 
 /**
  * `npm run bench`: one run, real server processes, real HTTP load (autocannon). Every figure is reported next to
@@ -25,6 +26,8 @@ import { loadOidcSignins } from './oidc.js';
 const quick = process.argv.includes('--quick');
 const ordersOnly = process.argv.includes('--orders-only');
 const enumerationOnly = process.argv.includes('--enumeration');
+/** `--legacy-hashes`: only what verifying an imported legacy hash adds to a sign-in, per format (no database). */
+const legacyHashesOnly = process.argv.includes('--legacy-hashes');
 const SECONDS = quick ? { signin: 4, get: 3 } : { signin: 10, get: 6 };
 /** Waiting second-step flows: more than the run can use up, since each is good for one request. */
 const SECOND_STEP_FLOWS = quick ? 3_000 : 12_000;
@@ -318,6 +321,11 @@ function table(results: EngineResult[]): string {
   ];
   add('errors (non-2xx, timeouts)', '0', (r) => f0(loads(r).reduce((sum, l) => sum + l.errors, 0)));
   return rows.join('\n');
+}
+
+if (legacyHashesOnly) {
+  process.stdout.write(`${legacyHashTable(await measureLegacyHashes(quick ? 3 : 9))}\n`);
+  process.exit(0);
 }
 
 if (enumerationOnly) {

@@ -1,5 +1,6 @@
 import { Algorithm, hash, verify } from '@node-rs/argon2';
 import { withHashSlot } from './hash-limiter.js';
+import { isWrapped, verifyWrapped } from './legacy/wrapped.js';
 
 /**
  * argon2id at OWASP's first recommended setting (m=19 MiB, t=2, p=1; CS Password Storage). The PHC string
@@ -11,16 +12,19 @@ export async function hashPassword(password: string): Promise<string> {
   return withHashSlot(() => hash(password, ARGON2_PARAMS));
 }
 
+/** A wrapped legacy hash (legacy/wrapped.ts) computes the old hash of what was typed first, in the same slot. */
 export async function verifyPassword(stored: string, password: string): Promise<boolean> {
   try {
+    if (isWrapped(stored)) return await withHashSlot(() => verifyWrapped(stored, password));
     return await withHashSlot(() => verify(stored, password));
   } catch {
     return false;
   }
 }
 
-/** True when the stored hash was made with weaker (or different) parameters than today's. */
+/** True when the stored hash was made with weaker (or different) parameters than today's, or is a wrapped legacy hash. */
 export function needsRehash(stored: string): boolean {
+  if (isWrapped(stored)) return true;
   const match = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/.exec(stored);
   if (!match) return true;
   const [, m, t, p] = match.map(Number);
