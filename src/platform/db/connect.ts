@@ -21,6 +21,7 @@ import * as partners from './migrations/015_partners.js';
 import * as oidc from './migrations/016_oidc.js';
 import * as checkout from './migrations/017_checkout.js';
 import * as webhooks from './migrations/018_webhooks.js';
+import * as messageTrust from './migrations/021_message_trust.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -54,6 +55,7 @@ const migrations: Record<string, Migration> = {
   '016_oidc': oidc,
   '017_checkout': checkout,
   '018_webhooks': webhooks,
+  '021_message_trust': messageTrust,
 };
 
 export function openDatabase(options: { databaseUrl?: string; dataDir: string; poolSize?: number; onQuery?: (sql: string) => void }): Db {

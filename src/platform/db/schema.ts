@@ -8,6 +8,7 @@ import type { PartnerGrantTable, PartnerSubjectTable, PartnerTable } from './tab
 import type { WebhookDeliveryTable, WebhookEndpointTable } from './tables/webhooks.js';
 import type { CheckoutSessionTable, PartnerChargeTable, PartnerRefundTable } from './tables/checkout.js';
 import type { OidcModelTable, OidcSigningKeyTable } from './tables/oidc.js';
+import type { PersonalPhraseTable, SuspiciousReportTable } from './tables/message-trust.js';
 import type { SupportChallengeTable, SupportNoteTable, SupportRecoveryCancelTable, SupportRecoveryTable, SupportWindowTable } from './tables/support.js';
 
 /**
@@ -60,6 +61,8 @@ export interface Database {
   partner_refunds: PartnerRefundTable;
   oidc_models: OidcModelTable;
   oidc_signing_keys: OidcSigningKeyTable;
+  personal_phrases: PersonalPhraseTable;
+  suspicious_reports: SuspiciousReportTable;
 }
 
 export type * from './tables/identity.js';
@@ -73,3 +76,4 @@ export type * from './tables/partners.js';
 export type * from './tables/webhooks.js';
 export type * from './tables/checkout.js';
 export type * from './tables/oidc.js';
+export type * from './tables/message-trust.js';
