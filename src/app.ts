@@ -75,7 +75,7 @@ export async function buildApp(options: { config: Config; db: Db; clock: Clock; 
 
   const inFlight = trackHandlers(fastify);
 
-  const email = config.smtpUrl ? createSmtpTransport(config.smtpUrl, config.mailFrom) : undefined;
+  const email = config.smtpUrl ? createSmtpTransport(config.smtpUrl, config.mailFrom, config.dkim) : undefined;
   const sms = config.smsWebhookUrl ? createWebhookSmsTransport(config.smsWebhookUrl) : undefined;
   const worker = new DeliveryWorker({
     db: db.kysely,
