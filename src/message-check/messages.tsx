@@ -15,7 +15,7 @@ export function reportReceivedEmail(m: { to: string; name: string; ours: boolean
       greeting(m.name),
       text('Thank you for reporting a message that claimed to be from us. Our team reads every report, and it helps us warn other customers.'),
       m.ours
-        ? text('The message you reported carries a reference of a message we really sent. If it asked for your password or a code, or looked wrong in any other way, please tell us more by replying to nobody: use the report form again, or contact support.')
+        ? text('The message you reported carries the reference of a message we really sent. If it asked for your password or a code, or looked wrong in any other way, someone may have copied a real reference: please contact support.')
         : text("Until you hear otherwise, don't click its links, don't open its attachments and don't reply to it. If you typed your password after opening it, change your password now."),
       button('See the messages we sent you', `${m.publicUrl}/account/messages`),
     ],
