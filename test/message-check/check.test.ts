@@ -69,6 +69,8 @@ describe('is this message really from us: the public check', () => {
     expect(empty.body).toMatch(/<form method="get" action="\/check"/);
     const yes = await browser.get(`/check?ref=${reference.replace('-', '')}`);
     expect(yes.body).toContain('Yes, we sent this');
+    // Referrer-Policy: no-referrer on pages carrying tokens (SECURITY.md Headers): the reference in the address goes no further.
+    expect(yes.headers['referrer-policy']).toBe('no-referrer');
     expect(yes.body).toContain('p•••@e•••.com');
     const no = await browser.get('/check?ref=ABCDE-12345');
     expect(no.body).toContain('We have no record of this: it is not from us');
