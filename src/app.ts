@@ -44,6 +44,7 @@ import { webhookQueue } from './webhooks/delivery.js';
 import { registerCheckoutApi } from './checkout/checkout-api.js';
 import { mountOidcProvider } from './partners/oidc/mount.js';
 import { registerPartnerPages } from './partners/partner-pages.js';
+import { registerMessageCheckApi } from './message-check/api.js';
 
 export interface App {
   fastify: FastifyInstance;
@@ -74,7 +75,7 @@ export async function buildApp(options: { config: Config; db: Db; clock: Clock; 
 
   const inFlight = trackHandlers(fastify);
 
-  const email = config.smtpUrl ? createSmtpTransport(config.smtpUrl, config.mailFrom) : undefined;
+  const email = config.smtpUrl ? createSmtpTransport(config.smtpUrl, config.mailFrom, config.dkim) : undefined;
   const sms = config.smsWebhookUrl ? createWebhookSmsTransport(config.smsWebhookUrl) : undefined;
   const worker = new DeliveryWorker({
     db: db.kysely,
@@ -131,6 +132,7 @@ export async function buildApp(options: { config: Config; db: Db; clock: Clock; 
   registerSupportApi(api, deps);
   registerSupportRecoveryApi(api, deps);
   registerCheckoutApi(api, deps);
+  registerMessageCheckApi(api, deps);
   fastify.get('/api/openapi.json', async () => api.openApiDocument());
 
   // Pages open to anyone still greet a signed-in customer by name.

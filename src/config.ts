@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { buildKeyring, type Keyring } from './platform/keyring.js';
 import { isCurrency } from './orders/currencies.js';
+import { parseDkimConfig, type DkimConfig } from './notify/dkim.js';
 
 /**
  * Environment → typed, validated Config. Parsed once at start and passed down explicitly; nothing reads
@@ -19,6 +20,8 @@ export interface Config {
   dataDir: string;
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** DKIM signing of outgoing mail (notify/dkim.ts); undefined when DKIM_PRIVATE_KEY and DKIM_SELECTOR are unset. */
+  dkim: DkimConfig | undefined;
   /** The store's name as customers know it: support tells callers who they are talking to with it. */
   storeName: string;
   smsWebhookUrl: string | undefined;
@@ -98,6 +101,10 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().min(3).default('Custos <no-reply@localhost>'),
+  // PEM text or the path of a PEM file; checked by parseDkimConfig (notify/dkim.ts).
+  DKIM_PRIVATE_KEY: z.string().max(20_000).optional(),
+  DKIM_SELECTOR: z.string().max(253).optional(),
+  DKIM_DOMAIN: z.string().max(253).optional(),
   STORE_NAME: z.string().trim().min(1).max(60).default('Custos'),
   SMS_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
   DEFAULT_PHONE_REGION: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter country code').default('US'),
@@ -181,6 +188,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
   }
   const returnUrlOrigins = parseReturnUrlOrigins(e.RETURN_URL_ORIGINS ?? '');
+  let dkim: DkimConfig | undefined;
+  try {
+    dkim = parseDkimConfig({ key: e.DKIM_PRIVATE_KEY, selector: e.DKIM_SELECTOR, domain: e.DKIM_DOMAIN }, e.MAIL_FROM);
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration:\n  ${(error as Error).message}`);
+  }
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   return {
     env: e.NODE_ENV,
@@ -193,6 +206,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: e.DATA_DIR,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    dkim,
     storeName: e.STORE_NAME,
     smsWebhookUrl: e.SMS_WEBHOOK_URL,
     defaultPhoneRegion: e.DEFAULT_PHONE_REGION,

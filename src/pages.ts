@@ -29,6 +29,7 @@ import { registerStaffSigninPages } from './staff/signin-pages.js';
 import { registerStaffPages } from './staff/staff-pages.js';
 import { registerSupportPages } from './support/pages.js';
 import { registerPayPages } from './checkout/pay-page.js';
+import { registerMessageCheckPages } from './message-check/pages.js';
 import { customerChrome } from './accounts/customer-chrome.js';
 import { consoleChrome } from './staff/console-chrome.js';
 
@@ -63,6 +64,7 @@ export function registerPages(app: FastifyInstance, deps: Deps, visitor: Guard<G
   registerCardPages(routes);
   registerAddressPages(routes);
   registerPayPages(routes);
+  registerMessageCheckPages(routes);
   const supportConsole = new PageRoutes(app, deps, visitor, consoleChrome(deps.config.storeName));
   registerStaffSigninPages(supportConsole);
   registerStaffPages(supportConsole);

@@ -110,6 +110,12 @@ function describeEvent(type: string, detail: Record<string, unknown>): Pick<Acti
       return { description: 'Password storage upgraded', outcome: 'info' };
     case 'name.changed':
       return { description: 'Name changed', outcome: 'info' };
+    case 'personal_phrase.set':
+      return { description: 'Personal phrase set or changed', outcome: 'info' };
+    case 'personal_phrase.removed':
+      return { description: 'Personal phrase removed', outcome: 'info' };
+    case 'message.reported':
+      return { description: 'Suspicious message reported', outcome: 'info' };
     case 'email.change_requested':
       return { description: 'Email change requested', outcome: 'info' };
     case 'email.changed':

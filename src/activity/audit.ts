@@ -66,7 +66,10 @@ export type AuditEventType =
   | 'support.recovery_cancelled'
   | 'support.recovery_completed'
   | 'partner.signed_in'
-  | 'partner.removed';
+  | 'partner.removed'
+  | 'personal_phrase.set'
+  | 'personal_phrase.removed'
+  | 'message.reported';
 
 export async function recordEvent(
   db: Kysely<Database>,

@@ -67,6 +67,8 @@ const SMS_CHANGE: Record<SecurityChange, string> = {
   card_added: 'a payment card was saved to your account',
   card_removed: 'a payment card was removed from your account',
   card_updated: 'a payment card on your account was updated with a new expiry date',
+  personal_phrase_set: 'the personal phrase on your account was changed',
+  personal_phrase_removed: 'the personal phrase on your account was removed',
 };
 
 export function securityNoticeSms(m: { to: string; change: SecurityChange; publicUrl: string; accountId: string }): OutgoingMessage {

@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer';
+import type { DkimConfig } from './dkim.js';
 
 /** How the delivery worker hands an email to the outside world; tests and other providers plug in here. */
 export interface EmailTransport {
@@ -9,9 +10,11 @@ export interface EmailTransport {
  * SMTP through nodemailer. Timeouts are kept well under the worker's 60 s claim, so a slow server fails the
  * attempt instead of letting the claim lapse and a second worker send the same message again.
  */
-export function createSmtpTransport(smtpUrl: string, from: string): EmailTransport & { close(): void } {
+export function createSmtpTransport(smtpUrl: string, from: string, dkim?: DkimConfig): EmailTransport & { close(): void } {
   const transporter = nodemailer.createTransport({
     url: smtpUrl,
+    // Signed with the store's DKIM key when one is configured (notify/dkim.ts): receivers can then tell our mail from a forgery.
+    ...(dkim ? { dkim: { domainName: dkim.domainName, keySelector: dkim.keySelector, privateKey: dkim.privateKey } } : {}),
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 30_000,

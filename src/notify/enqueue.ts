@@ -4,6 +4,8 @@ import { insertOutboxRow, type OutgoingMessage } from '../platform/outbox.js';
 import { reserveMessageBudget, type BudgetedCause, type Destination, type MessageCause } from './message-budget.js';
 import { recordMessage } from './message-records.js';
 import { foldIntoDigest } from './notice-digest.js';
+import { frameMessage } from './message-frame.js';
+import { phraseForRecipient } from '../message-check/phrase-store.js';
 
 /**
  * The one door to the outbox. Every message first passes the budget its cause draws on (notify/message-budget.ts),
@@ -18,10 +20,12 @@ export type QueueDeps = Pick<Deps, 'db' | 'clock' | 'random' | 'config' | 'log' 
 export async function enqueueMessage(deps: QueueDeps, message: OutgoingMessage, cause: MessageCause): Promise<void> {
   await inTransaction(deps, async (tx) => {
     if (cause.kind === 'code' || cause.kind === 'second_step') await reserveMessageBudget(tx.db, tx, message, cause);
-    await recordMessage(tx.db, tx.clock, tx.random, message);
+    const reference = await recordMessage(tx.db, tx.clock, tx.random, message);
     // A folded notice goes out with the hour's digest, on the digest's schedule: nothing to send now.
-    if (cause.kind === 'notice' && !cause.immediate && (await foldIntoDigest(tx.db, tx, message))) return;
-    await insertOutboxRow(tx.db, tx.clock, message);
+    if (cause.kind === 'notice' && !cause.immediate && (await foldIntoDigest(tx.db, tx, message, reference))) return;
+    // The reference and the personal phrase are added here, after any template, so none can leave them out.
+    const phrase = message.channel === 'email' ? await phraseForRecipient(tx.db, tx.config.keys, message.accountId ?? '', message.recipient) : undefined;
+    await insertOutboxRow(tx.db, tx.clock, frameMessage(message, { reference, publicUrl: tx.config.publicUrl, phrase }));
     // Inside a transaction this waits for the commit: the worker must find the row when it looks.
     tx.notifyOutbox();
   });
@@ -38,6 +42,8 @@ export async function enqueueWithheld(deps: QueueDeps, message: OutgoingMessage,
     await reserveMessageBudget(tx.db, tx, message, cause);
     const blank: OutgoingMessage = { channel: message.channel, template: message.template, recipient: '', subject: '', text: '' };
     await recordMessage(tx.db, tx.clock, tx.random, blank);
+    // The phrase look-up every email makes (enqueueMessage), made for nobody: the same statements either way.
+    if (message.channel === 'email') await phraseForRecipient(tx.db, tx.config.keys, '', '');
     await insertOutboxRow(tx.db, tx.clock, blank, 'withheld');
   });
 }

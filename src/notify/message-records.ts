@@ -32,7 +32,8 @@ export async function recordMessage(db: Kysely<Database>, clock: Clock, random: 
       reference,
       account_id: message.accountId ?? null,
       channel: message.channel,
-      destination: maskRecipient(message.recipient),
+      // A withheld message has no recipient, and its record no destination: the check page answers "no record" for it.
+      destination: message.recipient === '' ? '' : maskRecipient(message.recipient),
       subject: message.subject,
       created_at: now,
     })

@@ -47,7 +47,9 @@ export type SecurityChange =
   | 'account_secured'
   | 'card_added'
   | 'card_removed'
-  | 'card_updated';
+  | 'card_updated'
+  | 'personal_phrase_set'
+  | 'personal_phrase_removed';
 
 /** The subject, and the first paragraph, which says what happened. `detail` is already masked by the caller (a new name is quoted). */
 function describeChange(change: SecurityChange, detail?: string): { subject: string; lead: string } {
@@ -104,6 +106,10 @@ function describeChange(change: SecurityChange, detail?: string): { subject: str
       return { subject: 'A card was removed from your account', lead: `A payment card${number} was removed from your Custos account.` };
     case 'card_updated':
       return { subject: 'A card on your account was updated', lead: `Your ${detail ?? 'payment card'} was updated with a new expiry date.` };
+    case 'personal_phrase_set':
+      return { subject: 'Your personal phrase was changed', lead: 'The personal phrase on your Custos account was set or changed. From now on, it is shown at the top of every email we send you, as at the top of this one.' };
+    case 'personal_phrase_removed':
+      return { subject: 'Your personal phrase was removed', lead: 'The personal phrase on your Custos account was removed. Our emails no longer show one.' };
   }
 }
 

@@ -5,6 +5,7 @@ import type { OutgoingMessage } from '../platform/outbox.js';
 import { formatTime } from '../platform/format.js';
 import { destinationKey, reserveSlot, type MessageDeps } from './message-budget.js';
 import { SECURITY_PATH } from './messages.js';
+import { CHECK_PATH, displayReference } from './message-frame.js';
 
 /**
  * Security notices are never refused: a budget that could silence them would let an attacker change an account
@@ -17,13 +18,14 @@ export const NOTICES_AT_ONCE = 3;
 const DIGEST_MAX_CHARS = { sms: 320, email: 8000 } as const;
 
 /** Returns true when the notice was folded into the hour's digest instead of being sent on its own. */
-export async function foldIntoDigest(db: Kysely<Database>, deps: MessageDeps, message: OutgoingMessage): Promise<boolean> {
+export async function foldIntoDigest(db: Kysely<Database>, deps: MessageDeps, message: OutgoingMessage, reference: string): Promise<boolean> {
   const now = deps.clock.now();
   const destination = destinationKey(deps, { channel: message.channel, recipient: message.recipient });
   const slot = await reserveSlot(db, { key: `notice:${message.channel}:${destination}`, limit: NOTICES_AT_ONCE, windowMs: HOUR }, now);
   if (slot.reserved) return false;
 
-  const line = message.channel === 'sms' ? ` ${message.subject}.` : `\n- ${message.subject} (${formatTime(now)})`;
+  // Each folded notice keeps its own reference, so every line of the digest can be checked like a message.
+  const line = message.channel === 'sms' ? ` ${message.subject} (Ref ${reference}).` : `\n- ${message.subject} (${formatTime(now)}, reference ${displayReference(reference)})`;
   // One row per destination and hour, created or extended by one statement, so concurrent notices can't make two.
   await db
     .insertInto('outbox')
@@ -64,6 +66,8 @@ function digestOpening(deps: MessageDeps, channel: 'email' | 'sms'): string {
     'More changes were made to your Custos account within the hour after our last security messages. So that a flood of messages cannot hide anything, we collected them here.',
     '',
     `If any of them wasn't you, change your password and review your security settings now: ${review}`,
+    '',
+    `Check any reference below at ${deps.config.publicUrl}${CHECK_PATH}`,
     '',
     'What changed:',
   ].join('\n');

@@ -32,6 +32,7 @@ export function registerAccountPages(routes: PageRoutes): void {
           <Tile href="/account/addresses" icon="home" title="Your Addresses" text="Edit addresses for orders and gifts." />
           <Tile href="/account/cards" icon="card" title="Payment methods" text="Manage the cards you pay with." />
           <Tile href="/account/apps" icon="apps" title="Apps and websites" text="See and remove the sites you sign in to or pay with your account." />
+          <Tile href="/account/messages" icon="mail" title="Messages from us" text="Every email and text we sent you, your personal phrase, and reporting a message that isn't ours." />
         </ul>
       </>,
     );

@@ -66,14 +66,15 @@ export function registerSupportActionsApi(api: ApiRegistry, deps: Deps): void {
 
   api.add({
     method: 'GET', path: '/api/support/v1/fraud', tag: TAG, guards,
-    summary: 'Open fraud reports and disputes, accounts secured by "This wasn\'t me" lately, accounts under guessing attacks. Masked.',
-    responses: { 200: 'The three lists', 403: 'Role without fraud.view' },
+    summary: 'Open fraud reports and disputes, accounts secured by "This wasn\'t me" lately, accounts under guessing attacks, reported suspicious messages. Masked.',
+    responses: { 200: 'The four lists', 403: 'Role without fraud.view' },
     handler: async ({ staff }) => {
       const view = await fraudView(deps, staff);
       return {
         cases: view.cases.map((c) => ({ id: c.id, kind: c.kind, reason: c.reason, order: c.order, opened_by_support: c.openedBySupport, created_at: iso(c.createdAt), customer: c.customer })),
         secured: view.secured.map((s) => ({ at: iso(s.at), customer: s.customer })),
         guessing: view.guessing.map((g) => ({ failures: g.failures, blocked: g.blocked, last_at: iso(g.lastAt), scopes: g.scopes, customer: g.customer })),
+        reports: view.reports.map((r) => ({ id: r.id, channel: r.channel, sender: r.sender, excerpt: r.excerpt, reference: r.reference, reference_is_ours: r.referenceIsOurs, at: iso(r.at), customer: r.customer })),
       };
     },
   });

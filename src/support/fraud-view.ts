@@ -4,10 +4,12 @@ import { listVerifiedContacts } from '../accounts/store.js';
 import { maskRecipient } from '../notify/mask.js';
 import { firstName } from '../platform/web/page-routes.js';
 import { requirePermission, type StaffMember } from '../staff/staff-guard.js';
+import { recentReports } from '../message-check/reports.js';
 
 /**
  * The fraud view (fraud.view): open fraud reports and disputes, accounts secured by "This wasn't me" in the last
- * 30 days, and accounts whose sign-in counters hold failures in the last day (someone guessing a password, a
+ * 30 days, suspicious messages customers reported in the last 30 days (attacker text: shown cut short and escaped),
+ * and accounts whose sign-in counters hold failures in the last day (someone guessing a password, a
  * second-step code, a text-message or reset code). Masked like a search result, whatever windows the agent holds:
  * acting on one of these customers is the customer page, behind the same caller check. Each list is bounded, so
  * the page costs the same however busy the attackers are.
@@ -15,6 +17,9 @@ import { requirePermission, type StaffMember } from '../staff/staff-guard.js';
 export const FRAUD_LIST_MAX = 50;
 const SECURED_WITHIN = 30 * DAY;
 const GUESSING_WITHIN = DAY;
+const REPORTED_WITHIN = 30 * DAY;
+/** A reported message is shown this far; the whole text stays in the database for whoever investigates. */
+export const REPORT_EXCERPT_CHARS = 300;
 /** The customer sign-in counters (signin/attempts.ts SCOPES); staff counters (staff_*) are not customers. */
 const GUESSED_SCOPES = ['password', 'second_factor', 'sms_signin', 'passkey', 'reset_code'] as const;
 
@@ -29,18 +34,20 @@ export interface FraudView {
   cases: Array<{ id: string; kind: string; reason: string; order: string; openedBySupport: boolean; createdAt: number; customer: MaskedCustomer }>;
   secured: Array<{ at: number; customer: MaskedCustomer }>;
   guessing: Array<{ failures: number; blocked: boolean; lastAt: number; scopes: string[]; customer: MaskedCustomer }>;
+  reports: Array<{ id: string; channel: string; sender: string; excerpt: string; reference: string | null; referenceIsOurs: boolean; at: number; customer: MaskedCustomer }>;
 }
 
 export async function fraudView(deps: Deps, staff: StaffMember): Promise<FraudView> {
   requirePermission(staff, 'fraud.view');
   const now = deps.clock.now();
-  const [cases, secured, guessing] = await Promise.all([openFraudCases(deps), recentlySecured(deps, now), underGuessing(deps, now)]);
-  const customers = await maskedCustomers(deps, [...cases.map((c) => c.account_id), ...secured.map((s) => s.accountId), ...guessing.map((g) => g.accountId)]);
+  const [cases, secured, guessing, reports] = await Promise.all([openFraudCases(deps), recentlySecured(deps, now), underGuessing(deps, now), recentReports(deps, now - REPORTED_WITHIN, FRAUD_LIST_MAX)]);
+  const customers = await maskedCustomers(deps, [...cases.map((c) => c.account_id), ...secured.map((s) => s.accountId), ...guessing.map((g) => g.accountId), ...reports.map((r) => r.account_id)]);
   const known = <T extends { accountId: string }>(rows: T[]) => rows.filter((r) => customers.has(r.accountId)).map((r) => ({ ...r, customer: customers.get(r.accountId)! }));
   return {
     cases: known(cases.map((c) => ({ accountId: c.account_id, id: c.id, kind: c.kind, reason: c.reason, order: c.number, openedBySupport: c.opened_by_staff !== null, createdAt: c.created_at }))).map(({ accountId: _, ...c }) => c),
     secured: known(secured).map(({ accountId: _, ...s }) => s),
     guessing: known(guessing).map(({ accountId: _, ...g }) => g),
+    reports: known(reports.map((r) => ({ accountId: r.account_id, id: r.id, channel: r.channel, sender: cut(r.sender, 120), excerpt: cut(r.body, REPORT_EXCERPT_CHARS), reference: r.reference, referenceIsOurs: r.reference_known === 1, at: r.created_at }))).map(({ accountId: _, ...r }) => r),
   };
 }
 
@@ -112,4 +119,10 @@ async function maskedCustomers(deps: Deps, ids: string[]): Promise<Map<string, M
     });
   }
   return found;
+}
+
+/** By code point, so a cut never leaves half a surrogate pair. */
+function cut(value: string, max: number): string {
+  const chars = Array.from(value);
+  return chars.length > max ? `${chars.slice(0, max).join('')}…` : value;
 }

@@ -21,6 +21,9 @@ export function registerOversightPages(routes: PageRoutes): void {
           rows={view.secured.map((s) => ({ customer: s.customer, cells: [formatTime(s.at)] }))} />
         <Rows caption="Under guessing attacks (last day)" head={['Customer', 'Failed tries', 'What', 'Blocked now', 'Last']}
           rows={view.guessing.map((g) => ({ customer: g.customer, cells: [String(g.failures), g.scopes.join(', '), g.blocked ? 'yes' : 'no', formatTime(g.lastAt)] }))} />
+        {/* Attacker text: quoted, so it never reads as ours, and escaped like every value (preact). */}
+        <Rows caption="Reported suspicious messages (30 days)" head={['Reporter', 'Channel', 'Claimed sender', 'Message', 'Reference', 'Reported']}
+          rows={view.reports.map((r) => ({ customer: r.customer, cells: [r.channel, r.sender ? `“${r.sender}”` : '—', `“${r.excerpt}”`, r.reference ? `${r.reference} (${r.referenceIsOurs ? 'ours' : 'not ours'})` : '—', formatTime(r.at)] }))} />
       </>,
     );
   });

@@ -37,6 +37,7 @@ export const SWEEP_RULES: readonly SweepRule[] = [
   rule({ table: 'throttles', key: 'key', column: 'updated_at', keepMs: () => 7 * DAY, reason: 'counters untouched for a week; every wait they imposed is long over' }),
   rule({ table: 'message_budgets', key: ['key', 'window_start'], column: 'expires_at', keepMs: () => 0, reason: 'budget windows that have ended count nothing any more' }),
   rule({ table: 'message_records', key: 'id', column: 'created_at', keepMs: (config) => config.activityRetentionDays * DAY, reason: 'records of sent messages older than ACTIVITY_RETENTION_DAYS' }),
+  rule({ table: 'suspicious_reports', key: 'id', column: 'created_at', keepMs: (config) => config.activityRetentionDays * DAY, reason: 'reported suspicious messages older than ACTIVITY_RETENTION_DAYS' }),
   rule({ table: 'support_challenges', key: 'id', column: 'expires_at', keepMs: () => AFTER_EXPIRY, reason: 'caller checks whose code has expired' }),
   rule({ table: 'support_windows', key: 'id', column: 'expires_at', keepMs: () => AFTER_EXPIRY, reason: 'closed verified-caller windows; what was done in them is in the audit trail' }),
   rule({ table: 'staff_sessions', key: 'id', column: 'expires_at', keepMs: () => AFTER_EXPIRY, reason: 'staff sessions past their absolute timeout (12 hours); sign-ins stay in the staff audit list' }),
