@@ -29,6 +29,9 @@ import { registerStaffSigninPages } from './staff/signin-pages.js';
 import { registerStaffPages } from './staff/staff-pages.js';
 import { registerSupportPages } from './support/pages.js';
 import { registerPayPages } from './checkout/pay-page.js';
+import { registerDataPages } from './data-export/data-pages.js';
+import { registerClosePages } from './closing/close-pages.js';
+import { registerReopenPages } from './closing/reopen-pages.js';
 import { customerChrome } from './accounts/customer-chrome.js';
 import { consoleChrome } from './staff/console-chrome.js';
 
@@ -63,6 +66,9 @@ export function registerPages(app: FastifyInstance, deps: Deps, visitor: Guard<G
   registerCardPages(routes);
   registerAddressPages(routes);
   registerPayPages(routes);
+  registerDataPages(routes);
+  registerClosePages(routes);
+  registerReopenPages(routes);
   const supportConsole = new PageRoutes(app, deps, visitor, consoleChrome(deps.config.storeName));
   registerStaffSigninPages(supportConsole);
   registerStaffPages(supportConsole);

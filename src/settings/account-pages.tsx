@@ -32,6 +32,7 @@ export function registerAccountPages(routes: PageRoutes): void {
           <Tile href="/account/addresses" icon="home" title="Your Addresses" text="Edit addresses for orders and gifts." />
           <Tile href="/account/cards" icon="card" title="Payment methods" text="Manage the cards you pay with." />
           <Tile href="/account/apps" icon="apps" title="Apps and websites" text="See and remove the sites you sign in to or pay with your account." />
+          <Tile href="/account/data" icon="download" title="Your data" text="Download a copy of everything we hold about you, or close your account." />
         </ul>
       </>,
     );

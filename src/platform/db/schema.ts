@@ -8,7 +8,7 @@ import type { PartnerGrantTable, PartnerSubjectTable, PartnerTable } from './tab
 import type { WebhookDeliveryTable, WebhookEndpointTable } from './tables/webhooks.js';
 import type { CheckoutSessionTable, PartnerChargeTable, PartnerRefundTable } from './tables/checkout.js';
 import type { OidcModelTable, OidcSigningKeyTable } from './tables/oidc.js';
-import type { AccountClosureTable, IdentifierQuarantineTable } from './tables/account-life.js';
+import type { AccountClosureTable, DataExportTable, IdentifierQuarantineTable } from './tables/account-life.js';
 import type { SupportChallengeTable, SupportNoteTable, SupportRecoveryCancelTable, SupportRecoveryTable, SupportWindowTable } from './tables/support.js';
 
 /**
@@ -63,6 +63,7 @@ export interface Database {
   oidc_signing_keys: OidcSigningKeyTable;
   account_closures: AccountClosureTable;
   identifier_quarantine: IdentifierQuarantineTable;
+  data_exports: DataExportTable;
 }
 
 export type * from './tables/identity.js';

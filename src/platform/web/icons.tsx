@@ -5,6 +5,7 @@ const PATHS = {
   home: 'M3 11l9-7 9 7M5 10v10h5v-6h4v6h5V10',
   card: 'M3 6h18v12H3zM3 10h18M7 15h4',
   apps: 'M4 4h6v6H4zM14 4h6v6h-6zM4 14h6v6H4zM14 14h6v6h-6z',
+  download: 'M12 3v12M7 10l5 5 5-5M4 19h16',
 } as const;
 
 export type IconName = keyof typeof PATHS;
