@@ -56,7 +56,7 @@ async function renderCustomer(page: StaffPage, accountId: string, problem: FormP
     await spendAgentAllowance(page.deps, page.staff, 'search');
     const [customer] = await describe(page.deps, page.staff, [accountId]);
     if (!customer) throw errors.notFound('customer');
-    return renderStartCheck(page, customer, problem, '');
+    return renderStartCheck(page, customer, problem, '', await closureNotice(page.deps, accountId));
   }
   const done = DONE[page.query('done', 20) ?? ''];
   return page.render(
