@@ -7,6 +7,8 @@ import { api, createTestApp, type TestApp } from '../helpers/app.js';
 import { Browser, expectEveryInputLabelled, signIn, signUp } from '../helpers/browser.js';
 import { accountIdOf } from '../helpers/fixtures.js';
 import { staffSession } from '../helpers/staff.js';
+import { addAuthenticator, signInToSecondStep } from '../helpers/two-step.js';
+import { totpCodeAt } from '../../src/methods/totp/totp.js';
 import { support } from '../support/support-fixtures.js';
 
 /** The pages: Your data, Close your account (what happens, tick, close), "reopen it?" after the password; the console's view. */
@@ -68,6 +70,22 @@ describe('closing pages', () => {
     const flow = new URL(asked.location!, 'http://x').searchParams.get('flow')!;
     const reopened = await fresh.post('/signin/reopen', { flow });
     expect(reopened.status).toBe(303);
+    expect(reopened.location).toBe('/account');
+    expect((await fresh.get('/account')).status).toBe(200);
+  });
+
+  it('with two-step verification, the question comes only after the second step too', async () => {
+    const { key } = await addAuthenticator(t, browser);
+    await browser.get('/account/close');
+    expect((await browser.post('/account/close', { confirm: 'yes' })).status).toBe(200);
+    const fresh = new Browser(t.app);
+    const { flow } = await signInToSecondStep(fresh, EMAIL);
+    const second = await fresh.post('/signin/verify', { flow, method: 'totp', code: totpCodeAt(key, t.clock.now()) });
+    expect(second.status).toBe(303);
+    expect(second.location).toBe(`/signin/reopen?flow=${flow}`);
+    expect(fresh.cookies.has('__Host-custos_session')).toBe(false);
+    await fresh.get(second.location!);
+    const reopened = await fresh.post('/signin/reopen', { flow });
     expect(reopened.location).toBe('/account');
     expect((await fresh.get('/account')).status).toBe(200);
   });
