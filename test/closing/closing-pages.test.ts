@@ -49,7 +49,7 @@ describe('closing pages', () => {
     expect(refused.location).toBe('/account/confirm-password?return=/account/close');
   });
 
-  it('a cross-site form cannot close the account (CSRF)', async () => {
+  it('SECURITY.md Sessions and cookies: all state-changing form posts carry a CSRF token — a cross-site form cannot close the account', async () => {
     const forged = await browser.post('/account/close', { confirm: 'yes' }, { csrf: false });
     expect(forged.status).toBe(403);
     expect((await browser.get('/account')).status).toBe(200);

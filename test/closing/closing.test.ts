@@ -25,7 +25,7 @@ describe('close your account', () => {
 
   const close = (token: string) => api(t, 'POST', '/api/v1/account/close', { token, body: { confirm: true } });
 
-  it('closes: status closed, closure for 30 days, sessions and partner grants ended, contacts told, activity kept', async () => {
+  it('SECURITY.md Sessions: disabling an account kills all its sessions — closing ends sessions and partner grants, records the closure, tells the contacts', async () => {
     await giveEverything(t, owner.accountId, { name: 'Grace Hopper', phone: '+15555550100' });
     const closed = await close(owner.token);
     expect(closed.status).toBe(200);
@@ -39,7 +39,7 @@ describe('close your account', () => {
     expect(await countEvents(t, 'account.closed', { accountId: owner.accountId })).toBe(1);
   });
 
-  it('needs a recent password confirmation and an explicit confirm; hostile bodies are a 4xx', async () => {
+  it('SECURITY.md Sessions: closing needs a recent sign-in (step-up) and an explicit confirm; hostile bodies are a 4xx', async () => {
     expectClientError(await api(t, 'POST', '/api/v1/account/close', { token: owner.token, body: {} }), 400, 'request.invalid');
     expectClientError(await api(t, 'POST', '/api/v1/account/close', { token: owner.token, body: { confirm: 'yes' } }), 400, 'request.invalid');
     const oversized = await api(t, 'POST', '/api/v1/account/close', { token: owner.token, body: { confirm: true, extra: 'x'.repeat(2_000_000) } });

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DAY } from '../../src/platform/clock.js';
 import { buildPendingExports } from '../../src/data-export/exports.js';
 import { insertIdentifier } from '../../src/accounts/store.js';
-import { api, createTestApp, lastMessageTo, signIn, STRONG_PASSWORD, type TestApp } from '../helpers/app.js';
+import { api, createTestApp, lastMessageTo, signIn, STRONG_PASSWORD, type ListeningTestApp, type TestApp } from '../helpers/app.js';
+import { burstIp, TRUST_ONE_PROXY } from '../helpers/burst.js';
 import { expectClientError, messagesTo, signUpFrom } from '../helpers/fixtures.js';
 import { giveEverything, SECRETS } from './everything.js';
 
@@ -127,12 +128,38 @@ describe('download your data', () => {
     expect(await t.app.deps.db.selectFrom('data_exports').select('id').execute()).toHaveLength(0);
   });
 
-  it('asking needs a recent password confirmation; hostile input is a 4xx', async () => {
+  it('SECURITY.md Sessions: asking needs a recent sign-in (step-up); hostile input is a 4xx', async () => {
     t.clock.advance(60 * 60 * 1000);
     expectClientError(await api(t, 'POST', '/api/v1/account/data-exports', { token: owner.token, body: {} }), 403, 'auth.step_up_required');
     expectClientError(await api(t, 'POST', '/api/v1/account/data-exports', { body: {} }), 401, 'auth.required');
     const odd = await api(t, 'GET', `/account/data/download?export=${'x'.repeat(5000)}&token=%00%ff`, { token: owner.token });
     expect(odd.status).toBeGreaterThanOrEqual(400);
     expect(odd.status).toBeLessThan(500);
+  });
+});
+
+describe('download your data: many requests at once', () => {
+  let t: ListeningTestApp;
+  beforeEach(async () => {
+    t = await createTestApp(TRUST_ONE_PROXY, { listen: true });
+  });
+  afterEach(() => t.close());
+
+  it('50 concurrent requests of one account make one export and spend one of the day\'s three', async () => {
+    const owner = await signUpFrom(t, { email: EMAIL });
+    const statuses = await Promise.all(
+      Array.from({ length: 50 }, async (_, n) => {
+        const res = await fetch(`${t.baseUrl}/api/v1/account/data-exports`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${owner.token}`, 'x-forwarded-for': burstIp(n) },
+          body: '{}',
+        });
+        await res.text();
+        return res.status;
+      }),
+    );
+    expect(statuses.filter((s) => s === 202)).toHaveLength(1);
+    expect(statuses.every((s) => s === 202 || s === 409)).toBe(true);
+    expect(await t.app.deps.db.selectFrom('data_exports').select('id').execute()).toHaveLength(1);
   });
 });
