@@ -87,11 +87,14 @@ export async function listExports(deps: Deps, accountId: string): Promise<Export
 export async function buildPendingExports(deps: Deps, limit = 10): Promise<number> {
   const now = deps.clock.now();
   const holder = randomToken(deps.random, 12);
+  // A closed account's request waits: nobody could download it now, and reopening lets it go ahead.
   const candidates = await deps.db
     .selectFrom('data_exports')
-    .select(['id', 'account_id', 'status', 'claimed_at'])
-    .where((eb) => eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'building'), eb('claimed_at', '<', now - BUILD_LEASE_MS)])]))
-    .orderBy('requested_at')
+    .innerJoin('accounts', 'accounts.id', 'data_exports.account_id')
+    .select(['data_exports.id', 'data_exports.account_id', 'data_exports.status', 'data_exports.claimed_at'])
+    .where('accounts.status', '=', 'active')
+    .where((eb) => eb.or([eb('data_exports.status', '=', 'pending'), eb.and([eb('data_exports.status', '=', 'building'), eb('data_exports.claimed_at', '<', now - BUILD_LEASE_MS)])]))
+    .orderBy('data_exports.requested_at')
     .limit(limit)
     .execute();
   let built = 0;

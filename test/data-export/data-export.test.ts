@@ -115,6 +115,15 @@ describe('download your data', () => {
     expect(row.sealed).not.toContain(EMAIL);
   });
 
+  it('a request made just before closing waits while the account is closed, and goes ahead if it is reopened', async () => {
+    await api(t, 'POST', '/api/v1/account/data-exports', { token: owner.token, body: {} });
+    expect((await api(t, 'POST', '/api/v1/account/close', { token: owner.token, body: { confirm: true } })).status).toBe(200);
+    expect(await buildPendingExports(t.app.deps)).toBe(0);
+    const asked = await signIn(t, EMAIL, STRONG_PASSWORD);
+    expect((await api(t, 'POST', `/api/v1/signin/flows/${asked.body.flow.id}/reopen`, { body: {} })).status).toBe(201);
+    expect(await buildPendingExports(t.app.deps)).toBe(1);
+  });
+
   it('the scheduled job builds it, and the link expires after 7 days, when the sweep deletes the file', async () => {
     await api(t, 'POST', '/api/v1/account/data-exports', { token: owner.token, body: {} });
     const outcomes = await t.app.jobs.runDue();
