@@ -3,13 +3,22 @@ import { DAY } from '../platform/clock.js';
 import { AppError, errors } from '../platform/errors.js';
 import { iso } from '../platform/format.js';
 import { inTransaction } from '../platform/db/transaction.js';
-import { getAccount, listIdentifiers, setAccountStatus } from '../accounts/store.js';
+import { getAccount, setAccountStatus } from '../accounts/store.js';
 import { recordClosure } from '../accounts/closures.js';
 import { recordEvent } from '../activity/audit.js';
-import { enqueueMessage } from '../notify/enqueue.js';
 import { endOtherSessions } from '../sessions/store.js';
 import { endPartnerGrants } from '../partners/oidc/end-grants.js';
 import { accountClosedEmail, accountClosedSms } from './messages.js';
+import { tellContacts } from './notices.js';
+
+/** What the page (and the API's description) tells the customer before they confirm. */
+export const WHAT_CLOSING_DOES = (graceDays: number, quarantineDays: number): string[] => [
+  'You are signed out everywhere, and you cannot sign in to shop with this account.',
+  'Partner sites you use “Sign in with” or “Pay with” on lose access at once.',
+  `For ${graceDays} days you can change your mind: sign in with your password and you will be asked whether to reopen it.`,
+  'After that your personal data is erased: your name, addresses, saved cards, two-step methods, messages and activity. Orders the store must keep for its accounts are kept, without your name or address.',
+  `Your email address and phone number are then held for ${quarantineDays} days before anyone else can use them.`,
+];
 
 /**
  * "Close your account": after a recent password confirmation (ASVS 7.5.1) and the customer's confirm. One
@@ -18,14 +27,6 @@ import { accountClosedEmail, accountClosedSms } from './messages.js';
  * personal data (CLOSE_GRACE_DAYS on); every session ends (ASVS 7.4.2); partner grants end; every verified contact
  * is told, so a close the owner did not make is noticed while it can still be undone by signing in.
  */
-export const WHAT_CLOSING_DOES = (graceDays: number, quarantineDays: number): string[] => [
-  'You are signed out everywhere, and you cannot sign in to shop with this account.',
-  'Partner sites you use “Sign in with” or “Pay with” on lose access at once.',
-  `For ${graceDays} days you can change your mind: sign in with your password and you will be asked whether to reopen it.`,
-  `After that your personal data is erased: your name, addresses, saved cards, two-step methods, messages and activity. Orders the store must keep for its accounts are kept, without your name or address.`,
-  `Your email address and phone number are then held for ${quarantineDays} days before anyone else can use them.`,
-];
-
 export async function closeAccount(deps: Deps, accountId: string, info: RequestInfo): Promise<{ eraseAfter: number }> {
   const account = await getAccount(deps.db, accountId);
   if (!account) throw errors.notFound('account');
@@ -46,13 +47,4 @@ export async function closeAccount(deps: Deps, accountId: string, info: RequestI
     );
     return { eraseAfter };
   });
-}
-
-/** Every verified email and phone of the account; never refused by a budget (an owner's notice must go out). */
-export async function tellContacts(tx: Deps, accountId: string, message: (to: string, kind: 'email' | 'phone') => Parameters<typeof enqueueMessage>[1]): Promise<void> {
-  for (const identifier of await listIdentifiers(tx.db, accountId)) {
-    if (!identifier.verified) continue;
-    const to = identifier.kind === 'email' ? identifier.value : identifier.normalized;
-    await enqueueMessage(tx, message(to, identifier.kind), { kind: 'notice', immediate: true });
-  }
 }

@@ -8,7 +8,7 @@ import { findClosure, removeClosure } from '../accounts/closures.js';
 import { getAccount, setAccountStatus } from '../accounts/store.js';
 import { recordEvent } from '../activity/audit.js';
 import { accountReopenedEmail, accountReopenedSms } from './messages.js';
-import { tellContacts } from './closing.js';
+import { tellContacts } from './notices.js';
 
 /**
  * Reopening in the grace period. Decided: never silently. A customer who closed their account and signs in with
