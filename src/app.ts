@@ -42,6 +42,8 @@ import { JobRunner } from './platform/jobs/runner.js';
 import { registerScheduledJobs } from './scheduled-jobs.js';
 import { webhookQueue } from './webhooks/delivery.js';
 import { registerCheckoutApi } from './checkout/checkout-api.js';
+import { registerDataExportApi } from './data-export/api.js';
+import { registerClosingApi } from './closing/api.js';
 import { mountOidcProvider } from './partners/oidc/mount.js';
 import { registerPartnerPages } from './partners/partner-pages.js';
 import { registerMessageCheckApi } from './message-check/api.js';
@@ -133,6 +135,8 @@ export async function buildApp(options: { config: Config; db: Db; clock: Clock; 
   registerSupportRecoveryApi(api, deps);
   registerCheckoutApi(api, deps);
   registerMessageCheckApi(api, deps);
+  registerDataExportApi(api, deps);
+  registerClosingApi(api, deps);
   fastify.get('/api/openapi.json', async () => api.openApiDocument());
 
   // Pages open to anyone still greet a signed-in customer by name.

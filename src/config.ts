@@ -39,6 +39,8 @@ export interface Config {
   supportRecoveryWaitHours: number;
   /** How long a released email or phone stays out of anyone else's reach (accounts/quarantine.ts). */
   identifierQuarantineDays: number;
+  /** How long a closed account can be reopened by signing in before its personal data is erased (closing/). */
+  closeGraceDays: number;
   /** Only development and test may show what would be sent. */
   devMailbox: boolean;
   /** The `__Host-` prefix requires Secure, and browsers drop Secure cookies on plain http except on localhost. */
@@ -115,6 +117,7 @@ const envSchema = z.object({
   RETURN_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   SUPPORT_RECOVERY_WAIT_HOURS: z.coerce.number().int().min(24).max(24 * 30).default(72),
   IDENTIFIER_QUARANTINE_DAYS: z.coerce.number().int().min(7).max(3650).default(90),
+  CLOSE_GRACE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   TRUST_PROXY: z
     .string()
     .regex(/^(false|true|\d{1,2}|[\d.:a-fA-F/]+(,[\d.:a-fA-F/]+)*)$/, 'must be false, a number of proxy hops, or a comma-separated list of proxy addresses')
@@ -217,6 +220,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     returnWindowDays: e.RETURN_WINDOW_DAYS,
     supportRecoveryWaitHours: e.SUPPORT_RECOVERY_WAIT_HOURS,
     identifierQuarantineDays: e.IDENTIFIER_QUARANTINE_DAYS,
+    closeGraceDays: e.CLOSE_GRACE_DAYS,
     devMailbox: !production,
     secureCookies: true,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),

@@ -30,6 +30,9 @@ import { registerStaffPages } from './staff/staff-pages.js';
 import { registerSupportPages } from './support/pages.js';
 import { registerPayPages } from './checkout/pay-page.js';
 import { registerMessageCheckPages } from './message-check/pages.js';
+import { registerDataPages } from './data-export/data-pages.js';
+import { registerClosePages } from './closing/close-pages.js';
+import { registerReopenPages } from './closing/reopen-pages.js';
 import { customerChrome } from './accounts/customer-chrome.js';
 import { consoleChrome } from './staff/console-chrome.js';
 
@@ -65,6 +68,9 @@ export function registerPages(app: FastifyInstance, deps: Deps, visitor: Guard<G
   registerAddressPages(routes);
   registerPayPages(routes);
   registerMessageCheckPages(routes);
+  registerDataPages(routes);
+  registerClosePages(routes);
+  registerReopenPages(routes);
   const supportConsole = new PageRoutes(app, deps, visitor, consoleChrome(deps.config.storeName));
   registerStaffSigninPages(supportConsole);
   registerStaffPages(supportConsole);

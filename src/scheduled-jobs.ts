@@ -5,6 +5,8 @@ import { cardJobs } from './wallet/cards/card-jobs.js';
 import { passkeyJobs } from './methods/passkey/passkey-jobs.js';
 import { recoveryJobs } from './support/recovery/recovery-jobs.js';
 import { backchannelLogoutJobs } from './partners/oidc/backchannel-logout.js';
+import { dataExportJobs } from './data-export/export-job.js';
+import { erasureJobs } from './closing/erasure.js';
 
 /**
  * Every scheduled job, in one list: each feature exports its own, and the runner (platform/jobs/runner.ts) gives
@@ -21,6 +23,10 @@ export function scheduledJobs(deps: Deps): Job[] {
     ...recoveryJobs(deps),
     // Back-channel logouts to partner sites, retried while the partner does not answer.
     ...backchannelLogoutJobs(deps),
+    // "Download your data": build, seal and email the copies customers asked for.
+    ...dataExportJobs(deps),
+    // Closed accounts past their grace period (or a merge's undo window): personal data erased or anonymised.
+    ...erasureJobs(deps),
   ];
 }
 

@@ -148,6 +148,16 @@ function describeEvent(type: string, detail: Record<string, unknown>): Pick<Acti
       return { description: 'Account secured ("This wasn\'t me")', outcome: 'info' };
     case 'find_account.requested':
       return { description: 'Account hint requested', outcome: 'info' };
+    case 'account.closed':
+      return { description: 'Account closed', outcome: 'info' };
+    case 'account.reopened':
+      return { description: 'Account reopened', outcome: 'success' };
+    case 'data_export.requested':
+      return { description: 'Copy of your data requested', outcome: 'info' };
+    case 'data_export.ready':
+      return { description: 'Copy of your data ready to download', outcome: 'info' };
+    case 'data_export.downloaded':
+      return { description: 'Copy of your data downloaded', outcome: 'info' };
     case 'code.failed':
       return { description: 'Wrong confirmation code entered', outcome: 'failure' };
     case 'card.added':

@@ -1,3 +1,4 @@
+import { reopenLocation } from '../closing/reopen.js';
 import { listIdentifiers } from '../accounts/store.js';
 import { maskEmail, maskPhone } from '../notify/mask.js';
 import { AppError } from '../platform/errors.js';
@@ -48,6 +49,7 @@ export function registerLostFactorPage(routes: PageRoutes): void {
     try {
       const codes = { emailCode: page.field('emailCode', 20), smsCode: page.field('smsCode', 20) };
       const result = await finishLostFactor(page.deps, flowId, codes, page.info);
+      if (result.state === 'reopen') return page.redirect(reopenLocation(result.flowId));
       page.signIn(result);
       return page.redirect('/account/two-step');
     } catch (error) {

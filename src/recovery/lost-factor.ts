@@ -11,6 +11,7 @@ import { removeEverySecondStep } from '../methods/store.js';
 import { forgetRememberedDevices } from '../methods/remembered-device/remembered-devices.js';
 import { loadSignin } from '../signin/flow.js';
 import { completeSignin, type SignedIn } from '../signin/complete.js';
+import type { ReopenNeeded } from '../closing/reopen.js';
 import { clearAccountAttempts } from '../signin/attempts.js';
 import { verifyAttempt } from '../signin/verify-attempt.js';
 import type { Verdict } from '../methods/method.js';
@@ -50,7 +51,7 @@ export async function startLostFactor(deps: Deps, flowId: string, info: RequestI
   return { email: contacts.email.value, phone: contacts.phone.value };
 }
 
-export async function finishLostFactor(deps: Deps, flowId: string, codes: { emailCode: string; smsCode: string }, info: RequestInfo): Promise<SignedIn> {
+export async function finishLostFactor(deps: Deps, flowId: string, codes: { emailCode: string; smsCode: string }, info: RequestInfo): Promise<SignedIn | ReopenNeeded> {
   const flow = await loadSignin(deps, flowId);
   requireState(flow, 'second_factor');
   const accountId = flow.accountId!;

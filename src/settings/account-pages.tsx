@@ -33,6 +33,7 @@ export function registerAccountPages(routes: PageRoutes): void {
           <Tile href="/account/cards" icon="card" title="Payment methods" text="Manage the cards you pay with." />
           <Tile href="/account/apps" icon="apps" title="Apps and websites" text="See and remove the sites you sign in to or pay with your account." />
           <Tile href="/account/messages" icon="mail" title="Messages from us" text="Every email and text we sent you, your personal phrase, and reporting a message that isn't ours." />
+          <Tile href="/account/data" icon="download" title="Your data" text="Download a copy of everything we hold about you, or close your account." />
         </ul>
       </>,
     );

@@ -1,3 +1,4 @@
+import { reopenLocation, type ReopenNeeded } from '../closing/reopen.js';
 import type { FastifyReply } from 'fastify';
 import type { Config } from '../config.js';
 import type { RequestInfo } from '../platform/context.js';
@@ -15,13 +16,15 @@ import { safeReturnTo } from '../platform/web/return-to.js';
  * the flow is done, or 200 naming the second-step methods when it isn't. `next` is where a browser goes now;
  * `return_to`, only when the flow was started with one that is still safe, is that same destination.
  */
-export function signinAnswer(reply: FastifyReply, config: Config, result: SignedIn | SecondStepNeeded, info: RequestInfo): ApiAnswer {
+export function signinAnswer(reply: FastifyReply, config: Config, result: SignedIn | SecondStepNeeded | ReopenNeeded, info: RequestInfo): ApiAnswer {
   if (result.state === 'second_factor') {
     return new ApiAnswer(200, {
       flow: { id: result.flowId, state: result.state, methods: result.methods },
       next: `/signin/verify?flow=${encodeURIComponent(result.flowId)}`,
     });
   }
+  // A closed account's owner: no session until they choose to reopen it (closing/reopen.ts).
+  if (result.state === 'reopen') return new ApiAnswer(200, { flow: { id: result.flowId, state: result.state }, next: reopenLocation(result.flowId) });
   setSessionCookie(reply, config, result.token, result.expiresAt);
   setDeviceCookie(reply, config, info);
   setRememberCookie(reply, config, result.remember);

@@ -5,6 +5,7 @@ import { recordEvent } from '../activity/audit.js';
 import { noteSuccessfulSignin } from '../notify/signin-alerts.js';
 import { createSession } from '../sessions/store.js';
 import { rememberDeviceForSecondStep } from '../methods/remembered-device/remembered-devices.js';
+import { holdForReopen, type ReopenNeeded } from '../closing/reopen.js';
 
 /**
  * The only way a sign-in flow ends in a session: the flow moves to `done` (once — the conditional update
@@ -31,7 +32,10 @@ export async function completeSignin(
   deps: Deps,
   flow: Flow<unknown>,
   input: { from: string; accountId: string; factors: string[]; method: string; info: RequestInfo; rememberDevice?: boolean },
-): Promise<SignedIn> {
+): Promise<SignedIn | ReopenNeeded> {
+  // A closed account gets no session: its owner is asked whether to reopen it first (closing/reopen.ts).
+  const reopen = await holdForReopen(deps, flow, input.from, input.accountId, input.factors);
+  if (reopen) return reopen;
   await advanceFlow(deps.db, deps.clock, flow, input.from, { state: 'done', accountId: input.accountId, factorsPassed: input.factors, done: true });
   const session = await createSession(deps, { accountId: input.accountId, factors: input.factors, info: input.info });
   const { newDevice } = await noteSuccessfulSignin(deps, input.accountId, input.info);

@@ -1,3 +1,4 @@
+import { reopenLocation, type ReopenNeeded } from '../closing/reopen.js';
 import type { FastifyReply } from 'fastify';
 import type { Page } from '../platform/web/page-routes.js';
 import { safeReturnTo } from '../platform/web/return-to.js';
@@ -8,8 +9,9 @@ import type { SecondStepNeeded } from './next-step.js';
  * Where a browser goes once a factor passed: on to the second step, or signed in — back where the sign-in was
  * asked to return (checked again here), else to Your Account.
  */
-export function continueSignin(page: Page, result: SignedIn | SecondStepNeeded): FastifyReply {
+export function continueSignin(page: Page, result: SignedIn | SecondStepNeeded | ReopenNeeded): FastifyReply {
   if (result.state === 'second_factor') return page.redirect(`/signin/verify?flow=${encodeURIComponent(result.flowId)}`);
+  if (result.state === 'reopen') return page.redirect(reopenLocation(result.flowId));
   page.signIn(result);
   return page.redirect(safeReturnTo(result.returnTo, page.deps.config) ?? SIGNED_IN_PAGE);
 }

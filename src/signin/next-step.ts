@@ -1,3 +1,4 @@
+import type { ReopenNeeded } from '../closing/reopen.js';
 import type { Deps, RequestInfo } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
 import { advanceFlow, type Flow } from '../platform/flows.js';
@@ -45,7 +46,7 @@ const ONLY_THIS_FACTOR: Record<string, { reason?: string; error: () => AppError 
   },
 };
 
-export async function nextStep(deps: Deps, passed: FactorPassed, info: RequestInfo): Promise<SignedIn | SecondStepNeeded> {
+export async function nextStep(deps: Deps, passed: FactorPassed, info: RequestInfo): Promise<SignedIn | SecondStepNeeded | ReopenNeeded> {
   const { flow, from, principal, factors } = passed;
   const finish = (proven: string[]) =>
     completeSignin(deps, flow, { from, accountId: principal.id, factors: proven, method: proven.join('+'), info, rememberDevice: passed.rememberDevice });

@@ -1,3 +1,4 @@
+import type { ReopenNeeded } from '../closing/reopen.js';
 import { generateAuthenticationOptions, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type { Deps, RequestInfo } from '../platform/context.js';
 import { sha256 } from '../platform/crypto.js';
@@ -55,7 +56,7 @@ export async function startPasskeySignin(deps: Deps, returnTo?: string): Promise
   return { flowId: flow.id, options };
 }
 
-export async function finishPasskeySignin(deps: Deps, flowId: string, response: AuthenticationResponseJSON, info: RequestInfo): Promise<SignedIn | SecondStepNeeded> {
+export async function finishPasskeySignin(deps: Deps, flowId: string, response: AuthenticationResponseJSON, info: RequestInfo): Promise<SignedIn | SecondStepNeeded | ReopenNeeded> {
   const flow = await loadFlow<PasskeySigninData>(deps.db, deps.clock, flowId, SIGNIN_FLOW);
   requireState(flow, 'passkey');
   const principal = await passkeyOwner(deps, response);
@@ -104,7 +105,7 @@ export async function submitPasskeySecondFactor(
   flowId: string,
   input: { response: AuthenticationResponseJSON; rememberDevice?: boolean },
   info: RequestInfo,
-): Promise<SignedIn | SecondStepNeeded> {
+): Promise<SignedIn | SecondStepNeeded | ReopenNeeded> {
   const flow = await loadFlow<PasskeySigninData>(deps.db, deps.clock, flowId, SIGNIN_FLOW);
   requireState(flow, 'second_factor');
   const principal = customer(flow.accountId!);

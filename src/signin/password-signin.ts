@@ -1,3 +1,4 @@
+import type { ReopenNeeded } from '../closing/reopen.js';
 import type { Deps, RequestInfo } from '../platform/context.js';
 import { requireState } from '../platform/flows.js';
 import { customer } from '../methods/method.js';
@@ -7,7 +8,7 @@ import { loadSignin } from './flow.js';
 import { nextStep, type SecondStepNeeded } from './next-step.js';
 
 /** The password step: done, or on to the second step (next-step.ts). No session exists until the flow is done. */
-export async function submitPassword(deps: Deps, flowId: string, password: string, info: RequestInfo): Promise<SignedIn | SecondStepNeeded> {
+export async function submitPassword(deps: Deps, flowId: string, password: string, info: RequestInfo): Promise<SignedIn | SecondStepNeeded | ReopenNeeded> {
   const flow = await loadSignin(deps, flowId);
   requireState(flow, 'password');
   const accountId = await checkPasswordFactor(deps, {

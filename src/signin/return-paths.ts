@@ -17,6 +17,8 @@ export const RETURN_PATHS = [
   '/account/passkeys',
   '/account/cards/new',
   '/account/messages/phrase',
+  '/account/close',
+  '/account/data',
 ] as const;
 
 /** A partner sign-in waiting for the customer (partners/oidc): the one return path with a part that varies. */

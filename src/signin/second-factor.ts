@@ -1,3 +1,4 @@
+import type { ReopenNeeded } from '../closing/reopen.js';
 import type { Deps, RequestInfo } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
 import { requireState } from '../platform/flows.js';
@@ -44,7 +45,7 @@ export async function submitSecondFactor(
   flowId: string,
   input: { method: SecondStepMethod; code: string; rememberDevice?: boolean },
   info: RequestInfo,
-): Promise<SignedIn | SecondStepNeeded> {
+): Promise<SignedIn | SecondStepNeeded | ReopenNeeded> {
   const flow = await loadSignin(deps, flowId);
   requireState(flow, 'second_factor');
   const principal = customer(flow.accountId!);

@@ -1,3 +1,4 @@
+import type { ReopenNeeded } from '../closing/reopen.js';
 import type { Deps, RequestInfo } from '../platform/context.js';
 import { AppError, errors } from '../platform/errors.js';
 import { requireState } from '../platform/flows.js';
@@ -38,7 +39,7 @@ export async function requestSmsSignin(deps: Deps, flowId: string, info: Request
   });
 }
 
-export async function verifySmsSignin(deps: Deps, flowId: string, code: string, info: RequestInfo): Promise<SignedIn | SecondStepNeeded> {
+export async function verifySmsSignin(deps: Deps, flowId: string, code: string, info: RequestInfo): Promise<SignedIn | SecondStepNeeded | ReopenNeeded> {
   const flow = await loadSignin(deps, flowId);
   requireState(flow, 'password');
   const principal = flow.accountId ? customer(flow.accountId) : null;

@@ -1,3 +1,4 @@
+import type { VNode } from 'preact';
 import { isOpaqueId } from '../platform/crypto.js';
 import { errors } from '../platform/errors.js';
 import { Field, RadioGroup } from '../platform/web/forms.js';
@@ -58,7 +59,7 @@ export function idParam(page: StaffPage): string {
 }
 
 /** The form that starts a check, shown on the customer's page until the caller is verified. */
-export function renderStartCheck(page: StaffPage, customer: FoundCustomer, problem: FormProblem, ticket: string) {
+export function renderStartCheck(page: StaffPage, customer: FoundCustomer, problem: FormProblem, ticket: string, closure?: VNode | null) {
   const options = Object.fromEntries(customer.contacts.map((c) => [c.id, `${c.kind === 'email' ? 'Email' : 'Text message'} to ${c.shown}`]));
   return page.render(
     { title: `Check the caller: ${customer.name}`, wide: true },
@@ -69,6 +70,7 @@ export function renderStartCheck(page: StaffPage, customer: FoundCustomer, probl
         {customer.name} ({customer.status}). Send a code to a contact already on file and ask the caller to read it back. Never send it
         anywhere the caller suggests.
       </p>
+      {closure}
       <Problem problem={problem} />
       <p>
         Caller lost both their email and their phone? <a href={`/support/customers/${customer.id}/recovery`}>Start a supervised recovery</a>.

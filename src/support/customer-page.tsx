@@ -11,6 +11,7 @@ import { describe } from './search.js';
 import { spendAgentAllowance } from './agent-limits.js';
 import type { StaffPage } from './search-page.js';
 import { MORE_DONE, MoreActions, registerMoreActions } from './more-actions-page.js';
+import { closureNotice } from '../closing/closure-notice.js';
 
 /**
  * /support/customers/:id: the check form until this agent has verified the caller, then the customer — contacts,
@@ -55,7 +56,7 @@ async function renderCustomer(page: StaffPage, accountId: string, problem: FormP
     await spendAgentAllowance(page.deps, page.staff, 'search');
     const [customer] = await describe(page.deps, page.staff, [accountId]);
     if (!customer) throw errors.notFound('customer');
-    return renderStartCheck(page, customer, problem, '');
+    return renderStartCheck(page, customer, problem, '', await closureNotice(page.deps, accountId));
   }
   const done = DONE[page.query('done', 20) ?? ''];
   return page.render(
@@ -66,6 +67,7 @@ async function renderCustomer(page: StaffPage, accountId: string, problem: FormP
       <p class="lead">
         Account {record.status}. Caller verified by you for ticket {record.ticket} until {formatTime(record.windowExpiresAt)}.
       </p>
+      {await closureNotice(page.deps, record.id)}
       <Problem problem={problem} />
       <h2>Contacts</h2>
       <ul>{record.contacts.map((c) => <li class="identifier">{c.value}</li>)}</ul>

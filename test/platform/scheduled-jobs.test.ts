@@ -35,7 +35,7 @@ describe('scheduled jobs', () => {
   it("one list holds every feature's jobs, each once", async () => {
     const t = await createTestApp();
     try {
-      expect(scheduledJobs(t.app.deps).map((job) => job.name)).toEqual(['sweep-expired-rows', 'card-expiry-reminders', 'store-legacy-passkey-handles', 'support-recovery-links', 'partner-backchannel-logouts']);
+      expect(scheduledJobs(t.app.deps).map((job) => job.name)).toEqual(['sweep-expired-rows', 'card-expiry-reminders', 'store-legacy-passkey-handles', 'support-recovery-links', 'partner-backchannel-logouts', 'data-exports', 'account-erasure']);
     } finally {
       await t.close();
     }

@@ -5,6 +5,7 @@ import { normalizePassword } from '../../passwords/policy.js';
 import type { Principal, SigninMethod } from '../method.js';
 import type { Deps } from '../../platform/context.js';
 import { getStaff } from '../../staff/store.js';
+import { reopensBySignin } from '../../closing/reopen.js';
 
 /**
  * The password: always the first factor, never the second. Unknown account, wrong password, locked or closed
@@ -31,7 +32,9 @@ export const passwordMethod: SigninMethod<'password'> = {
 
     if (!account) return { ok: false, reason: 'unknown_account' };
     if (!valid) return { ok: false, reason: 'wrong_password' };
-    if (account.status !== 'active') return { ok: false, reason: `account_${account.status}` };
+    // Closed by its customer, in the grace period: the flow goes on to "reopen it?" (closing/reopen.ts), never to a session.
+    const reopenable = principal?.kind === 'customer' && account.status === 'closed' && (await reopensBySignin(deps.db, deps.clock.now(), account.id));
+    if (account.status !== 'active' && !reopenable) return { ok: false, reason: `account_${account.status}` };
     // A hash made with older parameters is upgraded now, the one moment the password is at hand.
     if (principal?.kind === 'customer' && needsRehash(account.passwordHash!)) {
       await updatePasswordHash(deps.db, deps.clock, account.id, await hashPassword(password), false);

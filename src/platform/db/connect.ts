@@ -23,6 +23,7 @@ import * as checkout from './migrations/017_checkout.js';
 import * as webhooks from './migrations/018_webhooks.js';
 import * as accountLife from './migrations/019_account_life.js';
 import * as messageTrust from './migrations/021_message_trust.js';
+import * as yourData from './migrations/023_your_data.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -58,6 +59,7 @@ const migrations: Record<string, Migration> = {
   '018_webhooks': webhooks,
   '019_account_life': accountLife,
   '021_message_trust': messageTrust,
+  '023_your_data': yourData,
 };
 
 export function openDatabase(options: { databaseUrl?: string; dataDir: string; poolSize?: number; onQuery?: (sql: string) => void }): Db {

@@ -8,8 +8,8 @@ import type { PartnerGrantTable, PartnerSubjectTable, PartnerTable } from './tab
 import type { WebhookDeliveryTable, WebhookEndpointTable } from './tables/webhooks.js';
 import type { CheckoutSessionTable, PartnerChargeTable, PartnerRefundTable } from './tables/checkout.js';
 import type { OidcModelTable, OidcSigningKeyTable } from './tables/oidc.js';
-import type { AccountClosureTable, IdentifierQuarantineTable } from './tables/account-life.js';
 import type { PersonalPhraseTable, SuspiciousReportTable } from './tables/message-trust.js';
+import type { AccountClosureTable, DataExportTable, IdentifierQuarantineTable } from './tables/account-life.js';
 import type { SupportChallengeTable, SupportNoteTable, SupportRecoveryCancelTable, SupportRecoveryTable, SupportWindowTable } from './tables/support.js';
 
 /**
@@ -66,6 +66,7 @@ export interface Database {
   identifier_quarantine: IdentifierQuarantineTable;
   personal_phrases: PersonalPhraseTable;
   suspicious_reports: SuspiciousReportTable;
+  data_exports: DataExportTable;
 }
 
 export type * from './tables/identity.js';

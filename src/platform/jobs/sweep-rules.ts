@@ -46,5 +46,6 @@ export const SWEEP_RULES: readonly SweepRule[] = [
   rule({ table: 'support_recovery_cancels', key: 'token_hash', column: 'created_at', keepMs: () => 60 * DAY, reason: 'cancel links of recoveries long finished' }),
   rule({ table: 'oidc_models', key: ['model', 'id'], column: 'expires_at', keepMs: () => 0, reason: 'expired codes, tokens, grants, sessions and sign-in requests of the OpenID provider' }),
   rule({ table: 'identifier_quarantine', key: ['kind', 'normalized'], column: 'until', keepMs: () => 0, reason: 'holds on released emails and phones that have ended: the address is free again' }),
+  rule({ table: 'data_exports', key: 'id', column: 'expires_at', keepMs: () => 0, reason: 'copies of customers\' data whose 7-day link has expired' }),
   rule({ table: 'audit_events', key: 'id', column: 'created_at', keepMs: (config) => config.activityRetentionDays * DAY, reason: 'activity older than ACTIVITY_RETENTION_DAYS' }),
 ];

@@ -6,6 +6,7 @@ const PATHS = {
   card: 'M3 6h18v12H3zM3 10h18M7 15h4',
   apps: 'M4 4h6v6H4zM14 4h6v6h-6zM4 14h6v6H4zM14 14h6v6h-6z',
   mail: 'M3 6h18v12H3zM3 6l9 7 9-7',
+  download: 'M12 3v12M7 10l5 5 5-5M4 19h16',
 } as const;
 
 export type IconName = keyof typeof PATHS;

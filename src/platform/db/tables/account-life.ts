@@ -27,3 +27,23 @@ export interface IdentifierQuarantineTable {
   released_at: number;
   until: number;
 }
+
+/** `pending`: asked for; `building`: claimed by an instance; `ready`: sealed, its link emailed, until `expires_at`. */
+export type DataExportStatus = 'pending' | 'building' | 'ready';
+
+export interface DataExportTable {
+  id: string;
+  account_id: string;
+  status: DataExportStatus;
+  /** The account id while pending or building, else null: unique, so an account has at most one export under way. */
+  pending_key: string | null;
+  claimed_by: string | null;
+  claimed_at: number | null;
+  /** SHA-256 of the emailed link's token (256 random bits, so a fast hash is enough). */
+  token_hash: string | null;
+  /** The export's JSON, sealed with AES-256-GCM under a key derived from SECRET. */
+  sealed: string | null;
+  requested_at: number;
+  ready_at: number | null;
+  expires_at: number | null;
+}
