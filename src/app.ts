@@ -42,6 +42,7 @@ import { JobRunner } from './platform/jobs/runner.js';
 import { registerScheduledJobs } from './scheduled-jobs.js';
 import { webhookQueue } from './webhooks/delivery.js';
 import { registerCheckoutApi } from './checkout/checkout-api.js';
+import { registerMergeApi } from './merging/merge-api.js';
 import { mountOidcProvider } from './partners/oidc/mount.js';
 import { registerPartnerPages } from './partners/partner-pages.js';
 
@@ -131,6 +132,7 @@ export async function buildApp(options: { config: Config; db: Db; clock: Clock; 
   registerSupportApi(api, deps);
   registerSupportRecoveryApi(api, deps);
   registerCheckoutApi(api, deps);
+  registerMergeApi(api, deps);
   fastify.get('/api/openapi.json', async () => api.openApiDocument());
 
   // Pages open to anyone still greet a signed-in customer by name.

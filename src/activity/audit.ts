@@ -66,7 +66,12 @@ export type AuditEventType =
   | 'support.recovery_cancelled'
   | 'support.recovery_completed'
   | 'partner.signed_in'
-  | 'partner.removed';
+  | 'partner.removed'
+  | 'merge.started'
+  | 'account.merged_in'
+  | 'account.merged_out'
+  | 'alias.removed'
+  | 'merge.undone';
 
 export async function recordEvent(
   db: Kysely<Database>,

@@ -16,6 +16,7 @@ export const RETURN_PATHS = [
   '/account/two-step/sms',
   '/account/passkeys',
   '/account/cards/new',
+  '/account/merge',
 ] as const;
 
 /** A partner sign-in waiting for the customer (partners/oidc): the one return path with a part that varies. */

@@ -9,6 +9,7 @@ import type { WebhookDeliveryTable, WebhookEndpointTable } from './tables/webhoo
 import type { CheckoutSessionTable, PartnerChargeTable, PartnerRefundTable } from './tables/checkout.js';
 import type { OidcModelTable, OidcSigningKeyTable } from './tables/oidc.js';
 import type { AccountClosureTable, IdentifierQuarantineTable } from './tables/account-life.js';
+import type { AccountMergeMoveTable, AccountMergeTable } from './tables/merges.js';
 import type { SupportChallengeTable, SupportNoteTable, SupportRecoveryCancelTable, SupportRecoveryTable, SupportWindowTable } from './tables/support.js';
 
 /**
@@ -63,6 +64,8 @@ export interface Database {
   oidc_signing_keys: OidcSigningKeyTable;
   account_closures: AccountClosureTable;
   identifier_quarantine: IdentifierQuarantineTable;
+  account_merges: AccountMergeTable;
+  account_merge_moves: AccountMergeMoveTable;
 }
 
 export type * from './tables/identity.js';
@@ -77,3 +80,4 @@ export type * from './tables/webhooks.js';
 export type * from './tables/checkout.js';
 export type * from './tables/oidc.js';
 export type * from './tables/account-life.js';
+export type * from './tables/merges.js';
