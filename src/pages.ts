@@ -29,6 +29,7 @@ import { registerStaffSigninPages } from './staff/signin-pages.js';
 import { registerStaffPages } from './staff/staff-pages.js';
 import { registerSupportPages } from './support/pages.js';
 import { registerPayPages } from './checkout/pay-page.js';
+import { registerMergePages } from './merging/merge-pages.js';
 import { customerChrome } from './accounts/customer-chrome.js';
 import { consoleChrome } from './staff/console-chrome.js';
 
@@ -63,6 +64,7 @@ export function registerPages(app: FastifyInstance, deps: Deps, visitor: Guard<G
   registerCardPages(routes);
   registerAddressPages(routes);
   registerPayPages(routes);
+  registerMergePages(routes);
   const supportConsole = new PageRoutes(app, deps, visitor, consoleChrome(deps.config.storeName));
   registerStaffSigninPages(supportConsole);
   registerStaffPages(supportConsole);
