@@ -30,6 +30,7 @@ import { registerStaffPages } from './staff/staff-pages.js';
 import { registerSupportPages } from './support/pages.js';
 import { registerPayPages } from './checkout/pay-page.js';
 import { registerMergePages } from './merging/merge-pages.js';
+import { registerMergeSupportPages } from './merging/support-merges.js';
 import { customerChrome } from './accounts/customer-chrome.js';
 import { consoleChrome } from './staff/console-chrome.js';
 
@@ -69,4 +70,5 @@ export function registerPages(app: FastifyInstance, deps: Deps, visitor: Guard<G
   registerStaffSigninPages(supportConsole);
   registerStaffPages(supportConsole);
   registerSupportPages(supportConsole);
+  registerMergeSupportPages(supportConsole);
 }

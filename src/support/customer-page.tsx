@@ -11,6 +11,7 @@ import { describe } from './search.js';
 import { spendAgentAllowance } from './agent-limits.js';
 import type { StaffPage } from './search-page.js';
 import { MORE_DONE, MoreActions, registerMoreActions } from './more-actions-page.js';
+import { MergesPanel, mergesOf } from '../merging/support-merges.js';
 
 /**
  * /support/customers/:id: the check form until this agent has verified the caller, then the customer — contacts,
@@ -22,6 +23,7 @@ const DONE: Record<string, string> = {
   locked: 'The account is locked; the customer was emailed.',
   unlocked: 'The account is unlocked; the customer was emailed.',
   note: 'Note added.',
+  'merge-undone': 'The merge was undone; both accounts were told.',
   ...MORE_DONE,
 };
 
@@ -58,6 +60,7 @@ async function renderCustomer(page: StaffPage, accountId: string, problem: FormP
     return renderStartCheck(page, customer, problem, '');
   }
   const done = DONE[page.query('done', 20) ?? ''];
+  const merges = await mergesOf(page.deps, accountId);
   return page.render(
     { title: record.name, wide: true, notice: done },
     <>
@@ -91,6 +94,7 @@ async function renderCustomer(page: StaffPage, accountId: string, problem: FormP
         ) : null}
       </div>
       <MoreActions page={page} record={record} problem={problem} />
+      <MergesPanel accountId={record.id} merges={merges} role={page.staff.role} csrf={page.csrf} now={page.deps.clock.now()} />
       <h2>Notes</h2>
       <PostForm action={`/support/customers/${record.id}/notes`} csrf={page.csrf}>
         <TextArea name="text" label="Add a note" value={note} error={problem.fields.text} maxLength={NOTE_MAX} />
