@@ -39,8 +39,11 @@ describe('merging two accounts', () => {
     // Both sides told, both logs record it, and B's activity is kept on A marked as from B.
     expect((await messagesTo(t, emailA)).some((m) => m.template === 'merge_merged_in')).toBe(true);
     expect((await messagesTo(t, emailB)).some((m) => m.template === 'merge_merged_out')).toBe(true);
-    const activity = await api(t, 'GET', '/api/v1/account/activity', { token: a.token });
-    expect(JSON.stringify(activity.body)).toContain('b•••@e•••.com');
+    const activity = (await api(t, 'GET', '/api/v1/activity?limit=100', { token: a.token })).body.activity as Array<{ type: string; from_merged_account: string | null }>;
+    expect(activity.find((e) => e.type === 'signup.completed' && e.from_merged_account === 'b•••@e•••.com')).toBeDefined();
+    expect(activity.find((e) => e.type === 'account.merged_in')).toMatchObject({ from_merged_account: null });
+    const page = await t.app.fastify.inject({ method: 'GET', url: '/account/activity', headers: { authorization: `Bearer ${a.token}` } });
+    expect(page.body).toContain('(from b•••@e•••.com)');
   });
 
   it('signing in with the alias and A’s password signs in to A', async () => {
