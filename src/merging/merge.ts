@@ -40,10 +40,11 @@ export async function confirmMerge(deps: Deps, session: AuthenticatedSession, fl
   const fromId = flow.data.targetId!;
   return inTransaction(deps, async (tx) => {
     for (const id of [intoId, fromId].sort()) await lockAccountRow(tx.db, id);
-    // Inside the transaction: a merge that fails leaves the flow ready, and a second confirm of this flow waits, then loses.
-    await advanceFlow(tx.db, tx.clock, flow, 'ready', { state: 'done', done: true });
+    // Read after the locks: the merge that waited sees what the first one did (an account closed) and says so.
     const [into, from] = await Promise.all([getAccount(tx.db, intoId), getAccount(tx.db, fromId)]);
     if (into?.status !== 'active' || from?.status !== 'active') throw mergeErrors.changed();
+    // Inside the transaction: a merge that fails leaves the flow ready; of two confirms of one flow, one moves it.
+    await advanceFlow(tx.db, tx.clock, flow, 'ready', { state: 'done', done: true });
 
     const now = tx.clock.now();
     const mergeId = newMergeId();
