@@ -152,6 +152,11 @@ async function renderStep(page: SignedInPage, flow: MergeFlow, problem: FormProb
             </PostForm>
           </>
         ) : null}
+        {flow.state === 'done' ? (
+          <p>
+            The accounts are merged. <a href="/orders">See Your Orders</a>
+          </p>
+        ) : null}
         {preview ? <Preview preview={preview} /> : null}
         {flow.state === 'ready' ? (
           <PostForm action={action('confirm')} csrf={page.csrf}>

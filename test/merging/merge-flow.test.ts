@@ -105,7 +105,7 @@ describe('merging two accounts', () => {
     expect((await proveByPasswordAndEmail(t, a.token, flowId, emailB)).body.flow.state).toBe('ready');
   });
 
-  it('starting and confirming need a recent step-up (403 auth.step_up_required)', async () => {
+  it('SECURITY.md changing sign-in details needs a recent sign-in: starting and confirming a merge need a recent step-up (403 auth.step_up_required)', async () => {
     const { a, emailB } = await twoAccounts(t, 'stepup');
     const flowId = await readyFlow(t, a.token, emailB);
     t.clock.advance(30 * MINUTE);

@@ -28,7 +28,7 @@ describe('pre-hijacking attacks against merging (Sudhodanan & Paverd 2022)', () 
     expect(await t.app.deps.db.selectFrom('orders').select('id').where('account_id', '=', b.accountId).execute()).toHaveLength(1);
   });
 
-  it('unexpired session: every session of B ends at the merge, so an attacker’s session on B reaches nothing', async () => {
+  it('unexpired session (SECURITY.md disabling an account kills all its sessions): every session of B ends at the merge, so an attacker’s session on B reaches nothing', async () => {
     const { a, b, emailB } = await twoAccounts(t, 'session');
     const attackerSession = b.token;
     await confirm(t, a.token, await readyFlow(t, a.token, emailB));

@@ -19,7 +19,7 @@ describe('aliases and undo', () => {
     return { ...accounts, mergeId: done.body.merge.id as string };
   }
 
-  it('removing an alias stops it signing in, holds it from anyone else, tells the customer; another account’s id is 404', async () => {
+  it('SECURITY.md every object is checked against its owner: removing an alias stops it signing in, holds it from anyone else, tells the customer; another account’s id is 404', async () => {
     const { a, emailB } = await merged('remove');
     const [alias] = (await api(t, 'GET', '/api/v1/account/aliases', { token: a.token })).body.aliases;
     const stranger = await signUpFrom(t, { email: 'other@example.com' });
@@ -34,7 +34,7 @@ describe('aliases and undo', () => {
     expect((await messagesTo(t, emailB)).some((m) => m.template === 'merge_alias_removed')).toBe(true);
   });
 
-  it('an agent without merges.undo is refused; a supervisor undoes the merge: orders, identifiers and B come back, both told', async () => {
+  it('SECURITY.md staff actions are audited and notify the customer: an agent without merges.undo is refused; a supervisor undoes the merge, orders, identifiers and B come back, both told', async () => {
     const { a, b, orderB, emailA, emailB, mergeId } = await merged('undo');
     const agent = await staffSession(t, { role: 'agent' });
     await openWindow(t, agent.staffId, a.accountId);
