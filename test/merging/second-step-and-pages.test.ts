@@ -49,6 +49,19 @@ describe('merging: second steps, aliases on the pages, support view', () => {
     expect(used.body.flow.state).toBe('ready');
   });
 
+  it('B with text-message two-step: its password, then a code texted to B’s own phone for this flow', async () => {
+    const { a } = await twoAccounts(t, 'sms');
+    const b = await signUpFrom(t, { email: 'sms-b@example.com', phone: '+14155550123' });
+    await api(t, 'POST', '/api/v1/account/phone/confirm', { token: b.token, body: { code: await lastCodeTo(t, '+14155550123') } });
+    expect((await api(t, 'POST', '/api/v1/two-step/sms', { token: b.token, body: {} })).status).toBe(204);
+    const flowId = await startMergeFlow(t, a.token, 'sms-b@example.com');
+    const password = await api(t, 'POST', `/api/v1/account/merges/${flowId}/password`, { token: a.token, body: { password: STRONG_PASSWORD } });
+    expect(password.body.flow).toMatchObject({ state: 'second_factor', methods: ['sms'] });
+    expect((await api(t, 'POST', `/api/v1/account/merges/${flowId}/second-factor/sms`, { token: a.token, body: {} })).body).toEqual({ sent: true });
+    const done = await api(t, 'POST', `/api/v1/account/merges/${flowId}/second-factor`, { token: a.token, body: { method: 'sms', code: await lastCodeTo(t, '+14155550123') } });
+    expect(done.body.flow.state).toBe('ready');
+  });
+
   it('B’s phone becomes an alias; A’s own phone stays A’s number, and removing A’s number keeps the alias', async () => {
     const a = await signUpFrom(t, { email: 'phone-a@example.com', phone: '+14155550101' });
     await api(t, 'POST', '/api/v1/account/phone/confirm', { token: a.token, body: { code: await lastCodeTo(t, '+14155550101') } });
