@@ -14,6 +14,8 @@ import { previewJson, previewMerge } from './preview.js';
 import { listShownAliases, removeAlias } from './aliases.js';
 import { listMergesOf, type MergeRecord } from './merge-store.js';
 import { undoMerge } from './support-undo.js';
+import { mergePasskeyOptions, submitMergePasskey } from './merge-passkey.js';
+import { asAuthentication, authenticationResponse } from '../methods/passkey/passkey-api.js';
 
 /**
  * Merging over the JSON API, the same flow the pages advance (merge-flow.ts): start (recent step-up), prove the other
@@ -59,6 +61,25 @@ export function registerMergeApi(api: ApiRegistry, deps: Deps): void {
     submitMergeSecondFactor(deps, session, flowId, body, info));
   step('email-code', 'The code sent to the other account’s email (it has a password but no second step).', z.object({ code: text(12) }).strict(), ({ flowId, body, session, info }) =>
     submitMergeEmailCode(deps, session, flowId, body.code, info));
+
+  api.add({
+    method: 'POST', path: '/api/v1/account/merges/:flowId/passkey/options', tag: TAG, guards: [signedIn],
+    summary: "A challenge for the other account's passkeys, when a passkey is its second step.",
+    body: empty,
+    responses: { 200: 'WebAuthn request options', 400: 'No passkey on that account', 404: 'Unknown flow', 409: 'Wrong step' },
+    handler: async ({ params, session }) => ({ options: await mergePasskeyOptions(deps, session, params.flowId!) }),
+  });
+
+  api.add({
+    method: 'POST', path: '/api/v1/account/merges/:flowId/passkey', tag: TAG, guards: [signedIn],
+    summary: "The other account's passkey answer to the challenge.",
+    body: z.object({ response: authenticationResponse }).strict(),
+    responses: { 200: 'Proven; `next` is the page to show', 401: 'Not accepted (merge.proof_failed)', 404: 'Unknown flow', 409: 'Challenge used or wrong step', 429: 'Too many attempts' },
+    handler: async ({ params, body, session, info }) => {
+      const flow = await submitMergePasskey(deps, session, params.flowId!, asAuthentication(body.response), info);
+      return { flow: flowJson(flow), next: `/account/merge/${flow.id}` };
+    },
+  });
 
   api.add({
     method: 'POST', path: '/api/v1/account/merges/:flowId/confirm', tag: TAG, guards: [recentStepUp],

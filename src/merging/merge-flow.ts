@@ -14,7 +14,7 @@ import { maskEmail, maskPhone } from '../notify/mask.js';
 /**
  * Merging account B into account A is a flow of A's session: name B (an email or phone) → prove B with B's FULL
  * sign-in → see what moves → confirm. Proving B (merge-proofs.ts):
- * - a password, then B's own second step when B has one (authenticator, text code, backup code);
+ * - a password, then B's own second step when B has one (passkey, authenticator, text code, backup code);
  * - a password and no second step: the password AND a code sent to B's verified email — a stolen password alone must
  *   not move someone's orders and cards into an attacker's account;
  * - no password (an imported account): a code to B's verified email AND one to its verified phone — or the email code
@@ -46,7 +46,8 @@ export interface MergeData {
   sent?: { email: boolean; sms: boolean };
   /** What proved B, for the merge record and activity. */
   proven?: string[];
-  mergeId?: string;
+  /** The live passkey challenge record for B's passkey, when one was asked for (merge-passkey.ts). */
+  passkeyChallengeFlow?: string;
 }
 
 export type MergeFlow = Flow<MergeData>;
@@ -59,8 +60,6 @@ export const mergeErrors = {
   closed: () => new AppError(409, 'merge.account_closed', "That account is closed, so it can't be merged."),
   changed: () => new AppError(409, 'merge.account_changed', 'One of the two accounts changed meanwhile (merged, closed or locked), so this merge cannot go ahead.'),
   proofFailed: () => new AppError(401, 'merge.proof_failed', "We couldn't confirm the other account with those details. Check them and try again."),
-  passkeyOnly: () =>
-    new AppError(409, 'merge.method_unavailable', "That account's only second step is a passkey, which this page can't use yet. Sign in to it and add an authenticator app or backup codes, then try again."),
 };
 
 export async function startMerge(deps: Deps, session: AuthenticatedSession, input: string, info: RequestInfo): Promise<MergeFlow> {
@@ -96,16 +95,14 @@ export async function requireMergeable(deps: Deps, targetId: string): Promise<vo
 }
 
 /**
- * After B's first factor: its own second step if it has one, else (after a password) a code to its email, else
- * ready. Passkeys are not offered here (the page has no WebAuthn step); backup codes are.
+ * After B's first factor: its own second step if it has one (passkey, authenticator, text, backup code), else (after a
+ * password) a code to its email, else ready.
  */
 export async function afterFirstFactor(deps: Deps, flow: MergeFlow, from: MergeStep, factor: string): Promise<MergeFlow> {
   const targetId = flow.data.targetId!;
   await requireMergeable(deps, targetId);
-  const all = await secondStepMethods(deps, customer(targetId));
-  const methods = all.filter((m) => m !== 'passkey');
+  const methods = await secondStepMethods(deps, customer(targetId));
   const proven = [factor];
-  if (all.length > 0 && methods.length === 0) throw mergeErrors.passkeyOnly();
   if (methods.length > 0) return advanceFlow(deps.db, deps.clock, flow, from, { state: 'second_factor', data: { ...flow.data, methods, proven } });
   if (factor === 'password') return advanceFlow(deps.db, deps.clock, flow, from, { state: 'email_code', data: { ...flow.data, proven } });
   return advanceFlow(deps.db, deps.clock, flow, from, { state: 'ready', data: { ...flow.data, proven } });

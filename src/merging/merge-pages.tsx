@@ -12,6 +12,7 @@ import { requestMergeCodes, sendMergeSecondStepSms, submitMergeCodes, submitMerg
 import { confirmMerge } from './merge.js';
 import { previewMerge, type MergePreview } from './preview.js';
 import { removeAlias } from './aliases.js';
+import { PASSKEY_SCRIPTS } from '../methods/passkey/passkey-pages.js';
 
 /**
  * /account/merge: name the other account (after a recent password confirmation), prove it with its full sign-in, see
@@ -20,6 +21,8 @@ import { removeAlias } from './aliases.js';
 const guard = recentStepUp.returningTo('/account/merge');
 
 const METHOD_NAMES: Record<string, string> = { totp: 'Authenticator app code', sms: 'Text message code', backup_code: 'Backup code' };
+/** Typed codes; a passkey answers with its own button above. */
+const CODE_METHODS = new Set(Object.keys(METHOD_NAMES));
 
 export function registerMergePages(routes: PageRoutes): void {
   routes.get('/account/merge', guard, async (page) => renderStart(page, NO_PROBLEM));
@@ -104,7 +107,7 @@ async function renderStep(page: SignedInPage, flow: MergeFlow, problem: FormProb
   const preview = flow.state === 'ready' ? await previewMerge(page.deps.db, flow.data.targetId!) : undefined;
   const title = flow.state === 'ready' ? 'Check what moves' : 'Sign in to the other account';
   return page.render(
-    { title },
+    { title, scripts: flow.state === 'second_factor' ? PASSKEY_SCRIPTS : undefined },
     <>
       <BackLink href="/account">Your Account</BackLink>
       <section class="card narrow">
@@ -139,17 +142,28 @@ async function renderStep(page: SignedInPage, flow: MergeFlow, problem: FormProb
         ) : null}
         {flow.state === 'second_factor' ? (
           <>
+            <p>That account uses two-step verification: confirm with its second step.</p>
+            {flow.data.methods?.includes('passkey') ? (
+              <div class="passkey-action" data-passkey-action="merge" data-flow={flow.id}>
+                <p class="field-error" role="alert" data-passkey-error hidden />
+                <button type="button" class="button secondary" data-passkey-button hidden disabled>
+                  Use its passkey
+                </button>
+                <p class="hint" data-passkey-nojs>Passkeys need JavaScript. Turn it on in your browser to use one.</p>
+              </div>
+            ) : null}
             {flow.data.methods?.includes('sms') ? (
               <PostForm action={action('send-sms')} csrf={page.csrf} class="inline-form">
                 <button type="submit" class="button secondary small">Text a code to its phone</button>
               </PostForm>
             ) : null}
-            <PostForm action={action('second-factor')} csrf={page.csrf}>
-              <p>That account uses two-step verification: confirm with its second step.</p>
-              <RadioGroup name="method" legend="How" value={flow.data.methods?.[0] ?? ''} options={Object.fromEntries((flow.data.methods ?? []).map((m) => [m, METHOD_NAMES[m] ?? m]))} />
-              <Field name="code" label="Code" autocomplete="one-time-code" error={problem.fields.code} spellcheck={false} maxLength={40} required />
-              <div class="form-actions"><button type="submit" class="button">Continue</button></div>
-            </PostForm>
+            {flow.data.methods?.some((m) => CODE_METHODS.has(m)) ? (
+              <PostForm action={action('second-factor')} csrf={page.csrf}>
+                <RadioGroup name="method" legend="How" value={flow.data.methods?.find((m) => CODE_METHODS.has(m)) ?? ''} options={Object.fromEntries((flow.data.methods ?? []).filter((m) => CODE_METHODS.has(m)).map((m) => [m, METHOD_NAMES[m]!]))} />
+                <Field name="code" label="Code" autocomplete="one-time-code" error={problem.fields.code} spellcheck={false} maxLength={40} required />
+                <div class="form-actions"><button type="submit" class="button">Continue</button></div>
+              </PostForm>
+            ) : null}
           </>
         ) : null}
         {flow.state === 'done' ? (
