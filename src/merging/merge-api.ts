@@ -8,7 +8,7 @@ import { recentStepUp } from '../signin/step-up-guard.js';
 import { staffSignedIn } from '../staff/staff-guard.js';
 import { requireWindow } from '../support/window.js';
 import { loadMerge, startMerge, type MergeFlow } from './merge-flow.js';
-import { requestMergeCodes, sendMergeSecondStepSms, submitMergeCodes, submitMergeEmailCode, submitMergePassword, submitMergeSecondFactor } from './merge-proofs.js';
+import { requestMergeCodes, resendMergeEmailCode, sendMergeSecondStepSms, submitMergeCodes, submitMergeEmailCode, submitMergePassword, submitMergeSecondFactor } from './merge-proofs.js';
 import { confirmMerge } from './merge.js';
 import { previewJson, previewMerge } from './preview.js';
 import { listShownAliases, removeAlias } from './aliases.js';
@@ -61,6 +61,7 @@ export function registerMergeApi(api: ApiRegistry, deps: Deps): void {
     submitMergeSecondFactor(deps, session, flowId, body, info));
   step('email-code', 'The code sent to the other account’s email (it has a password but no second step).', z.object({ code: text(12) }).strict(), ({ flowId, body, session, info }) =>
     submitMergeEmailCode(deps, session, flowId, body.code, info));
+  step('email-code/resend', 'Send a new code to the other account’s email (at most once a minute).', empty, ({ flowId, session, info }) => resendMergeEmailCode(deps, session, flowId, info));
 
   api.add({
     method: 'POST', path: '/api/v1/account/merges/:flowId/passkey/options', tag: TAG, guards: [signedIn],

@@ -8,7 +8,7 @@ import { NO_PROBLEM, type FormProblem, type PageRoutes } from '../platform/web/p
 import { signedIn, type SignedInPage } from '../sessions/guards.js';
 import { recentStepUp } from '../signin/step-up-guard.js';
 import { loadMerge, startMerge, type MergeFlow } from './merge-flow.js';
-import { requestMergeCodes, sendMergeSecondStepSms, submitMergeCodes, submitMergeEmailCode, submitMergePassword, submitMergeSecondFactor } from './merge-proofs.js';
+import { requestMergeCodes, resendMergeEmailCode, sendMergeSecondStepSms, submitMergeCodes, submitMergeEmailCode, submitMergePassword, submitMergeSecondFactor } from './merge-proofs.js';
 import { confirmMerge } from './merge.js';
 import { previewMerge, type MergePreview } from './preview.js';
 import { removeAlias } from './aliases.js';
@@ -55,6 +55,7 @@ export function registerMergePages(routes: PageRoutes): void {
   step('send-sms', (page, id) => sendMergeSecondStepSms(page.deps, page.session, id, page.info));
   step('second-factor', (page, id) => submitMergeSecondFactor(page.deps, page.session, id, { method: page.field('method', 20), code: page.field('code', 40) }, page.info));
   step('email-code', (page, id) => submitMergeEmailCode(page.deps, page.session, id, page.field('code', 40), page.info));
+  step('email-code-resend', (page, id) => resendMergeEmailCode(page.deps, page.session, id, page.info));
 
   routes.post('/account/merge/:flow/confirm', guard, async (page) => {
     const flowId = flowIdOf(page);
@@ -138,6 +139,11 @@ async function renderStep(page: SignedInPage, flow: MergeFlow, problem: FormProb
             <p>We sent a code to that account's email address: a password alone is not enough to move an account.</p>
             <CodeField error={problem.fields.code} />
             <div class="form-actions"><button type="submit" class="button">Continue</button></div>
+          </PostForm>
+        ) : null}
+        {flow.state === 'email_code' ? (
+          <PostForm action={action('email-code-resend')} csrf={page.csrf} class="inline-form">
+            <button type="submit" class="button secondary small">Send a new code</button>
           </PostForm>
         ) : null}
         {flow.state === 'second_factor' ? (

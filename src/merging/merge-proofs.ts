@@ -1,6 +1,7 @@
 import type { Deps, RequestInfo } from '../platform/context.js';
 import { MINUTE } from '../platform/clock.js';
-import { AppError } from '../platform/errors.js';
+import { AppError, errors } from '../platform/errors.js';
+import { claimPeriodicSlot } from '../platform/throttle.js';
 import { inTransaction } from '../platform/db/transaction.js';
 import { advanceFlow } from '../platform/flows.js';
 import type { AuthenticatedSession } from '../sessions/store.js';
@@ -89,6 +90,14 @@ export async function submitMergeEmailCode(deps: Deps, session: AuthenticatedSes
     () => checkCodes(deps, flow.id, [['merge_email', code]]),
   );
   return proofComplete(deps, flow, 'email_code', 'email_code');
+}
+
+/** A new code to B's email for the waiting flow, at most once a minute (the old one stops working). */
+export async function resendMergeEmailCode(deps: Deps, session: AuthenticatedSession, flowId: string, info: RequestInfo): Promise<void> {
+  const flow = await loadMerge(deps, session, flowId);
+  requireStep(flow, 'email_code');
+  if (!(await claimPeriodicSlot(deps.db, deps.clock, `merge-email:${flow.id}`, MINUTE))) throw errors.resendTooSoon(60);
+  await sendEmailCode(deps, flow, 'merge_email', info);
 }
 
 /** Texts B's second-step code, bound to this flow (at most once a minute, as at sign-in). */

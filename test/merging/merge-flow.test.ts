@@ -63,7 +63,16 @@ describe('merging two accounts', () => {
     const early = await confirm(t, a.token, flowId);
     expect([early.status, early.body.error.code]).toEqual([409, 'flow.wrong_step']);
     const wrong = await api(t, 'POST', `/api/v1/account/merges/${flowId}/email-code`, { token: a.token, body: { code: '000000' } });
-    expect(wrong.status).toBeGreaterThanOrEqual(400);
+    expect([wrong.status, wrong.body.error.code]).toEqual([401, 'merge.proof_failed']);
+    // A new code replaces the first (at most once a minute); the new one proves B.
+    const first = await lastCodeTo(t, emailB);
+    expect((await api(t, 'POST', `/api/v1/account/merges/${flowId}/email-code/resend`, { token: a.token, body: {} })).status).toBe(200);
+    const again = await api(t, 'POST', `/api/v1/account/merges/${flowId}/email-code/resend`, { token: a.token, body: {} });
+    expect([again.status, again.body.error.code]).toEqual([429, 'code.resend_too_soon']);
+    const second = await lastCodeTo(t, emailB);
+    if (first !== second) expect((await api(t, 'POST', `/api/v1/account/merges/${flowId}/email-code`, { token: a.token, body: { code: first } })).status).toBeGreaterThanOrEqual(400);
+    const right = await api(t, 'POST', `/api/v1/account/merges/${flowId}/email-code`, { token: a.token, body: { code: second } });
+    expect(right.body.flow.state).toBe('ready');
   });
 
   it('refuses B == A (merge.same_account), and a locked or closed B once its password is proven', async () => {
