@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../platform/crypto.js';
-import type { Database, MergeState } from '../platform/db/schema.js';
+import type { AccountMergeTable, Database, MergeState } from '../platform/db/schema.js';
 import { MOVED_ROWS, type MovedRowTable } from './merge-tables.js';
 
 /** The merging feature's queries: the merge record, what it moved, and the moves themselves. */
@@ -145,7 +145,7 @@ export function newMergeId(): string {
   return newId();
 }
 
-function toMerge(row: Database['account_merges'] extends infer T ? { [K in keyof T]: T[K] } : never): MergeRecord {
+function toMerge(row: AccountMergeTable): MergeRecord {
   return {
     id: row.id,
     intoAccountId: row.into_account_id,

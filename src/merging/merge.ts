@@ -53,11 +53,12 @@ export async function confirmMerge(deps: Deps, session: AuthenticatedSession, fl
     const intoLabel = labelOf(intoContacts);
 
     const moves: Move[] = await clearDefaultsTaken(tx.db, fromId, intoId);
+    const withPrior = new Set(moves.map((m) => `${m.table}:${m.rowId}`));
     const moved: Record<string, number> = {};
     for (const table of MOVED_ROWS) {
       const ids = await moveRows(tx.db, table, fromId, intoId);
       moved[table] = ids.length;
-      for (const rowId of ids) if (!moves.some((m) => m.table === table && m.rowId === rowId)) moves.push({ table, rowId, prior: null });
+      for (const rowId of ids) if (!withPrior.has(`${table}:${rowId}`)) moves.push({ table, rowId, prior: null });
     }
     const activity = await moveActivity(tx.db, fromId, intoId, fromLabel);
     moved.audit_events = activity.length;

@@ -80,6 +80,22 @@ describe('aliases and undo', () => {
     expect(undone.body.not_restored).toEqual(['b•••@e•••.com']);
   });
 
+  it('A’s default address stays A’s default after the merge; the undo gives B its default back', async () => {
+    const { a, b, emailB } = await twoAccounts(t, 'defaults');
+    const address = { full_name: 'Ada Lovelace', line1: '1 Market St', city: 'San Francisco', region: 'California', postal_code: '94103', country: 'US' };
+    const mine = (await api(t, 'POST', '/api/v1/addresses', { token: a.token, body: address })).body.address.id as string;
+    const theirs = (await api(t, 'POST', '/api/v1/addresses', { token: b.token, body: { ...address, line1: '2 Other St' } })).body.address.id as string;
+    const mergeId = (await confirm(t, a.token, await readyFlow(t, a.token, emailB))).body.merge.id as string;
+    const flags = async (id: string) => t.app.deps.db.selectFrom('addresses').select(['account_id', 'is_default_shipping', 'is_default_billing']).where('id', '=', id).executeTakeFirstOrThrow();
+    expect(await flags(mine)).toMatchObject({ account_id: a.accountId, is_default_shipping: 1, is_default_billing: 1 });
+    expect(await flags(theirs)).toMatchObject({ account_id: a.accountId, is_default_shipping: 0, is_default_billing: 0 });
+    const supervisor = await staffSession(t, { role: 'supervisor' });
+    await openWindow(t, supervisor.staffId, a.accountId);
+    expect((await api(t, 'POST', `/api/support/v1/merges/${mergeId}/undo`, { token: supervisor.token, body: {} })).status).toBe(200);
+    expect(await flags(theirs)).toMatchObject({ account_id: b.accountId, is_default_shipping: 1, is_default_billing: 1 });
+    expect(await flags(mine)).toMatchObject({ account_id: a.accountId, is_default_shipping: 1 });
+  });
+
   it('after 30 days the undo refuses with merge.undo_expired', async () => {
     const { a, mergeId } = await merged('late');
     t.clock.advance(31 * DAY);
