@@ -32,6 +32,11 @@
       var returnTo = block.getAttribute('data-return-to');
       return ceremony('/api/v1/signin/passkey/options', '/api/v1/signin/passkey', true, returnTo ? { return_to: returnTo } : {});
     }
+    if (action === 'merge') {
+      // The other account's passkey, as its second step in a merge (src/merging/merge-passkey.ts).
+      var merge = '/api/v1/account/merges/' + encodeURIComponent(block.getAttribute('data-flow') || '') + '/passkey';
+      return ceremony(merge + '/options', merge, false);
+    }
     var base = '/api/v1/signin/flows/' + encodeURIComponent(block.getAttribute('data-flow') || '') + '/passkey';
     return ceremony(base + '/options', base, false);
   }

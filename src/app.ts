@@ -44,6 +44,7 @@ import { webhookQueue } from './webhooks/delivery.js';
 import { registerCheckoutApi } from './checkout/checkout-api.js';
 import { registerDataExportApi } from './data-export/api.js';
 import { registerClosingApi } from './closing/api.js';
+import { registerMergeApi } from './merging/merge-api.js';
 import { mountOidcProvider } from './partners/oidc/mount.js';
 import { registerPartnerPages } from './partners/partner-pages.js';
 import { registerMessageCheckApi } from './message-check/api.js';
@@ -137,6 +138,7 @@ export async function buildApp(options: { config: Config; db: Db; clock: Clock; 
   registerMessageCheckApi(api, deps);
   registerDataExportApi(api, deps);
   registerClosingApi(api, deps);
+  registerMergeApi(api, deps);
   fastify.get('/api/openapi.json', async () => api.openApiDocument());
 
   // Pages open to anyone still greet a signed-in customer by name.

@@ -33,6 +33,8 @@ import { registerMessageCheckPages } from './message-check/pages.js';
 import { registerDataPages } from './data-export/data-pages.js';
 import { registerClosePages } from './closing/close-pages.js';
 import { registerReopenPages } from './closing/reopen-pages.js';
+import { registerMergePages } from './merging/merge-pages.js';
+import { registerMergeSupportPages } from './merging/support-merges.js';
 import { customerChrome } from './accounts/customer-chrome.js';
 import { consoleChrome } from './staff/console-chrome.js';
 
@@ -71,8 +73,10 @@ export function registerPages(app: FastifyInstance, deps: Deps, visitor: Guard<G
   registerDataPages(routes);
   registerClosePages(routes);
   registerReopenPages(routes);
+  registerMergePages(routes);
   const supportConsole = new PageRoutes(app, deps, visitor, consoleChrome(deps.config.storeName));
   registerStaffSigninPages(supportConsole);
   registerStaffPages(supportConsole);
   registerSupportPages(supportConsole);
+  registerMergeSupportPages(supportConsole);
 }

@@ -25,7 +25,8 @@ export async function getProfile(deps: Deps, accountId: string): Promise<Profile
   return {
     name: account.name,
     email: identifiers.find((i) => i.kind === 'email' && i.isPrimary)?.value ?? '',
-    phone: identifiers.find((i) => i.kind === 'phone' && i.verified)?.value ?? null,
+    // The account's own number: a phone alias from a merge is listed apart (merging/aliases-section.tsx).
+    phone: identifiers.find((i) => i.kind === 'phone' && i.verified && !i.alias)?.value ?? null,
     pendingEmail: pending.email ?? null,
     pendingPhone: pending.phone ?? null,
     memberSince: account.createdAt,

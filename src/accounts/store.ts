@@ -22,6 +22,8 @@ export interface IdentifierRecord {
   normalized: string;
   verified: boolean;
   isPrimary: boolean;
+  /** Came with a merge (merging/): a sign-in alias, listed after the account's own so messages and display pick those. */
+  alias: boolean;
 }
 
 export async function insertAccount(
@@ -92,12 +94,16 @@ export async function getAccount(db: Kysely<Database>, accountId: string): Promi
 export async function listIdentifiers(db: Kysely<Database>, accountId: string): Promise<IdentifierRecord[]> {
   const rows = await db
     .selectFrom('identifiers')
-    .select(['kind', 'value', 'normalized', 'verified_at', 'is_primary'])
+    .select(['kind', 'value', 'normalized', 'verified_at', 'is_primary', 'merged_from', 'created_at'])
     .where('account_id', '=', accountId)
     .orderBy('is_primary', 'desc')
     .orderBy('created_at', 'asc')
     .execute();
-  return rows.map((r) => ({ kind: r.kind, value: r.value, normalized: r.normalized, verified: r.verified_at !== null, isPrimary: r.is_primary === 1 }));
+  // The account's own identifiers before the aliases a merge brought, whatever their age: code that takes "the"
+  // email or phone of an account (messages, display) gets the account's own.
+  const own = rows.filter((r) => r.merged_from === null);
+  const aliases = rows.filter((r) => r.merged_from !== null);
+  return [...own, ...aliases].map((r) => ({ kind: r.kind, value: r.value, normalized: r.normalized, verified: r.verified_at !== null, isPrimary: r.is_primary === 1, alias: r.merged_from !== null }));
 }
 
 /**
@@ -166,9 +172,9 @@ export async function replacePrimaryEmail(db: Kysely<Database>, clock: Clock, ac
     .execute();
 }
 
-/** Sets the account's one phone number to a newly proven one. */
+/** Sets the account's one phone number to a newly proven one (a phone alias from a merge stays: it is removed on its own). */
 export async function replacePhone(db: Kysely<Database>, clock: Clock, accountId: string, phone: ParsedIdentifier | null): Promise<void> {
-  await db.deleteFrom('identifiers').where('account_id', '=', accountId).where('kind', '=', 'phone').execute();
+  await db.deleteFrom('identifiers').where('account_id', '=', accountId).where('kind', '=', 'phone').where('merged_from', 'is', null).execute();
   if (phone) await insertIdentifier(db, clock, accountId, phone, { primary: false, verified: true });
 }
 

@@ -115,6 +115,7 @@ function ActivityRow({ entry, current }: { entry: ActivityEntry; current: boolea
       </td>
       <th scope="row" data-label="What happened">
         {entry.description}
+        {entry.fromMerged ? <span class="muted"> (from {entry.fromMerged})</span> : null}
         {current ? <span class="badge current">This session</span> : null}
         {/* Beside what happened, where it is seen at any width; it leads to an explanation (secure-account-pages.tsx), not an action. */}
         <a class="not-me" href="/account/secure">

@@ -16,6 +16,8 @@ export interface ActivityEntry {
   place: string | null;
   device: string | null;
   sessionId: string | null;
+  /** The masked email of the account a merge brought this entry from, shown as "from b•••@…". */
+  fromMerged: string | null;
 }
 
 export interface ActivityPage {
@@ -31,7 +33,7 @@ export async function listActivity(deps: Deps, accountId: string, options: { bef
   const cursor = options.before ? positionOf(options.before) : undefined;
   let query = deps.db
     .selectFrom('audit_events')
-    .select(['id', 'type', 'ip', 'place', 'device', 'detail', 'created_at'])
+    .select(['id', 'type', 'ip', 'place', 'device', 'detail', 'created_at', 'merged_from'])
     .where('account_id', '=', accountId);
   if (cursor) {
     query = query.where((eb) =>
@@ -54,6 +56,7 @@ export async function listActivity(deps: Deps, accountId: string, options: { bef
         place: row.place,
         device: row.device,
         sessionId: typeof detail.session === 'string' ? detail.session : null,
+        fromMerged: row.merged_from,
       };
     }),
     next: rows.length > limit && last ? encodeCursor({ at: last.created_at, id: last.id }) : null,
@@ -200,6 +203,16 @@ function describeEvent(type: string, detail: Record<string, unknown>): Pick<Acti
       return { description: `Support decided your ${caseKind(detail)}`, outcome: 'info' };
     case 'support.contact_lost':
       return { description: `Support removed a ${detail.kind === 'phone' ? 'phone number' : 'email address'} you lost${typeof detail.contact === 'string' ? ` (${detail.contact})` : ''}`, outcome: 'info' };
+    case 'merge.started':
+      return { description: `Started merging another account (${String(detail.other ?? '')}) into this one`, outcome: 'info' };
+    case 'account.merged_in':
+      return { description: `The account ${String(detail.other ?? '')} was merged into this one`, outcome: 'info' };
+    case 'account.merged_out':
+      return { description: `This account was merged into ${String(detail.other ?? '')} and closed`, outcome: 'info' };
+    case 'alias.removed':
+      return { description: `${String(detail.alias ?? 'A sign-in address')} no longer signs you in`, outcome: 'info' };
+    case 'merge.undone':
+      return { description: `Customer service undid the merge with ${String(detail.other ?? 'another account')}`, outcome: 'info' };
     default:
       return { description: type, outcome: 'info' };
   }

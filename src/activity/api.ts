@@ -28,6 +28,7 @@ export function registerActivityApi(api: ApiRegistry, deps: Deps): void {
           place: e.place,
           device: e.device,
           current_session: e.sessionId !== null && e.sessionId === session.sessionId,
+          from_merged_account: e.fromMerged,
         })),
         next: page.next,
       };

@@ -74,7 +74,12 @@ export type AuditEventType =
   | 'partner.removed'
   | 'personal_phrase.set'
   | 'personal_phrase.removed'
-  | 'message.reported';
+  | 'message.reported'
+  | 'merge.started'
+  | 'account.merged_in'
+  | 'account.merged_out'
+  | 'alias.removed'
+  | 'merge.undone';
 
 export async function recordEvent(
   db: Kysely<Database>,

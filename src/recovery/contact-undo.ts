@@ -44,7 +44,7 @@ export async function findContactUndo(db: Kysely<Database>, verificationId: stri
 /** Puts the old contact back in place of the new one; returns whether anything changed. */
 export async function undoContactChange(db: Kysely<Database>, clock: Clock, accountId: string, undo: ContactUndo): Promise<boolean> {
   const identifiers = await listIdentifiers(db, accountId);
-  const current = identifiers.find((i) => i.kind === undo.kind && (undo.kind === 'phone' || i.isPrimary));
+  const current = identifiers.find((i) => i.kind === undo.kind && !i.alias && (undo.kind === 'phone' || i.isPrimary));
   if (undo.restore) {
     if (current?.normalized === undo.restore.normalized) return false;
     if (await isIdentifierTaken(db, undo.restore, clock.now(), accountId)) return false;

@@ -89,7 +89,7 @@ export async function startPhoneConfirmation(deps: Deps, input: { accountId: str
 export async function requestPhoneChange(deps: Deps, input: { accountId: string; phone: string; info: RequestInfo }): Promise<{ phone: string }> {
   const phone = parsePhone(input.phone, deps.config.defaultPhoneRegion);
   if (isProblem(phone)) throw errors.invalidInput({ phone: identifierMessages[phone === 'email_invalid' ? 'phone_invalid' : phone] });
-  const current = (await listIdentifiers(deps.db, input.accountId)).find((i) => i.kind === 'phone' && i.verified);
+  const current = (await listIdentifiers(deps.db, input.accountId)).find((i) => i.kind === 'phone' && i.verified && !i.alias);
   if (current?.normalized === phone.normalized) throw errors.invalidInput({ phone: 'That is already your phone number.' });
   await inTransaction(deps, (tx) => startPhoneConfirmation(tx, { ...input, phone }));
   return { phone: phone.value };
@@ -100,7 +100,7 @@ export async function confirmPhone(deps: Deps, input: { accountId: string; code:
   const record = await findPending(codeDeps(deps), { accountId: input.accountId }, 'phone_confirm');
   await consumeWithAudit(deps, input, record, 'phone_confirm');
   const phone = parsePhone(record!.target, deps.config.defaultPhoneRegion) as ParsedIdentifier;
-  const old = (await listIdentifiers(deps.db, input.accountId)).find((i) => i.kind === 'phone' && i.verified);
+  const old = (await listIdentifiers(deps.db, input.accountId)).find((i) => i.kind === 'phone' && i.verified && !i.alias);
   await inTransaction(deps, async (tx) => {
     if (await isIdentifierTaken(tx.db, phone, tx.clock.now(), input.accountId)) throw new AppError(409, 'phone.taken', 'That phone number already belongs to another account.');
     await replacePhone(tx.db, tx.clock, input.accountId, phone);
@@ -119,7 +119,8 @@ export async function confirmPhone(deps: Deps, input: { accountId: string; code:
 
 export async function removePhone(deps: Deps, input: { accountId: string; info: RequestInfo }): Promise<void> {
   const account = await requireAccount(deps, input.accountId);
-  const current = (await listIdentifiers(deps.db, input.accountId)).find((i) => i.kind === 'phone');
+  // The account's own number: a phone alias from a merge is removed on its own (merging/aliases.ts).
+  const current = (await listIdentifiers(deps.db, input.accountId)).find((i) => i.kind === 'phone' && !i.alias);
   if (!current) throw errors.notFound('phone number');
   await inTransaction(deps, async (tx) => {
     await replacePhone(tx.db, tx.clock, input.accountId, null);

@@ -10,6 +10,8 @@ import { BackLink, PostForm } from '../platform/web/page-parts.js';
 import type { PageRoutes } from '../platform/web/page-routes.js';
 import { twoStepSummary } from '../methods/two-step-parts.js';
 import { signedIn, signedInOrNot } from '../sessions/guards.js';
+import { listShownAliases } from '../merging/aliases.js';
+import { AliasesSection } from '../merging/aliases-section.js';
 
 /**
  * Login & Security: the sign-in details with a way to change each, and every session with a way to end it
@@ -23,14 +25,16 @@ const NOTICES: Record<string, string> = {
   password: 'Your password was changed, and every other device was signed out.',
   'session-ended': 'That device was signed out.',
   'others-ended': 'You were signed out everywhere else.',
+  'alias-removed': 'That address no longer signs you in.',
 };
 
 export function registerSecurityPages(routes: PageRoutes): void {
   routes.get('/account/security', signedIn, async (page) => {
-    const [profile, sessions, factors] = await Promise.all([
+    const [profile, sessions, factors, aliases] = await Promise.all([
       getProfile(page.deps, page.session.accountId),
       listSessions(page.deps, page.session.accountId),
       listConfirmedFactors(page.deps.db, page.session.accountId),
+      listShownAliases(page.deps, page.session.accountId),
     ]);
     const twoStep = twoStepSummary(factors.map((f) => f.kind));
     const notice = NOTICES[page.query('notice') ?? ''];
@@ -40,6 +44,7 @@ export function registerSecurityPages(routes: PageRoutes): void {
         <BackLink href="/account">Your Account</BackLink>
         <h1 class="page-title">Login &amp; Security</h1>
         <SignInDetails profile={profile} twoStep={twoStep} />
+        <AliasesSection aliases={aliases} csrf={page.csrf} />
         <section class="card" aria-labelledby="sessions-title">
           <h2 id="sessions-title">Where you're signed in</h2>
           <p class="hint">If you don't recognise a device, sign it out and change your password.</p>

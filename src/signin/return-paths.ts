@@ -19,6 +19,7 @@ export const RETURN_PATHS = [
   '/account/messages/phrase',
   '/account/close',
   '/account/data',
+  '/account/merge',
 ] as const;
 
 /** A partner sign-in waiting for the customer (partners/oidc): the one return path with a part that varies. */

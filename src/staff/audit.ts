@@ -19,7 +19,8 @@ export type StaffAuditType =
   | 'recovery.started'
   | 'recovery.approved'
   | 'recovery.cancelled'
-  | 'recovery.completed';
+  | 'recovery.completed'
+  | 'merge.undone';
 
 export async function auditStaff(
   deps: { db: Kysely<Database>; clock: Clock },

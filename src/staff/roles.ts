@@ -13,12 +13,14 @@ export type Permission =
   | 'recovery.approve'
   | 'fraud.view'
   | 'staff.manage'
-  | 'staff.audit';
+  | 'staff.audit'
+  /** Undo a customer's merge of two accounts (merging/support-undo.ts) within its window. */
+  | 'merges.undo';
 
 export const STAFF_ROLES: readonly StaffRole[] = ['agent', 'supervisor', 'admin'];
 
 const AGENT: readonly Permission[] = ['customers.search', 'callers.verify', 'customers.view', 'customers.act', 'recovery.start', 'fraud.view'];
-const SUPERVISOR: readonly Permission[] = [...AGENT, 'recovery.approve'];
+const SUPERVISOR: readonly Permission[] = [...AGENT, 'recovery.approve', 'merges.undo'];
 const ADMIN: readonly Permission[] = [...SUPERVISOR, 'staff.manage', 'staff.audit'];
 
 const PERMISSIONS: Record<StaffRole, ReadonlySet<Permission>> = {

@@ -20,6 +20,7 @@ const DOES: Record<Permission, string> = {
   'fraud.view': 'See fraud reports',
   'staff.manage': 'Manage staff',
   'staff.audit': 'Read the staff audit list',
+  'merges.undo': 'Undo a merge of two accounts',
 };
 
 /** Where a permission's work starts, when it has a page of its own. */

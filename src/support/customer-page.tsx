@@ -12,6 +12,7 @@ import { spendAgentAllowance } from './agent-limits.js';
 import type { StaffPage } from './search-page.js';
 import { MORE_DONE, MoreActions, registerMoreActions } from './more-actions-page.js';
 import { closureNotice } from '../closing/closure-notice.js';
+import { MergesPanel, mergesOf } from '../merging/support-merges.js';
 
 /**
  * /support/customers/:id: the check form until this agent has verified the caller, then the customer — contacts,
@@ -23,6 +24,7 @@ const DONE: Record<string, string> = {
   locked: 'The account is locked; the customer was emailed.',
   unlocked: 'The account is unlocked; the customer was emailed.',
   note: 'Note added.',
+  'merge-undone': 'The merge was undone; both accounts were told.',
   ...MORE_DONE,
 };
 
@@ -59,6 +61,7 @@ async function renderCustomer(page: StaffPage, accountId: string, problem: FormP
     return renderStartCheck(page, customer, problem, '', await closureNotice(page.deps, accountId));
   }
   const done = DONE[page.query('done', 20) ?? ''];
+  const merges = await mergesOf(page.deps, accountId);
   return page.render(
     { title: record.name, wide: true, notice: done },
     <>
@@ -93,6 +96,7 @@ async function renderCustomer(page: StaffPage, accountId: string, problem: FormP
         ) : null}
       </div>
       <MoreActions page={page} record={record} problem={problem} />
+      <MergesPanel accountId={record.id} merges={merges} role={page.staff.role} csrf={page.csrf} now={page.deps.clock.now()} />
       <h2>Notes</h2>
       <PostForm action={`/support/customers/${record.id}/notes`} csrf={page.csrf}>
         <TextArea name="text" label="Add a note" value={note} error={problem.fields.text} maxLength={NOTE_MAX} />

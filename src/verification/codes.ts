@@ -29,7 +29,10 @@ export type CodePurpose =
   | 'lost_factor_sms'
   | 'secure_account'
   /** Read back by a caller to a support agent (support/caller-check.ts). */
-  | 'support_caller';
+  | 'support_caller'
+  /** Proving another account's email or phone before merging it (merging/). */
+  | 'merge_email'
+  | 'merge_sms';
 
 export interface CodeDeps {
   db: Kysely<Database>;

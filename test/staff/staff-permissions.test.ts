@@ -16,6 +16,7 @@ const TABLE: Record<Permission, StaffRole[]> = {
   'recovery.start': ['agent', 'supervisor', 'admin'],
   'fraud.view': ['agent', 'supervisor', 'admin'],
   'recovery.approve': ['supervisor', 'admin'],
+  'merges.undo': ['supervisor', 'admin'],
   'staff.manage': ['admin'],
   'staff.audit': ['admin'],
 };

@@ -7,7 +7,7 @@ import { subjectFor } from '../subjects.js';
 import { revokeGrantArtefacts } from './adapter.js';
 import { PENDING_LOGOUT_MODEL, kickLogoutDelivery } from './backchannel-logout.js';
 
-export type GrantEndReason = 'customer_removed' | 'account_secured' | 'account_locked' | 'account_closed';
+export type GrantEndReason = 'customer_removed' | 'account_secured' | 'account_locked' | 'account_closed' | 'account_merged';
 
 type TxDeps = Pick<Deps, 'db' | 'clock' | 'random' | 'notifyOutbox' | 'afterCommit' | 'config' | 'log'>;
 

@@ -22,6 +22,7 @@ import * as oidc from './migrations/016_oidc.js';
 import * as checkout from './migrations/017_checkout.js';
 import * as webhooks from './migrations/018_webhooks.js';
 import * as accountLife from './migrations/019_account_life.js';
+import * as merges from './migrations/020_merges.js';
 import * as messageTrust from './migrations/021_message_trust.js';
 import * as yourData from './migrations/023_your_data.js';
 
@@ -58,6 +59,7 @@ const migrations: Record<string, Migration> = {
   '017_checkout': checkout,
   '018_webhooks': webhooks,
   '019_account_life': accountLife,
+  '020_merges': merges,
   '021_message_trust': messageTrust,
   '023_your_data': yourData,
 };

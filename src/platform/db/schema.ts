@@ -10,6 +10,7 @@ import type { CheckoutSessionTable, PartnerChargeTable, PartnerRefundTable } fro
 import type { OidcModelTable, OidcSigningKeyTable } from './tables/oidc.js';
 import type { PersonalPhraseTable, SuspiciousReportTable } from './tables/message-trust.js';
 import type { AccountClosureTable, DataExportTable, IdentifierQuarantineTable } from './tables/account-life.js';
+import type { AccountMergeMoveTable, AccountMergeTable } from './tables/merges.js';
 import type { SupportChallengeTable, SupportNoteTable, SupportRecoveryCancelTable, SupportRecoveryTable, SupportWindowTable } from './tables/support.js';
 
 /**
@@ -67,6 +68,8 @@ export interface Database {
   personal_phrases: PersonalPhraseTable;
   suspicious_reports: SuspiciousReportTable;
   data_exports: DataExportTable;
+  account_merges: AccountMergeTable;
+  account_merge_moves: AccountMergeMoveTable;
 }
 
 export type * from './tables/identity.js';
@@ -82,3 +85,4 @@ export type * from './tables/checkout.js';
 export type * from './tables/oidc.js';
 export type * from './tables/account-life.js';
 export type * from './tables/message-trust.js';
+export type * from './tables/merges.js';

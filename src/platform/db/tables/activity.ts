@@ -10,6 +10,8 @@ export interface AuditEventTable {
   created_at: number;
   device: string | null;
   place: string | null;
+  /** Set when a merge brought this event from another account: that account's masked email, shown beside it. */
+  merged_from: string | null;
 }
 
 /** A network (IPv4 address or IPv6 /64) that has signed in to an account. */

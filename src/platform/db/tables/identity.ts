@@ -27,6 +27,8 @@ export interface IdentifierTable {
   is_primary: number;
   verified_at: number | null;
   created_at: number;
+  /** The account this identifier came from in a merge (merging/): a sign-in alias, never the primary. Null: the account's own. */
+  merged_from: string | null;
 }
 
 export interface FlowTable {
