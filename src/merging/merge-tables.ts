@@ -48,6 +48,11 @@ export const MERGE_TABLES: Record<string, { fate: MergeFate; why: string }> = {
   // merging/
   account_merges: { fate: 'stays', why: 'The merge record itself, naming both accounts.' },
   account_merge_moves: { fate: 'stays', why: 'What the merge moved, for the undo.' },
+  // message-check/
+  personal_phrases: { fate: 'stays', why: "A's emails show A's own phrase: one B chose must not appear on A's mail unasked." },
+  suspicious_reports: { fate: 'stays', why: "Reports B filed stay on B's file, where the fraud view already shows them." },
+  // data-export/
+  data_exports: { fate: 'stays', why: "A copy of B's data made before the merge is B's; B can no longer sign in to fetch it, and it expires." },
 };
 
 /** The tables whose rows move with one `account_id` update each (identifiers and audit events move with their own rules). */
