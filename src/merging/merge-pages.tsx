@@ -192,17 +192,22 @@ async function renderStep(page: SignedInPage, flow: MergeFlow, problem: FormProb
   );
 }
 
+/** `1 order`, `3 orders`, `No cards`. */
+function counted(count: number, one: string, many: string): string {
+  return count === 0 ? `No ${many}` : `${count} ${count === 1 ? one : many}`;
+}
+
 function Preview({ preview }: { preview: MergePreview }) {
   return (
     <>
       <h2>Moves to this account</h2>
       <ul>
-        <li>{preview.orders.count} orders{preview.orders.recent.length ? `: ${preview.orders.recent.map((o) => `${o.number} (${formatTime(o.placedAt)})`).join(', ')}` : ''}</li>
-        <li>{preview.cases} returns and cases</li>
-        <li>{preview.addresses.count} addresses{preview.addresses.shown.length ? `: ${preview.addresses.shown.join('; ')}` : ''}</li>
-        <li>{preview.cards.length} cards{preview.cards.length ? `: ${preview.cards.map((c) => `${c.brand} ending ${c.last4}`).join(', ')}` : ''}</li>
+        <li>{counted(preview.orders.count, 'order', 'orders')}{preview.orders.recent.length ? `: ${preview.orders.recent.map((o) => `${o.number} (${formatTime(o.placedAt)})`).join(', ')}` : ''}</li>
+        <li>{counted(preview.cases, 'return or case', 'returns and cases')}</li>
+        <li>{counted(preview.addresses.count, 'address', 'addresses')}{preview.addresses.shown.length ? `: ${preview.addresses.shown.join('; ')}` : ''}</li>
+        <li>{counted(preview.cards.length, 'card', 'cards')}{preview.cards.length ? `: ${preview.cards.map((c) => `${c.brand} ending ${c.last4}`).join(', ')}` : ''}</li>
         <li>Sign in with {preview.identifiers.join(', ') || 'nothing else'} too (you can remove them in Login &amp; Security)</li>
-        <li>{preview.activity} login activity entries, kept and marked as from the other account</li>
+        <li>{counted(preview.activity, 'login activity entry', 'login activity entries')}, kept and marked as from the other account</li>
       </ul>
       <h2>Does not move</h2>
       <ul>
