@@ -22,6 +22,7 @@ import * as oidc from './migrations/016_oidc.js';
 import * as checkout from './migrations/017_checkout.js';
 import * as webhooks from './migrations/018_webhooks.js';
 import * as accountLife from './migrations/019_account_life.js';
+import * as imports from './migrations/022_imports.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -56,6 +57,7 @@ const migrations: Record<string, Migration> = {
   '017_checkout': checkout,
   '018_webhooks': webhooks,
   '019_account_life': accountLife,
+  '022_imports': imports,
 };
 
 export function openDatabase(options: { databaseUrl?: string; dataDir: string; poolSize?: number; onQuery?: (sql: string) => void }): Db {

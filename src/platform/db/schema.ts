@@ -9,6 +9,7 @@ import type { WebhookDeliveryTable, WebhookEndpointTable } from './tables/webhoo
 import type { CheckoutSessionTable, PartnerChargeTable, PartnerRefundTable } from './tables/checkout.js';
 import type { OidcModelTable, OidcSigningKeyTable } from './tables/oidc.js';
 import type { AccountClosureTable, IdentifierQuarantineTable } from './tables/account-life.js';
+import type { ImportSourceTable } from './tables/imports.js';
 import type { SupportChallengeTable, SupportNoteTable, SupportRecoveryCancelTable, SupportRecoveryTable, SupportWindowTable } from './tables/support.js';
 
 /**
@@ -63,6 +64,7 @@ export interface Database {
   oidc_signing_keys: OidcSigningKeyTable;
   account_closures: AccountClosureTable;
   identifier_quarantine: IdentifierQuarantineTable;
+  import_sources: ImportSourceTable;
 }
 
 export type * from './tables/identity.js';

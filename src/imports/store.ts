@@ -1,0 +1,29 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db/schema.js';
+import type { ParsedIdentifier } from '../accounts/identifiers.js';
+import { findUnprovenClaim } from '../accounts/imported-accounts.js';
+
+/** The imports feature's queries: which source customer became which account. */
+export async function findImportedAccount(db: Kysely<Database>, sourceId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('import_sources').select('account_id').where('source_id', '=', sourceId).executeTakeFirst();
+  return row?.account_id;
+}
+
+export async function recordImportSource(db: Kysely<Database>, clock: Clock, input: { sourceId: string; accountId: string; importedBy: string }): Promise<void> {
+  await db
+    .insertInto('import_sources')
+    .values({ source_id: input.sourceId, account_id: input.accountId, imported_by: input.importedBy, imported_at: clock.now() })
+    .execute();
+}
+
+/**
+ * The imported account whose unverified email or phone this is, if one is: signing in or resetting with it sends a
+ * code there, and proving the code makes it the account's (issue 14, "confirmed at first use").
+ */
+export async function findImportedClaim(db: Kysely<Database>, identifier: Pick<ParsedIdentifier, 'kind' | 'normalized'>): Promise<string | undefined> {
+  const claim = await findUnprovenClaim(db, identifier);
+  if (!claim) return undefined;
+  const source = await db.selectFrom('import_sources').select('source_id').where('account_id', '=', claim.accountId).executeTakeFirst();
+  return source ? claim.accountId : undefined;
+}
