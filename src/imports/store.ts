@@ -27,3 +27,12 @@ export async function findImportedClaim(db: Kysely<Database>, identifier: Pick<P
   const source = await db.selectFrom('import_sources').select('source_id').where('account_id', '=', claim.accountId).executeTakeFirst();
   return source ? claim.accountId : undefined;
 }
+
+/**
+ * Whether this service holds any imported customers: the sign-in page then tells everyone, whatever they typed, that
+ * a customer moved here without a password chooses one with "Forgot your password?" (the same words for any
+ * identifier, so they reveal nothing about it).
+ */
+export async function hasImportedCustomers(db: Kysely<Database>): Promise<boolean> {
+  return (await db.selectFrom('import_sources').select('source_id').limit(1).executeTakeFirst()) !== undefined;
+}

@@ -5,6 +5,7 @@ import { safeReturnTo } from '../platform/web/return-to.js';
 import { requireIdentifier } from '../accounts/identifiers.js';
 import { findAccountByIdentifier } from '../accounts/store.js';
 import { identifierSubject } from './attempts.js';
+import { findImportedClaim } from '../imports/store.js';
 
 /**
  * The sign-in flow: identify (email or phone) → password, or a texted code → [second_factor] → done; or a
@@ -26,6 +27,8 @@ export interface SigninData {
   returnTo?: string;
   /** Throttle subject: a hash of the identifier typed, known or not, so both throttle alike. */
   subject?: string;
+  /** The identifier is an imported account's unverified claim: the right password then asks for a code (claim-confirm.ts). */
+  unproven?: boolean;
 }
 
 export type SigninFlow = Flow<SigninData>;
@@ -56,9 +59,11 @@ export async function submitIdentifier(deps: Deps, flowId: string, input: string
   requireState(flow, 'identify');
   const identifier = requireIdentifier(input, deps.config.defaultPhoneRegion);
   const account = await findAccountByIdentifier(deps.db, identifier);
+  // An imported account's unverified email or phone: answered alike, proven by a code after the password.
+  const claimant = account ? undefined : await findImportedClaim(deps.db, identifier);
   return advanceFlow(deps.db, deps.clock, flow, 'identify', {
     state: 'password',
-    accountId: account?.id ?? null,
-    data: { ...flow.data, identifier: identifier.value, subject: identifierSubject(identifier.normalized) },
+    accountId: account?.id ?? claimant ?? null,
+    data: { ...flow.data, identifier: identifier.value, subject: identifierSubject(identifier.normalized), ...(claimant ? { unproven: true } : {}) },
   });
 }

@@ -5,9 +5,10 @@ import { checkPasswordFactor } from '../methods/password/password-factor.js';
 import type { SignedIn } from './complete.js';
 import { loadSignin } from './flow.js';
 import { nextStep, type SecondStepNeeded } from './next-step.js';
+import { askToConfirmClaim, type IdentifierConfirmNeeded } from './claim-confirm.js';
 
 /** The password step: done, or on to the second step (next-step.ts). No session exists until the flow is done. */
-export async function submitPassword(deps: Deps, flowId: string, password: string, info: RequestInfo): Promise<SignedIn | SecondStepNeeded> {
+export async function submitPassword(deps: Deps, flowId: string, password: string, info: RequestInfo): Promise<SignedIn | SecondStepNeeded | IdentifierConfirmNeeded> {
   const flow = await loadSignin(deps, flowId);
   requireState(flow, 'password');
   const accountId = await checkPasswordFactor(deps, {
@@ -17,5 +18,6 @@ export async function submitPassword(deps: Deps, flowId: string, password: strin
     info,
     method: 'password',
   });
+  if (flow.data.unproven) return askToConfirmClaim(deps, flow, accountId, info);
   return nextStep(deps, { flow, from: 'password', principal: customer(accountId), factors: ['password'] }, info);
 }

@@ -61,7 +61,7 @@ describe('POST /api/store/v1/customer-imports', () => {
   it('reports an email or phone any account already names as a conflict, never merged — verified, unverified, held, or an earlier row', async () => {
     await customer(t, 'taken@import.example');
     await storeApi(t, key, 'POST', PATH, { body: { customers: [importRow(10, { emails: [{ address: 'claimed@import.example', verified: false }] })] } });
-    await quarantineIdentifier(t.app.deps.db, t.clock, 30, { kind: 'email', normalized: 'held@import.example', accountId: 'closed-account', reason: 'closed' });
+    await quarantineIdentifier(t.app.deps.db, t.clock, 30, { kind: 'email', normalized: 'held@import.example', accountId: 'closed-account', reason: 'account_closed' });
     const res = await storeApi(t, key, 'POST', PATH, {
       body: {
         customers: [
