@@ -23,9 +23,9 @@ export async function recordImportSource(db: Kysely<Database>, clock: Clock, inp
  */
 export async function findImportedClaim(db: Kysely<Database>, identifier: Pick<ParsedIdentifier, 'kind' | 'normalized'>): Promise<string | undefined> {
   const claim = await findUnprovenClaim(db, identifier);
-  if (!claim) return undefined;
-  const source = await db.selectFrom('import_sources').select('source_id').where('account_id', '=', claim.accountId).executeTakeFirst();
-  return source ? claim.accountId : undefined;
+  // Asked for every identifier, claimed or not, so a sign-in or reset does the same work either way (SECURITY.md).
+  const source = await db.selectFrom('import_sources').select('source_id').where('account_id', '=', claim?.accountId ?? '').executeTakeFirst();
+  return claim && source ? claim.accountId : undefined;
 }
 
 /**

@@ -53,9 +53,11 @@ export async function startPasswordReset(deps: Deps, input: string, info: Reques
 
   // An imported account's unverified email or phone gets a code like a verified one: proving it confirms it
   // (issue 14, "confirmed at first use"), which is how a customer imported without a password chooses one.
+  // Both looked up for every identifier: the same work whether it is verified, claimed or unknown.
   const verified = await findAccountByIdentifier(deps.db, identifier);
-  const claimant = verified ? undefined : await findImportedClaim(deps.db, identifier);
-  const found = verified ?? (claimant ? await getAccount(deps.db, claimant) : undefined);
+  const claimant = await findImportedClaim(deps.db, identifier);
+  const claimed = await getAccount(deps.db, claimant ?? '');
+  const found = verified ?? claimed;
   // The owner is not flooded: past RESET_SENDS_PER_HOUR for the account the request answers alike but sends
   // nothing and leaves the live proof alone. An unknown identifier spends an allowance of its own alike.
   const sendsKey = `reset:sends:${found?.id ?? identifierSubject(identifier.normalized)}`;

@@ -59,8 +59,9 @@ export async function submitIdentifier(deps: Deps, flowId: string, input: string
   requireState(flow, 'identify');
   const identifier = requireIdentifier(input, deps.config.defaultPhoneRegion);
   const account = await findAccountByIdentifier(deps.db, identifier);
-  // An imported account's unverified email or phone: answered alike, proven by a code after the password.
-  const claimant = account ? undefined : await findImportedClaim(deps.db, identifier);
+  // An imported account's unverified email or phone: answered alike, proven by a code after the password. Looked
+  // up for every identifier, so known, unknown and claimed ones do the same work.
+  const claimant = await findImportedClaim(deps.db, identifier);
   return advanceFlow(deps.db, deps.clock, flow, 'identify', {
     state: 'password',
     accountId: account?.id ?? claimant ?? null,
