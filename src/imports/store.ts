@@ -10,10 +10,19 @@ export async function findImportedAccount(db: Kysely<Database>, sourceId: string
   return row?.account_id;
 }
 
-export async function recordImportSource(db: Kysely<Database>, clock: Clock, input: { sourceId: string; accountId: string; importedBy: string }): Promise<void> {
+/** The accounts these source ids became, for those imported before. */
+export async function findImportedAccounts(db: Kysely<Database>, sourceIds: string[]): Promise<Map<string, string>> {
+  if (sourceIds.length === 0) return new Map();
+  const rows = await db.selectFrom('import_sources').select(['source_id', 'account_id']).where('source_id', 'in', [...new Set(sourceIds)]).execute();
+  return new Map(rows.map((r) => [r.source_id, r.account_id]));
+}
+
+export async function recordImportSources(db: Kysely<Database>, clock: Clock, sources: Array<{ sourceId: string; accountId: string; importedBy: string }>): Promise<void> {
+  if (sources.length === 0) return;
+  const now = clock.now();
   await db
     .insertInto('import_sources')
-    .values({ source_id: input.sourceId, account_id: input.accountId, imported_by: input.importedBy, imported_at: clock.now() })
+    .values(sources.map((s) => ({ source_id: s.sourceId, account_id: s.accountId, imported_by: s.importedBy, imported_at: now })))
     .execute();
 }
 

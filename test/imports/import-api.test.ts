@@ -56,6 +56,11 @@ describe('POST /api/store/v1/customer-imports', () => {
     expect(again.body.results.map((r: any) => r.account_id)).toEqual(first.body.results.map((r: any) => r.account_id));
     const accounts = await t.app.deps.db.selectFrom('accounts').select('id').execute();
     expect(accounts).toHaveLength(2);
+
+    // One source id twice in one batch: the second row is the first one's account.
+    const twice = await storeApi(t, key, 'POST', PATH, { body: { customers: [importRow(3), importRow(3, { name: 'Someone Else' })] } });
+    expect(twice.body.results.map((r: any) => r.status)).toEqual(['imported', 'already_imported']);
+    expect(twice.body.results[1].account_id).toBe(twice.body.results[0].account_id);
   });
 
   it('reports an email or phone any account already names as a conflict, never merged — verified, unverified, held, or an earlier row', async () => {
