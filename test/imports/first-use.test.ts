@@ -45,6 +45,15 @@ describe('first sign-in of imported customers', () => {
     expect((await signIn(t, 'ada@import.example', STRONG_PASSWORD)).status).toBe(201);
   });
 
+  it('an unverified imported phone: the code goes by text, and proving it verifies the number', async () => {
+    const accountId = await importCustomer(importRow(1, { emails: [], phones: [{ number: '+1 415 555 0134', verified: false }], password_hash: await hashPassword(STRONG_PASSWORD) }));
+    const answered = await signIn(t, '+14155550134', STRONG_PASSWORD);
+    expect(answered.body.flow).toMatchObject({ state: 'confirm_identifier', channel: 'sms' });
+    const done = await api(t, 'POST', `/api/v1/signin/flows/${answered.body.flow.id}/identifier-code`, { body: { code: await lastCodeTo(t, '+14155550134') } });
+    expect(done.status).toBe(201);
+    expect((await verifiedAt('+14155550134'))[0]).toMatchObject({ account_id: accountId, verified_at: expect.any(Number) });
+  });
+
   it('answers the identifier step and a wrong password for an unverified imported email exactly as for an unknown one, and sends nothing', async () => {
     await importCustomer(importRow(1, { emails: [{ address: 'ada@import.example', verified: false }], password_hash: await hashPassword(STRONG_PASSWORD) }));
     const shape = async (identifier: string) => {

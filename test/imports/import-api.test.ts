@@ -157,6 +157,21 @@ describe('POST /api/store/v1/customer-imports', () => {
     expect(await t.app.deps.db.selectFrom('accounts').select('id').execute()).toHaveLength(0);
   });
 
+  it('orders from the old platform follow through the store API with placed_at, as the README shows', async () => {
+    await storeApi(t, key, 'POST', PATH, { body: { customers: [importRow(1, { emails: [{ address: 'ada@example.com', verified: true }] })] } });
+    const order = await storeApi(t, key, 'POST', '/api/store/v1/orders', {
+      headers: { 'idempotency-key': 'wc-order-5531' },
+      body: {
+        customer: { email: 'ada@example.com' }, currency: 'USD', placed_at: '2021-11-26T09:14:00Z',
+        items: [{ sku: 'TEA-1', title: 'Darjeeling, 250 g', quantity: 1, unit_price: 1450 }],
+        shipping_address: { full_name: 'Ada Lovelace', line1: '1 Market St', city: 'San Francisco', region: 'CA', postal_code: '94105', country: 'US' },
+        totals: { subtotal: 1450, shipping: 0, tax: 0, total: 1450 },
+      },
+    });
+    expect(order.body.error ?? order.status).toBe(201);
+    expect(order.body.order.placed_at).toBe('2021-11-26T09:14:00.000Z');
+  });
+
   it('serves the row JSON Schema and lists the route in the OpenAPI document', async () => {
     const schema = await storeApi(t, null, 'GET', `${PATH}/schema`);
     expect(schema.status).toBe(200);
