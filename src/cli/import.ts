@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, statSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
@@ -33,16 +33,27 @@ async function main(): Promise<number> {
     return 2;
   }
   const file = createReadStream(positionals[0]!);
+  let size = 0;
   try {
     await once(file, 'open');
+    size = statSync(positionals[0]!).size;
   } catch (error) {
     process.stderr.write(`Cannot read ${positionals[0]}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
     return 1;
   }
   const errorsFile = values.errors ? createWriteStream(values.errors) : undefined;
+  if (errorsFile) {
+    try {
+      await once(errorsFile, 'open');
+    } catch (error) {
+      file.destroy();
+      process.stderr.write(`Cannot write ${values.errors}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+      return 1;
+    }
+  }
   const config = loadConfig();
   const db = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const progress = new Progress(process.stderr.isTTY === true);
+  const progress = new Progress(process.stderr.isTTY === true, () => ({ read: file.bytesRead, total: size }));
   try {
     await migrateToLatest(db);
     const deps = { db: db.kysely, engine: db.engine, clock: systemClock, notifyOutbox: () => {}, phoneRegion: config.defaultPhoneRegion };
@@ -98,14 +109,17 @@ async function write(stream: NodeJS.WritableStream | WriteStream, text: string):
   if (!stream.write(text)) await once(stream, 'drain');
 }
 
-/** rows, rows/s and errors on one line of stderr, redrawn at most five times a second, only on a terminal. */
+/** How far through the file, rows, rows/s and rows refused on one line of stderr, redrawn at most five times a second, only on a terminal. */
 class Progress {
   private rows = 0;
   private errors = 0;
   private readonly started = systemClock.now();
   private lastDrawn = 0;
 
-  constructor(private readonly enabled: boolean) {}
+  constructor(
+    private readonly enabled: boolean,
+    private readonly position: () => { read: number; total: number },
+  ) {}
 
   count({ outcome }: ReportedRow): void {
     this.rows++;
@@ -126,8 +140,10 @@ class Progress {
 
   private draw(now: number): void {
     const rate = Math.round(this.rows / Math.max(0.001, (now - this.started) / 1000));
-    const bar = '#'.repeat(Math.min(20, Math.floor(this.rows / 1000) % 21)).padEnd(20, '.');
-    process.stderr.write(`\r[${bar}] ${this.rows.toLocaleString('en')} rows · ${rate.toLocaleString('en')} rows/s · ${this.errors.toLocaleString('en')} refused`);
+    const { read, total } = this.position();
+    const share = total > 0 ? Math.min(1, read / total) : 1;
+    const bar = '#'.repeat(Math.round(share * 20)).padEnd(20, '.');
+    process.stderr.write(`\r[${bar}] ${Math.floor(share * 100)}% · ${this.rows.toLocaleString('en')} rows · ${rate.toLocaleString('en')} rows/s · ${this.errors.toLocaleString('en')} refused`);
   }
 }
 

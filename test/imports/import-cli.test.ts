@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -98,6 +98,23 @@ describe('the import command', () => {
     const down = await importCommand([path], { env: { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' } });
     expect(down.code).toBe(1);
     expect(down.stderr).toContain('Import stopped');
+  });
+
+  it.skipIf(!existsSync('/usr/bin/script'))('draws a progress bar on stderr only when it is a terminal', async () => {
+    const path = file('customers.jsonl', jsonl(Array.from({ length: 600 }, (_, n) => importRow(n))));
+    const env = { ...process.env, DATA_DIR: database.dataDir, DATABASE_URL: database.databaseUrl ?? '', LOG_LEVEL: 'silent' };
+    // util-linux `script` runs the command on a pseudo-terminal, as a person at a shell would.
+    const { stdout } = await run('/usr/bin/script', ['-qec', `${process.execPath} dist/cli/import.js ${path}`, '/dev/null'], { env });
+    expect(stdout).toMatch(/\[#{20}\] 100% · 600 rows · [\d,]+ rows\/s · 0 refused/);
+    expect((await importCommand([path])).stderr).toBe('');
+  });
+
+  it('stops before reading when the --errors file cannot be written', async () => {
+    const path = file('customers.jsonl', jsonl([importRow(1)]));
+    const result = await importCommand([path, '--errors', join(dir, 'no-such-folder', 'errors.jsonl')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Cannot write');
+    expect(Number(await count('accounts'))).toBe(0);
   });
 
   it('streams: 20,000 rows from a file larger than the heap it is given import in constant memory', async () => {
