@@ -12,14 +12,17 @@ import { findImportedAccount, findImportedAccounts, recordImportSources } from '
  * The import pipeline's core, shared by the command line and the store API: check a row (customer-row.ts), make its
  * password hash ready to store (wrapped in argon2id, passwords/legacy), then write a batch in one transaction.
  *
- * - A bad row never rolls back good ones: rows are checked before the transaction, and each row's writes run under a
- *   savepoint, so a unique violation (someone proved that email a moment ago) undoes that row alone.
+ * - A bad row never rolls back good ones: rows are checked before the transaction and against the database in a few
+ *   queries for the whole batch; the batch is written in multi-row statements under a savepoint, and if a unique
+ *   index refuses it (someone proved one of its emails a moment ago) each row is written alone under a savepoint of
+ *   its own, so only that row is refused.
  * - Idempotent by source id: a source id already imported is reported as such, with the account it became.
  * - A row whose email or phone any account already names (verified or not), or that a closed account released and
  *   is still held, is a conflict, never merged: two customers who typed one address are not one person. Two rows of
  *   one file naming one address: the second is the conflict.
- * - On PostgreSQL every source id and identifier of the batch is locked (advisory, sorted, so two batches never wait
- *   on each other in a circle) before any check, so concurrent imports of one batch import each row once.
+ * - On PostgreSQL every source id and identifier of the batch is locked (advisory, in one global order, so two batches
+ *   never wait on each other in a circle) before any check, so concurrent imports of one batch import each row once;
+ *   SQLite runs one writing transaction at a time.
  */
 export const BATCH_SIZE = 500;
 
