@@ -5,7 +5,7 @@ import { BATCH_SIZE, importBatch, prepareRow, type ImportDeps, type PreparedRow,
 /**
  * A whole import run over numbered lines (a file, for the command line): lines are parsed and checked a batch at a
  * time, hashes made ready in parallel (the hash limiter keeps a core free), and each batch written in its own
- * transaction. Only one batch is ever held, so millions of rows take constant memory. Blank lines are skipped.
+ * transaction. At most two batches are held, so millions of rows take constant memory. Blank lines are skipped.
  */
 export interface ImportSummary {
   rows: number;
@@ -26,9 +26,9 @@ export async function runImport(
   options: { dryRun: boolean; importedBy: string; batchSize?: number; onRow(row: ReportedRow): void | Promise<void> },
 ): Promise<ImportSummary> {
   const summary: ImportSummary = { rows: 0, imported: 0, alreadyImported: 0, conflicts: 0, errors: 0 };
-  let batch: Array<{ line: number; prepared: Promise<PreparedRow> }> = [];
-  const flush = async () => {
-    const prepared = await Promise.all(batch.map((b) => b.prepared));
+  type Pending = Array<{ line: number; prepared: Promise<PreparedRow> }>;
+  const write = async (pending: Pending) => {
+    const prepared = await Promise.all(pending.map((b) => b.prepared));
     const outcomes = await importBatch(deps, prepared, { importedBy: options.importedBy, dryRun: options.dryRun });
     for (const [index, outcome] of outcomes.entries()) {
       summary.rows++;
@@ -36,9 +36,21 @@ export async function runImport(
       else if (outcome.status === 'already_imported') summary.alreadyImported++;
       else if (outcome.status === 'conflict') summary.conflicts++;
       else summary.errors++;
-      await options.onRow({ line: batch[index]!.line, outcome });
+      await options.onRow({ line: pending[index]!.line, outcome });
     }
+  };
+  // One batch is written while the next is read and checked (the database's time overlaps the checking's), and
+  // batches are written strictly in order, each after the one before has committed: at most two in memory.
+  let writing: Promise<void> = Promise.resolve();
+  let batch: Pending = [];
+  const flush = async () => {
+    const pending = batch;
     batch = [];
+    const previous = writing;
+    writing = previous.then(() => write(pending));
+    // Marked handled here; the failure still surfaces where `writing` is awaited (the next flush, or the end).
+    writing.catch(() => {});
+    await previous;
   };
   for await (const { line, text } of lines) {
     if (text !== null && text.trim() === '') continue;
@@ -46,6 +58,7 @@ export async function runImport(
     if (batch.length >= (options.batchSize ?? BATCH_SIZE)) await flush();
   }
   if (batch.length > 0) await flush();
+  await writing;
   return summary;
 }
 
