@@ -58,7 +58,8 @@ export async function confirmClaim(deps: Deps, flowId: string, code: string, inf
   const flow = await loadSignin(deps, flowId);
   requireState(flow, 'confirm_identifier');
   const identifier = claimedIdentifier(deps, flow);
-  const accountId = flow.accountId!;
+  const accountId = flow.accountId;
+  if (!accountId) throw errors.flowState();
   await attemptSecret(deps, { scope: 'reset_code', subject: accountId, accountId, info, method: 'claim_code' }, async () =>
     consumeCode(codeDeps(deps), await findPending(codeDeps(deps), { flowId }, 'claim_confirm'), code),
   );
@@ -73,7 +74,7 @@ export async function confirmClaim(deps: Deps, flowId: string, code: string, inf
 
 function claimedIdentifier(deps: Deps, flow: SigninFlow): ParsedIdentifier {
   const parsed = parseIdentifier(flow.data.identifier ?? '', deps.config.defaultPhoneRegion);
-  if (isProblem(parsed) || !flow.accountId) throw errors.flowState();
+  if (isProblem(parsed)) throw errors.flowState();
   return parsed;
 }
 

@@ -27,8 +27,12 @@ export interface SigninData {
   returnTo?: string;
   /** Throttle subject: a hash of the identifier typed, known or not, so both throttle alike. */
   subject?: string;
-  /** The identifier is an imported account's unverified claim: the right password then asks for a code (claim-confirm.ts). */
-  unproven?: boolean;
+  /**
+   * The imported account whose unverified claim the identifier is: only the password step reads it, and the right
+   * password then asks for a code (claim-confirm.ts). Not the flow's account, so no other way in (a texted code, a
+   * passkey) ever treats the unproven address as that account's.
+   */
+  claimant?: string;
 }
 
 export type SigninFlow = Flow<SigninData>;
@@ -64,7 +68,7 @@ export async function submitIdentifier(deps: Deps, flowId: string, input: string
   const claimant = await findImportedClaim(deps.db, identifier);
   return advanceFlow(deps.db, deps.clock, flow, 'identify', {
     state: 'password',
-    accountId: account?.id ?? claimant ?? null,
-    data: { ...flow.data, identifier: identifier.value, subject: identifierSubject(identifier.normalized), ...(claimant ? { unproven: true } : {}) },
+    accountId: account?.id ?? null,
+    data: { ...flow.data, identifier: identifier.value, subject: identifierSubject(identifier.normalized), ...(claimant ? { claimant } : {}) },
   });
 }

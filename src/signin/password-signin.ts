@@ -12,12 +12,12 @@ export async function submitPassword(deps: Deps, flowId: string, password: strin
   const flow = await loadSignin(deps, flowId);
   requireState(flow, 'password');
   const accountId = await checkPasswordFactor(deps, {
-    accountId: flow.accountId,
+    accountId: flow.accountId ?? flow.data.claimant ?? null,
     subject: flow.data.subject ?? 'unknown',
     password,
     info,
     method: 'password',
   });
-  if (flow.data.unproven) return askToConfirmClaim(deps, flow, accountId, info);
+  if (flow.data.claimant) return askToConfirmClaim(deps, flow, accountId, info);
   return nextStep(deps, { flow, from: 'password', principal: customer(accountId), factors: ['password'] }, info);
 }

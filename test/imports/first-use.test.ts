@@ -54,6 +54,16 @@ describe('first sign-in of imported customers', () => {
     expect((await verifiedAt('+14155550134'))[0]).toMatchObject({ account_id: accountId, verified_at: expect.any(Number) });
   });
 
+  it('a texted sign-in code (passwordless) never treats an unverified imported phone as the account: nothing is sent', async () => {
+    await importCustomer(importRow(1, { emails: [], phones: [{ number: '+1 415 555 0134', verified: false }], password_hash: await hashPassword(STRONG_PASSWORD) }));
+    const flow = await api(t, 'POST', '/api/v1/signin/flows', { body: {} });
+    await api(t, 'POST', `/api/v1/signin/flows/${flow.body.flow.id}/identifier`, { body: { identifier: '+14155550134' } });
+    expect((await api(t, 'POST', `/api/v1/signin/flows/${flow.body.flow.id}/sms-code`, { body: {} })).status).toBe(204);
+    expect(await messagesTo(t, '+14155550134')).toHaveLength(0);
+    const stored = await t.app.deps.db.selectFrom('flows').select('account_id').where('id', '=', flow.body.flow.id).executeTakeFirstOrThrow();
+    expect(stored.account_id).toBeNull();
+  });
+
   it('answers the identifier step and a wrong password for an unverified imported email exactly as for an unknown one, and sends nothing', async () => {
     await importCustomer(importRow(1, { emails: [{ address: 'ada@import.example', verified: false }], password_hash: await hashPassword(STRONG_PASSWORD) }));
     const shape = async (identifier: string) => {
