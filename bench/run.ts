@@ -15,12 +15,14 @@ import { loadOrderPages, prepareOrderBench, type OrderPagesResult } from './orde
 import { enumerationTable, measureEnumeration } from './enumeration.js';
 import { loadOidcSignins } from './oidc.js';
 import { legacyHashTable, measureLegacyHashes } from './legacy-hashes.js';
+import { measureImport, type ImportMeasure } from './import.js';
 
 /**
  * `npm run bench`: one run, real server processes, real HTTP load (autocannon). Every figure is reported next to
  * a baseline measured in the same run, because this machine is shared and noisy. `--quick` shrinks durations
  * and the seeded scale for a smoke run; `--orders-only` measures just the order pages at both sizes;
- * `--enumeration` measures only known vs unknown identifier timings on an empty database. With
+ * `--enumeration` measures only known vs unknown identifier timings on an empty database; `--import` measures only
+ * `npm run import` (1,000,000 rows, `--import-rows N` and `--import-hashed N` to change the sizes). With
  * DATABASE_URL set, PostgreSQL is measured too (in a fresh database created from that URL and dropped afterwards).
  */
 const quick = process.argv.includes('--quick');
@@ -28,6 +30,9 @@ const ordersOnly = process.argv.includes('--orders-only');
 const enumerationOnly = process.argv.includes('--enumeration');
 /** `--legacy-hashes`: only what verifying an imported legacy hash adds to a sign-in, per format (no database). */
 const legacyHashesOnly = process.argv.includes('--legacy-hashes');
+const importOnly = process.argv.includes('--import');
+/** Customers imported per engine: plain rows, then rows with a legacy hash each (argon2id wrapping), apart. */
+const IMPORT_ROWS = { plain: Number(argValue('--import-rows') ?? (quick ? 20_000 : 1_000_000)), hashed: Number(argValue('--import-hashed') ?? (quick ? 300 : 3_000)) };
 const SECONDS = quick ? { signin: 4, get: 3 } : { signin: 10, get: 6 };
 /** Waiting second-step flows: more than the run can use up, since each is good for one request. */
 const SECOND_STEP_FLOWS = quick ? 3_000 : 12_000;
@@ -342,11 +347,41 @@ if (enumerationOnly) {
   process.exit(0);
 }
 
+async function importBench(): Promise<string> {
+  const lines = ['| import (`npm run import`, own process) | rows | file MB | seconds | rows/s | peak RSS MB | refused |', '|---|---|---|---|---|---|---|'];
+  const engines: Array<['SQLite' | 'PostgreSQL', string | undefined]> = [['SQLite', undefined]];
+  if (process.env.DATABASE_URL) engines.push(['PostgreSQL', process.env.DATABASE_URL]);
+  for (const [engine, adminUrl] of engines) {
+    const bench = await createBenchDatabase(engine, adminUrl, 'import');
+    try {
+      log(`${engine}: importing ${f0(IMPORT_ROWS.plain)} customers, then ${f0(IMPORT_ROWS.hashed)} with legacy hashes`);
+      const plain = await measureImport(bench.env, IMPORT_ROWS.plain, { hashed: false, offset: 0 });
+      const hashed = await measureImport(bench.env, IMPORT_ROWS.hashed, { hashed: true, offset: IMPORT_ROWS.plain });
+      const row = (label: string, m: ImportMeasure) => `| ${engine}, ${label} | ${f0(m.rows)} | ${m.fileMb} | ${m.seconds.toFixed(1)} | ${f0(m.rowsPerSecond)} | ${m.peakRssMb} | ${f0(m.errors)} |`;
+      lines.push(row('no hashes', plain), row('legacy hashes', hashed));
+    } finally {
+      await bench.drop();
+    }
+  }
+  return lines.join('\n');
+}
+
+function argValue(name: string): string | undefined {
+  const index = process.argv.indexOf(name);
+  return index === -1 ? undefined : process.argv[index + 1];
+}
+
+if (importOnly) {
+  process.stdout.write(`${await importBench()}\n`);
+  process.exit(0);
+}
+
 const results: EngineResult[] = [];
 results.push(await benchEngine('SQLite'));
 if (process.env.DATABASE_URL) results.push(await benchEngine('PostgreSQL', process.env.DATABASE_URL));
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}`;
-const output = { date: new Date().toISOString(), machine, quick, ordersOnly, results };
+const importTable = ordersOnly ? '' : await importBench();
+const output = { date: new Date().toISOString(), machine, quick, ordersOnly, results, importTable };
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/latest.json', JSON.stringify(output, null, 2));
-process.stdout.write(`\n${machine}${quick ? ' (quick run)' : ''}${ordersOnly ? ' (order pages only)' : ''}\n\n${table(results)}\n\nWritten to bench/results/latest.json\n`);
+process.stdout.write(`\n${machine}${quick ? ' (quick run)' : ''}${ordersOnly ? ' (order pages only)' : ''}\n\n${table(results)}\n\n${importTable}\n\nWritten to bench/results/latest.json\n`);

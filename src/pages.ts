@@ -22,6 +22,7 @@ import { registerRetryLinkPages } from './signin/retry-link-pages.js';
 import { registerSignupLinkPages } from './signup/signup-link-pages.js';
 import { registerSignupPages } from './signup/signup-pages.js';
 import { registerSmsSigninPage } from './signin/sms-signin-page.js';
+import { registerClaimConfirmPage } from './signin/claim-confirm-page.js';
 import { registerStepUpPage } from './signin/step-up-page.js';
 import { registerTwoStepPages } from './methods/two-step-pages.js';
 import { registerVerifyPages } from './signin/verify-pages.js';
@@ -52,6 +53,7 @@ export function registerPages(app: FastifyInstance, deps: Deps, visitor: Guard<G
   registerRetryLinkPages(routes);
   registerVerifyPages(routes);
   registerSmsSigninPage(routes);
+  registerClaimConfirmPage(routes);
   registerLostFactorPage(routes);
   registerRecoveryPages(routes);
   registerResetPasswordPages(routes);

@@ -19,6 +19,8 @@ import { hasSecondFactor } from '../methods/store.js';
 import { codeDeps, consumeCode, consumeLink, findPending, issueCode, voidAccountCodes } from '../verification/codes.js';
 import { passwordResetEmail, passwordResetSms } from './messages.js';
 import { inTransaction } from '../platform/db/transaction.js';
+import { proveClaim } from '../accounts/imported-accounts.js';
+import { findImportedClaim } from '../imports/store.js';
 
 /**
  * Forgot password (SECURITY.md "Recovery"): a code or link to a verified email or phone → a new password. The
@@ -39,6 +41,8 @@ interface ResetData {
   destination: string;
   /** Hash of the secret handed to whoever gave the proof; only they may choose the new password. */
   proofHash?: string;
+  /** The destination is an imported account's unverified email or phone: the proof makes it verified. */
+  claim?: boolean;
 }
 
 const RESET_FLOW = flowKind<ResetData>('recovery');
@@ -47,7 +51,13 @@ export async function startPasswordReset(deps: Deps, input: string, info: Reques
   const identifier = requireIdentifier(input, deps.config.defaultPhoneRegion);
   await spendSourceAllowance(deps.db, deps.clock, 'reset', info.ip, RESET_SOURCE_POLICY);
 
-  const found = await findAccountByIdentifier(deps.db, identifier);
+  // An imported account's unverified email or phone gets a code like a verified one: proving it confirms it
+  // (issue 14, "confirmed at first use"), which is how a customer imported without a password chooses one.
+  // Both looked up for every identifier: the same work whether it is verified, claimed or unknown.
+  const verified = await findAccountByIdentifier(deps.db, identifier);
+  const claimant = await findImportedClaim(deps.db, identifier);
+  const claimed = await getAccount(deps.db, claimant ?? '');
+  const found = verified ?? claimed;
   // The owner is not flooded: past RESET_SENDS_PER_HOUR for the account the request answers alike but sends
   // nothing and leaves the live proof alone. An unknown identifier spends an allowance of its own alike.
   const sendsKey = `reset:sends:${found?.id ?? identifierSubject(identifier.normalized)}`;
@@ -60,7 +70,7 @@ export async function startPasswordReset(deps: Deps, input: string, info: Reques
       state: 'confirm',
       ttlMs: RESET_EMAIL_TTL_MS,
       accountId: account?.id ?? null,
-      data: { channel, destination: identifier.normalized },
+      data: { channel, destination: identifier.normalized, ...(account && claimant ? { claim: true } : {}) },
     });
     // Unknown identifiers get a code nobody receives, so every later step behaves the same. The account's id
     // on the code voids its older reset proofs: one live proof per account, whichever channel asked.
@@ -123,9 +133,18 @@ export async function confirmResetLink(deps: Deps, flowId: string, token: string
 async function afterProof(deps: Deps, flow: Flow<ResetData>): Promise<string> {
   // A code for an unknown identifier is never sent, so it can't be proven; this is defence in depth.
   if (!flow.accountId) throw errors.codeExpired();
+  if (flow.data.claim) await proveImportedClaim(deps, flow.accountId, flow.data);
   const proof = randomToken(deps.random);
   await advanceFlow(deps.db, deps.clock, flow, 'confirm', { state: 'new_password', data: { ...flow.data, proofHash: sha256(proof) } });
   return proof;
+}
+
+async function proveImportedClaim(deps: Deps, accountId: string, data: ResetData): Promise<void> {
+  const identifier = { kind: data.channel === 'email' ? 'email' : 'phone', normalized: data.destination } as const;
+  if (!(await proveClaim(deps.db, deps.clock, accountId, identifier))) {
+    throw new AppError(409, 'recovery.identifier_claimed', 'Another account confirmed this address first, so it no longer belongs to this one. Contact the shop.');
+  }
+  await recordEvent(deps.db, deps.clock, { accountId, type: identifier.kind === 'email' ? 'email.verified' : 'phone.verified', detail: { via: 'imported_reset' } });
 }
 
 export async function setNewPassword(deps: Deps, flowId: string, proof: string, password: string, info: RequestInfo): Promise<void> {

@@ -9,6 +9,7 @@ import { text } from '../platform/http/validation.js';
 import { iso } from '../platform/format.js';
 import { startSignin, submitIdentifier } from './flow.js';
 import { submitPassword } from './password-signin.js';
+import { confirmClaim } from './claim-confirm.js';
 import { stepUp } from './step-up.js';
 import { sendSigninSms, submitSecondFactor } from './second-factor.js';
 import { signedIn } from '../sessions/guards.js';
@@ -40,13 +41,21 @@ export function registerSigninApi(api: ApiRegistry, deps: Deps): void {
 
   api.add({
     method: 'POST', path: '/api/v1/signin/flows/:flowId/password', tag: 'Sign-in', guards: [],
-    summary: 'Prove it with your password. Unknown account, wrong password and locked account answer alike. An account with two-step verification answers 200 with the methods to choose from; no session exists until that step is done.',
+    summary: 'Prove it with your password. Unknown account, wrong password and locked account answer alike. An account with two-step verification answers 200 with the methods to choose from; no session exists until that step is done. An imported account’s unconfirmed email or phone answers 200 with state confirm_identifier (see identifier-code).',
     body: z.object({ password: text(1000) }).strict(),
     responses: { 201: 'Signed in; session returned', 200: 'Second step needed', 401: 'Sign-in failed', 409: 'Wrong step', 410: 'Flow expired', 429: 'Too many attempts' },
     handler: async ({ body, params, info, reply }) => {
       const result = await submitPassword(deps, params.flowId!, body.password, info);
       return signinAnswer(reply, deps.config, result, info);
     },
+  });
+
+  api.add({
+    method: 'POST', path: '/api/v1/signin/flows/:flowId/identifier-code', tag: 'Sign-in', guards: [],
+    summary: 'An account brought from another shop whose email or phone that shop never confirmed: after the right password (answered 200 with state confirm_identifier), the code sent to it proves it and signs in (or on to the second step).',
+    body: z.object({ code: text(12) }).strict(),
+    responses: { 201: 'Signed in; session returned', 200: 'Second step needed', 400: 'Wrong code', 409: 'Wrong step, or another account confirmed the address first', 410: 'Code expired', 429: 'Too many attempts' },
+    handler: async ({ body, params, info, reply }) => signinAnswer(reply, deps.config, await confirmClaim(deps, params.flowId!, body.code, info), info),
   });
 
   api.add({

@@ -5,6 +5,7 @@ import { safeReturnTo } from '../platform/web/return-to.js';
 import { requireIdentifier } from '../accounts/identifiers.js';
 import { findAccountByIdentifier } from '../accounts/store.js';
 import { identifierSubject } from './attempts.js';
+import { findImportedClaim } from '../imports/store.js';
 
 /**
  * The sign-in flow: identify (email or phone) → password, or a texted code → [second_factor] → done; or a
@@ -26,6 +27,12 @@ export interface SigninData {
   returnTo?: string;
   /** Throttle subject: a hash of the identifier typed, known or not, so both throttle alike. */
   subject?: string;
+  /**
+   * The imported account whose unverified claim the identifier is: only the password step reads it, and the right
+   * password then asks for a code (claim-confirm.ts). Not the flow's account, so no other way in (a texted code, a
+   * passkey) ever treats the unproven address as that account's.
+   */
+  claimant?: string;
 }
 
 export type SigninFlow = Flow<SigninData>;
@@ -56,9 +63,12 @@ export async function submitIdentifier(deps: Deps, flowId: string, input: string
   requireState(flow, 'identify');
   const identifier = requireIdentifier(input, deps.config.defaultPhoneRegion);
   const account = await findAccountByIdentifier(deps.db, identifier);
+  // An imported account's unverified email or phone: answered alike, proven by a code after the password. Looked
+  // up for every identifier, so known, unknown and claimed ones do the same work.
+  const claimant = await findImportedClaim(deps.db, identifier);
   return advanceFlow(deps.db, deps.clock, flow, 'identify', {
     state: 'password',
     accountId: account?.id ?? null,
-    data: { ...flow.data, identifier: identifier.value, subject: identifierSubject(identifier.normalized) },
+    data: { ...flow.data, identifier: identifier.value, subject: identifierSubject(identifier.normalized), ...(claimant ? { claimant } : {}) },
   });
 }

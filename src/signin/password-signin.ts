@@ -6,17 +6,19 @@ import { checkPasswordFactor } from '../methods/password/password-factor.js';
 import type { SignedIn } from './complete.js';
 import { loadSignin } from './flow.js';
 import { nextStep, type SecondStepNeeded } from './next-step.js';
+import { askToConfirmClaim, type IdentifierConfirmNeeded } from './claim-confirm.js';
 
 /** The password step: done, or on to the second step (next-step.ts). No session exists until the flow is done. */
-export async function submitPassword(deps: Deps, flowId: string, password: string, info: RequestInfo): Promise<SignedIn | SecondStepNeeded | ReopenNeeded> {
+export async function submitPassword(deps: Deps, flowId: string, password: string, info: RequestInfo): Promise<SignedIn | SecondStepNeeded | ReopenNeeded | IdentifierConfirmNeeded> {
   const flow = await loadSignin(deps, flowId);
   requireState(flow, 'password');
   const accountId = await checkPasswordFactor(deps, {
-    accountId: flow.accountId,
+    accountId: flow.accountId ?? flow.data.claimant ?? null,
     subject: flow.data.subject ?? 'unknown',
     password,
     info,
     method: 'password',
   });
+  if (flow.data.claimant) return askToConfirmClaim(deps, flow, accountId, info);
   return nextStep(deps, { flow, from: 'password', principal: customer(accountId), factors: ['password'] }, info);
 }

@@ -4,6 +4,7 @@ import { isFlowGone } from '../platform/flows.js';
 import { loadSignin, signinReturnTo, startSignin, submitIdentifier } from './flow.js';
 import { returnToQuery } from '../platform/web/return-to.js';
 import { submitPassword } from './password-signin.js';
+import { hasImportedCustomers } from '../imports/store.js';
 import { continueSignin } from './continue-signin.js';
 import { SIGNIN_TIMED_OUT_IDENTIFIER } from './sign-in-again.js';
 import { IdentifierField, PostForm, Problem, ReturnToField, UsernameHint } from '../platform/web/page-parts.js';
@@ -81,6 +82,7 @@ async function renderPassword(page: Page, flowId: string, problem: FormProblem) 
     return renderIdentifier(page, { ...gone, message: SIGNIN_TIMED_OUT_IDENTIFIER }, await signinReturnTo(page.deps, flowId));
   }
   if (isFlowGone(problem.code)) return renderIdentifier(page, { ...problem, message: SIGNIN_TIMED_OUT_IDENTIFIER }, returnTo);
+  const imported = await hasImportedCustomers(page.deps.db);
   return page.render(
     { title: 'Sign in' },
     <section class="card narrow">
@@ -96,6 +98,12 @@ async function renderPassword(page: Page, flowId: string, problem: FormProblem) 
         <p class="field-link">
           <a href="/recovery/password">Forgot your password?</a>
         </p>
+        {/* Shown for every identifier alike: customers moved from the shop's previous system without a password. */}
+        {imported ? (
+          <p class="hint" id="imported-hint">
+            New here since the shop moved its accounts? If you never set a password here, choose one with <a href="/recovery/password">Forgot your password?</a>
+          </p>
+        ) : null}
         <button type="submit" class="button">Sign in</button>
       </PostForm>
       {/* Paused by too many attempts: the owner can let this browser try again (NIST §3.2.2). */}

@@ -28,6 +28,8 @@ export type CodePurpose =
   | 'lost_factor_email'
   | 'lost_factor_sms'
   | 'secure_account'
+  /** Proves an imported account's unverified email or phone at its first use (signin/claim-confirm.ts). */
+  | 'claim_confirm'
   /** Read back by a caller to a support agent (support/caller-check.ts). */
   | 'support_caller'
   /** Proving another account's email or phone before merging it (merging/). */

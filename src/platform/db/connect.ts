@@ -24,6 +24,7 @@ import * as webhooks from './migrations/018_webhooks.js';
 import * as accountLife from './migrations/019_account_life.js';
 import * as merges from './migrations/020_merges.js';
 import * as messageTrust from './migrations/021_message_trust.js';
+import * as imports from './migrations/022_imports.js';
 import * as yourData from './migrations/023_your_data.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -61,6 +62,7 @@ const migrations: Record<string, Migration> = {
   '019_account_life': accountLife,
   '020_merges': merges,
   '021_message_trust': messageTrust,
+  '022_imports': imports,
   '023_your_data': yourData,
 };
 

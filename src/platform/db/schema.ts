@@ -11,6 +11,7 @@ import type { OidcModelTable, OidcSigningKeyTable } from './tables/oidc.js';
 import type { PersonalPhraseTable, SuspiciousReportTable } from './tables/message-trust.js';
 import type { AccountClosureTable, DataExportTable, IdentifierQuarantineTable } from './tables/account-life.js';
 import type { AccountMergeMoveTable, AccountMergeTable } from './tables/merges.js';
+import type { ImportSourceTable } from './tables/imports.js';
 import type { SupportChallengeTable, SupportNoteTable, SupportRecoveryCancelTable, SupportRecoveryTable, SupportWindowTable } from './tables/support.js';
 
 /**
@@ -70,6 +71,7 @@ export interface Database {
   data_exports: DataExportTable;
   account_merges: AccountMergeTable;
   account_merge_moves: AccountMergeMoveTable;
+  import_sources: ImportSourceTable;
 }
 
 export type * from './tables/identity.js';

@@ -29,6 +29,8 @@ export interface ApiRoute<B, G extends readonly Guard[] = readonly Guard[]> {
   /** Who may call it; the handler receives what they resolve to (a session, a store key). */
   guards: G;
   body?: z.ZodType<B>;
+  /** Bytes, for the few routes whose bodies may be larger than the app's 64 KB (a batch import). */
+  bodyLimit?: number;
   /** Status → description, for the OpenAPI document; the first is the success status. */
   responses: Record<number, string>;
   handler(request: ApiRequest<B> & GuardedBy<G>): Promise<unknown>;
@@ -59,6 +61,7 @@ export class ApiRegistry {
     this.app.route({
       method: route.method,
       url: route.path,
+      bodyLimit: route.bodyLimit,
       handler: async (request, reply) => {
         // Forms can only GET or POST, so DELETE needs no body and no content-type check.
         if (route.method === 'POST' || route.method === 'PATCH') requireJson(request);
