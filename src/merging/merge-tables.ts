@@ -51,6 +51,8 @@ export const MERGE_TABLES: Record<string, { fate: MergeFate; why: string }> = {
   // message-check/
   personal_phrases: { fate: 'stays', why: "A's emails show A's own phrase: one B chose must not appear on A's mail unasked." },
   suspicious_reports: { fate: 'stays', why: "Reports B filed stay on B's file, where the fraud view already shows them." },
+  // imports/
+  import_sources: { fate: 'stays', why: "The source platform's id names B; re-running the import must still find it imported, not make B again." },
   // data-export/
   data_exports: { fate: 'stays', why: "A copy of B's data made before the merge is B's; B can no longer sign in to fetch it, and it expires." },
 };
