@@ -39,6 +39,9 @@ describe('legacy password hashes: caps', () => {
     expect((await refusal({ hash: phc.replace('r=8', 'r=64') })).reason).toMatch(/r = 64/);
     expect((await refusal({ hash: phc.replace('p=1', 'p=0') })).reason).toMatch(/p = 0/);
     expect((await refusal({ hash: phc.replace('ln=16,r=8', 'ln=17,r=32') })).reason).toMatch(/256 MiB/);
+    // Within the memory cap, p multiplies the work alone: N = 2^17, r = 16 at p = 16 would be 16 times the cap's work.
+    expect((await prepareImportedHash({ hash: phc.replace('ln=16,r=8,p=1', 'ln=17,r=16,p=1'), format: 'auto', params: {} })).ok).toBe(true);
+    expect((await refusal({ hash: phc.replace('ln=16,r=8,p=1', 'ln=17,r=16,p=16') })).reason).toMatch(/more work than the cap/);
     const big = await refusal({ hash: firebase.hash, format: 'firebase-scrypt', params: { ...firebase.params, mem_cost: 18 } });
     expect(big).toEqual({ field: 'password_params', reason: expect.stringMatching(/2\^18/) });
   });

@@ -13,6 +13,8 @@ export const LEGACY_CAPS = {
   scryptLog2N: 17,
   scryptR: 32,
   scryptP: 16,
+  /** N·r·p: the work of one scrypt. p multiplies it without using more memory, so memory alone cannot bound it. */
+  scryptWork: 2 ** 21,
   /** Bytes; covers scrypt (128·N·r) and argon2 (m KiB). */
   memoryBytes: 256 * 1024 * 1024,
   argon2TimeCost: 10,

@@ -88,6 +88,7 @@ export function scryptCaps(ln: number, r: number, p: number): string | null {
   if (r < 1 || r > LEGACY_CAPS.scryptR) return `scrypt r = ${r} is outside 1 to ${LEGACY_CAPS.scryptR}.`;
   if (p < 1 || p > LEGACY_CAPS.scryptP) return `scrypt p = ${p} is outside 1 to ${LEGACY_CAPS.scryptP}.`;
   if (scryptMemory(2 ** ln, r) > LEGACY_CAPS.memoryBytes) return `scrypt at N = 2^${ln}, r = ${r} needs more than the cap of 256 MiB.`;
+  if (2 ** ln * r * p > LEGACY_CAPS.scryptWork) return `scrypt at N = 2^${ln}, r = ${r}, p = ${p} is more work than the cap (N·r·p ≤ 2^21, e.g. N = 2^17 with r = 16, p = 1).`;
   return null;
 }
 
