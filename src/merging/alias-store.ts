@@ -20,13 +20,13 @@ export interface Alias {
 export async function moveIdentifiersAsAliases(db: Kysely<Database>, fromId: string, intoId: string): Promise<MovedIdentifier[]> {
   const rows = await db
     .selectFrom('identifiers')
-    .select(['id', 'kind', 'value', 'normalized', 'is_primary', 'verified_at'])
+    .select(['id', 'kind', 'value', 'normalized', 'is_primary', 'verified_at', 'merged_from'])
     .where('account_id', '=', fromId)
     .where('verified_at', 'is not', null)
     .execute();
   if (rows.length === 0) return [];
   await db.updateTable('identifiers').set({ account_id: intoId, is_primary: 0, merged_from: fromId }).where('id', 'in', rows.map((r) => r.id)).execute();
-  return rows.map((r) => ({ id: r.id, kind: r.kind, value: r.value, normalized: r.normalized, isPrimary: r.is_primary === 1, verifiedAt: r.verified_at! }));
+  return rows.map((r) => ({ id: r.id, kind: r.kind, value: r.value, normalized: r.normalized, isPrimary: r.is_primary === 1, verifiedAt: r.verified_at!, mergedFrom: r.merged_from }));
 }
 
 export async function listAliases(db: Kysely<Database>, accountId: string): Promise<Alias[]> {
@@ -58,7 +58,8 @@ export async function restoreIdentifiers(db: Kysely<Database>, clock: Clock, mov
   for (const identifier of moved) {
     const back = await db
       .updateTable('identifiers')
-      .set({ account_id: fromId, is_primary: identifier.isPrimary ? 1 : 0, merged_from: null })
+      // An alias B had from an earlier merge stays one (merged_from C), so undoing that merge too still finds it.
+      .set({ account_id: fromId, is_primary: identifier.isPrimary ? 1 : 0, merged_from: identifier.mergedFrom ?? null })
       .where('id', '=', identifier.id)
       .where('account_id', '=', intoId)
       .where('merged_from', '=', fromId)
@@ -73,7 +74,7 @@ export async function restoreIdentifiers(db: Kysely<Database>, clock: Clock, mov
     }
     await db
       .insertInto('identifiers')
-      .values({ id: identifier.id, account_id: fromId, kind: identifier.kind, value: identifier.value, normalized: identifier.normalized, is_primary: identifier.isPrimary ? 1 : 0, verified_at: identifier.verifiedAt, created_at: clock.now(), merged_from: null })
+      .values({ id: identifier.id, account_id: fromId, kind: identifier.kind, value: identifier.value, normalized: identifier.normalized, is_primary: identifier.isPrimary ? 1 : 0, verified_at: identifier.verifiedAt, created_at: clock.now(), merged_from: identifier.mergedFrom ?? null })
       .execute();
     restored += 1;
   }
