@@ -48,6 +48,14 @@ export async function deleteAlias(db: Kysely<Database>, accountId: string, alias
   return Number(result.numDeletedRows) === 1 ? alias : undefined;
 }
 
+/** Deletes every alias of the account at once; returns those deleted. */
+export async function deleteEveryAlias(db: Kysely<Database>, accountId: string): Promise<Alias[]> {
+  const aliases = await listAliases(db, accountId);
+  if (aliases.length === 0) return [];
+  await db.deleteFrom('identifiers').where('account_id', '=', accountId).where('merged_from', 'is not', null).where('id', 'in', aliases.map((a) => a.id)).execute();
+  return aliases;
+}
+
 /**
  * Gives B back its identifiers after an undo: an alias still on A moves back; one the customer removed since is
  * added back, unless another account has proven it meanwhile (returned, for support to tell the customer).
