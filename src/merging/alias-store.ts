@@ -20,13 +20,13 @@ export interface Alias {
 export async function moveIdentifiersAsAliases(db: Kysely<Database>, fromId: string, intoId: string): Promise<MovedIdentifier[]> {
   const rows = await db
     .selectFrom('identifiers')
-    .select(['id', 'kind', 'value', 'normalized', 'is_primary', 'verified_at'])
+    .select(['id', 'kind', 'value', 'normalized', 'is_primary', 'verified_at', 'merged_from'])
     .where('account_id', '=', fromId)
     .where('verified_at', 'is not', null)
     .execute();
   if (rows.length === 0) return [];
   await db.updateTable('identifiers').set({ account_id: intoId, is_primary: 0, merged_from: fromId }).where('id', 'in', rows.map((r) => r.id)).execute();
-  return rows.map((r) => ({ id: r.id, kind: r.kind, value: r.value, normalized: r.normalized, isPrimary: r.is_primary === 1, verifiedAt: r.verified_at! }));
+  return rows.map((r) => ({ id: r.id, kind: r.kind, value: r.value, normalized: r.normalized, isPrimary: r.is_primary === 1, verifiedAt: r.verified_at!, mergedFrom: r.merged_from }));
 }
 
 export async function listAliases(db: Kysely<Database>, accountId: string): Promise<Alias[]> {
@@ -48,6 +48,14 @@ export async function deleteAlias(db: Kysely<Database>, accountId: string, alias
   return Number(result.numDeletedRows) === 1 ? alias : undefined;
 }
 
+/** Deletes every alias of the account at once; returns those deleted. */
+export async function deleteEveryAlias(db: Kysely<Database>, accountId: string): Promise<Alias[]> {
+  const aliases = await listAliases(db, accountId);
+  if (aliases.length === 0) return [];
+  await db.deleteFrom('identifiers').where('account_id', '=', accountId).where('merged_from', 'is not', null).where('id', 'in', aliases.map((a) => a.id)).execute();
+  return aliases;
+}
+
 /**
  * Gives B back its identifiers after an undo: an alias still on A moves back; one the customer removed since is
  * added back, unless another account has proven it meanwhile (returned, for support to tell the customer).
@@ -58,7 +66,8 @@ export async function restoreIdentifiers(db: Kysely<Database>, clock: Clock, mov
   for (const identifier of moved) {
     const back = await db
       .updateTable('identifiers')
-      .set({ account_id: fromId, is_primary: identifier.isPrimary ? 1 : 0, merged_from: null })
+      // An alias B had from an earlier merge stays one (merged_from C), so undoing that merge too still finds it.
+      .set({ account_id: fromId, is_primary: identifier.isPrimary ? 1 : 0, merged_from: identifier.mergedFrom ?? null })
       .where('id', '=', identifier.id)
       .where('account_id', '=', intoId)
       .where('merged_from', '=', fromId)
@@ -73,7 +82,7 @@ export async function restoreIdentifiers(db: Kysely<Database>, clock: Clock, mov
     }
     await db
       .insertInto('identifiers')
-      .values({ id: identifier.id, account_id: fromId, kind: identifier.kind, value: identifier.value, normalized: identifier.normalized, is_primary: identifier.isPrimary ? 1 : 0, verified_at: identifier.verifiedAt, created_at: clock.now(), merged_from: null })
+      .values({ id: identifier.id, account_id: fromId, kind: identifier.kind, value: identifier.value, normalized: identifier.normalized, is_primary: identifier.isPrimary ? 1 : 0, verified_at: identifier.verifiedAt, created_at: clock.now(), merged_from: identifier.mergedFrom ?? null })
       .execute();
     restored += 1;
   }

@@ -5,7 +5,7 @@ import { getAccount, listIdentifiers } from '../accounts/store.js';
 import { quarantineIdentifier } from '../accounts/quarantine.js';
 import { recordEvent } from '../activity/audit.js';
 import { maskEmail, maskPhone } from '../notify/mask.js';
-import { deleteAlias, listAliases, type Alias } from './alias-store.js';
+import { deleteAlias, deleteEveryAlias, listAliases, type Alias } from './alias-store.js';
 import { tellContacts } from './notices.js';
 
 /** An alias as Login & Security shows it: masked, with where it came from. */
@@ -42,4 +42,25 @@ export async function removeAlias(deps: Deps, accountId: string, aliasId: string
     await tellContacts(tx, { accountId, name: account.name, contacts: before, notice: 'alias_removed', other: shown.shown });
     return shown;
   });
+}
+
+/**
+ * Support recovery and "This wasn't me" end every alias, in the caller's transaction: a merge made by whoever briefly
+ * held the account brings their own email and phone as aliases, and a forgot-password to one would let them straight
+ * back in. Each is quarantined for this account only (reason alias_removed), and the contacts the account had — the
+ * removed ones too — are told. Returns how many went.
+ */
+export async function removeEveryAlias(tx: Deps, accountId: string, info?: RequestInfo): Promise<number> {
+  const account = await getAccount(tx.db, accountId);
+  if (!account) return 0;
+  const before = await listIdentifiers(tx.db, accountId);
+  const removed = await deleteEveryAlias(tx.db, accountId);
+  if (removed.length === 0) return 0;
+  for (const alias of removed) {
+    await quarantineIdentifier(tx.db, tx.clock, tx.config.identifierQuarantineDays, { kind: alias.kind, normalized: alias.normalized, accountId, reason: 'alias_removed' });
+  }
+  const shown = removed.map((a) => showAlias(a).shown).join(', ');
+  await recordEvent(tx.db, tx.clock, { accountId, type: 'alias.removed', info, detail: { alias: shown } });
+  await tellContacts(tx, { accountId, name: account.name, contacts: before, notice: 'alias_removed', other: shown });
+  return removed.length;
 }

@@ -138,7 +138,8 @@ function flowJson(flow: MergeFlow) {
     other: flow.data.named,
     expires_at: iso(flow.expiresAt),
     ...(flow.state === 'second_factor' ? { methods: flow.data.methods ?? [] } : {}),
-    ...(flow.state === 'codes' ? { sms_code: Boolean(flow.data.sent?.sms) } : {}),
+    // Always offered: whether a text went tells whether B exists, lacks a password and has a phone (merge-proofs.ts).
+    ...(flow.state === 'codes' ? { sms_code: true } : {}),
   };
 }
 

@@ -128,9 +128,10 @@ async function renderStep(page: SignedInPage, flow: MergeFlow, problem: FormProb
         ) : null}
         {flow.state === 'codes' ? (
           <PostForm action={action('codes')} csrf={page.csrf}>
-            <p>We sent a code to that account's email address{flow.data.sent?.sms ? ' and another to its phone' : ''}.</p>
+            {/* The same words and fields whatever the other account is: they must not tell whether it has a phone. */}
+            <p>If that account has no password, we sent a code to its email address, and another to its phone if it has one.</p>
             <CodeField error={problem.fields.code} hint="The code from the email" />
-            {flow.data.sent?.sms ? <Field name="smsCode" label="The code from the text message" inputmode="numeric" autocomplete="one-time-code" maxLength={12} required /> : null}
+            <Field name="smsCode" label="The code from the text message (if one came)" inputmode="numeric" autocomplete="one-time-code" maxLength={12} />
             <div class="form-actions"><button type="submit" class="button">Continue</button></div>
           </PostForm>
         ) : null}

@@ -6,7 +6,7 @@ import { inTransaction } from '../platform/db/transaction.js';
 import { advanceFlow } from '../platform/flows.js';
 import type { AuthenticatedSession } from '../sessions/store.js';
 import { getAccount, listIdentifiers } from '../accounts/store.js';
-import { enqueueMessage } from '../notify/enqueue.js';
+import { enqueueMessage, enqueueWithheld } from '../notify/enqueue.js';
 import { customer, type Verdict } from '../methods/method.js';
 import { methodNeeding, type SecondStepMethod } from '../methods/registry.js';
 import { passwordMethod } from '../methods/password/password-method.js';
@@ -48,23 +48,40 @@ async function checkPassword(deps: Deps, targetId: string | null, password: stri
 }
 
 /**
- * "That account has no password": codes to B's verified email and phone. For an unknown B, or one with a password,
- * the flow moves on all the same and nothing is sent, so the answer never tells which (its codes never match).
+ * "That account has no password": codes to B's verified email and phone. For an unknown B, one with a password, or
+ * one without a phone, the same lookups run and a withheld message stands in for each code not sent (SECURITY.md
+ * same work), and the answer is the same: an email code field and a text code field, whatever B is. Otherwise the
+ * extra field would say that B exists, has no password and has a verified phone. Codes for B are only ever issued
+ * for an eligible B, so a withheld one never matches.
  */
 export async function requestMergeCodes(deps: Deps, session: AuthenticatedSession, flowId: string, info: RequestInfo): Promise<MergeFlow> {
   const flow = await loadMerge(deps, session, flowId);
   requireStep(flow, 'password');
-  const target = flow.data.targetId ? await getAccount(deps.db, flow.data.targetId) : undefined;
+  const target = await getAccount(deps.db, flow.data.targetId ?? '');
   const eligible = target !== undefined && target.passwordHash === null;
-  const phone = eligible ? await verifiedPhone(deps.db, target.id) : undefined;
+  const phone = await verifiedPhone(deps.db, target?.id ?? '');
+  const sms = eligible && phone !== undefined;
   return inTransaction(deps, async (tx) => {
-    const moved = await advanceFlow(tx.db, tx.clock, flow, 'password', { state: 'codes', data: { ...flow.data, sent: { email: eligible, sms: phone !== undefined } } });
-    if (eligible) {
-      await sendEmailCode(tx, moved, 'merge_email', info);
-      if (phone) await sendSmsCode(tx, moved, phone, info);
-    }
+    const moved = await advanceFlow(tx.db, tx.clock, flow, 'password', { state: 'codes', data: { ...flow.data, sent: { email: eligible, sms } } });
+    if (eligible) await sendEmailCode(tx, moved, 'merge_email', info);
+    else await withholdCode(tx, moved, 'email', info);
+    if (sms) await sendSmsCode(tx, moved, phone, info);
+    else await withholdCode(tx, moved, 'sms', info);
     return moved;
   });
+}
+
+/**
+ * A code's stand-in: issued bound to no flow and no account (so nothing can ever match it), composed, and queued
+ * withheld. A text's budget is drawn for a destination of this flow alone and charged to A, who asked.
+ */
+async function withholdCode(tx: Deps, flow: MergeFlow, channel: 'email' | 'sms', info: RequestInfo): Promise<void> {
+  const to = `withheld-${flow.id}`;
+  const issued = await issueCode(codeDeps(tx), { purpose: channel === 'email' ? 'merge_email' : 'merge_sms', channel, target: to, ttlMs: CODE_TTL_MS });
+  const message = channel === 'email'
+    ? mergeCodeEmail({ to, name: '', code: issued.code, publicUrl: tx.config.publicUrl, accountId: '' })
+    : mergeCodeSms({ to, code: issued.code, accountId: '' });
+  await enqueueWithheld(tx, message, { kind: 'second_step', ip: info.ip, accountId: flow.accountId! });
 }
 
 export async function submitMergeCodes(deps: Deps, session: AuthenticatedSession, flowId: string, codes: { emailCode: string; smsCode?: string }, info: RequestInfo): Promise<MergeFlow> {

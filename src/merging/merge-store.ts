@@ -26,6 +26,8 @@ export interface MovedIdentifier {
   normalized: string;
   isPrimary: boolean;
   verifiedAt: number;
+  /** The account an alias came from by an earlier merge (C, when B had merged C): an undo puts that back, not null. Absent in records made before it was kept. */
+  mergedFrom?: string | null;
 }
 
 export interface Move {

@@ -14,6 +14,7 @@ import { inTransaction } from '../platform/db/transaction.js';
 import { iso } from '../platform/format.js';
 import { queueWebhookEvent } from '../webhooks/events.js';
 import { endPartnerGrants } from '../partners/oidc/end-grants.js';
+import { removeEveryAlias } from '../merging/aliases.js';
 
 /**
  * "This wasn't me" (PRODUCT.md capability 5), from any login-activity entry or any alert: every session ends
@@ -36,6 +37,8 @@ export async function secureAccount(deps: Deps, accountId: string, info: Request
     await forgetRememberedDevices(tx.db, tx.clock, accountId);
     await endPartnerGrants(tx, accountId, 'account_secured');
     await cancelPendingChanges(tx, accountId);
+    // Aliases a merge brought may be the intruder's own addresses: left in place, a forgot-password to one lets them back.
+    await removeEveryAlias(tx, accountId, info);
     // Before the notice, so it goes to the contact the owner proved, not to the one that replaced it.
     const undone = byLink?.undo ? await undoContactChange(tx.db, tx.clock, accountId, byLink.undo) : false;
     await sendSecurityNotice(tx, { accountId, name: account.name, change: 'account_secured', info, alsoTo: byLink ? [byLink.to] : [] });

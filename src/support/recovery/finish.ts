@@ -6,6 +6,8 @@ import { inTransaction } from '../../platform/db/transaction.js';
 import { isUniqueViolation } from '../../platform/db/unique-violation.js';
 import { getAccount, replacePhone, replacePrimaryEmail, setAccountStatus, updatePasswordHash } from '../../accounts/store.js';
 import { parseEmail } from '../../accounts/identifiers.js';
+import { findHold } from '../../accounts/quarantine.js';
+import { removeEveryAlias } from '../../merging/aliases.js';
 import { recordEvent } from '../../activity/audit.js';
 import { enqueueMessage } from '../../notify/enqueue.js';
 import { noticeRecipients } from '../../notify/notice-recipients.js';
@@ -124,6 +126,8 @@ export async function completeRecovery(deps: Deps, token: string, password: stri
       throw error;
     }
     await replacePhone(tx.db, tx.clock, account.id, null);
+    // Only the new email is left to sign in: aliases a merge brought (maybe by whoever took the account) go too.
+    await removeEveryAlias(tx, account.id);
     await updatePasswordHash(tx.db, tx.clock, account.id, passwordHash, true);
     await removeEverySecondStep(tx.db, account.id);
     await forgetRememberedDevices(tx.db, tx.clock, account.id);
@@ -149,8 +153,12 @@ async function tellEveryContact(tx: Deps, accountId: string, outcome: 'completed
   for (const to of phoneSet) await enqueueMessage(tx, recoveryDoneSms({ ...common, to }), { kind: 'notice', immediate: true });
 }
 
-/** Taken by another account: a link used twice at once must answer "used", not "taken by yourself". */
-async function takenByAnother(deps: Pick<Deps, 'db'>, normalized: string, accountId: string): Promise<boolean> {
+/**
+ * Taken by another account, or held for one (accounts/quarantine.ts): a released address is nobody else's until
+ * its hold ends. A link used twice at once must answer "used", not "taken by yourself".
+ */
+async function takenByAnother(deps: Pick<Deps, 'db' | 'clock'>, normalized: string, accountId: string): Promise<boolean> {
   const row = await deps.db.selectFrom('identifiers').select('id').where('kind', '=', 'email').where('normalized', '=', normalized).where('account_id', '<>', accountId).executeTakeFirst();
-  return row !== undefined;
+  const hold = await findHold(deps.db, deps.clock.now(), { kind: 'email', normalized }, accountId);
+  return row !== undefined || hold !== undefined;
 }
