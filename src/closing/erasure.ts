@@ -25,7 +25,13 @@ import { quarantineIdentifier } from '../accounts/quarantine.js';
  *   personal data;
  * - the quarantine row of each released email and phone (accounts/quarantine.ts), until its hold ends — it exists
  *   so nobody else can take the address over meanwhile;
- * - the closure row, now with `erased_at`.
+ * - the closure row, now with `erased_at`;
+ * - merge records into or out of the account, for support's history: the copy of the moved identifiers is emptied
+ *   and the other side's label replaced (an undo is refused by then: its window is the erasure's); what each merge
+ *   moved (account_merge_moves) stays — table names, row ids and default flags, nothing of the person;
+ * - the import's source row (import_sources: the source platform's customer id, who imported it and when), kept
+ *   deliberately: without it re-running the same import file would bring the erased customer back.
+ * The personal phrase and the suspicious messages the customer reported are deleted.
  */
 export const ERASED_NAME = 'Closed account';
 const REMOVED = '[removed]';
@@ -103,6 +109,13 @@ async function deleteAccountRows(db: Kysely<Database>, accountId: string): Promi
   await db.deleteFrom('outbox').where('account_id', '=', accountId).execute();
   await db.deleteFrom('audit_events').where('account_id', '=', accountId).execute();
   await db.deleteFrom('data_exports').where('account_id', '=', accountId).execute();
+  await db.deleteFrom('personal_phrases').where('account_id', '=', accountId).execute();
+  await db.deleteFrom('suspicious_reports').where('account_id', '=', accountId).execute();
+  await db
+    .updateTable('account_merges')
+    .set({ identifiers: '[]', from_label: REMOVED })
+    .where((eb) => eb.or([eb('into_account_id', '=', accountId), eb('from_account_id', '=', accountId)]))
+    .execute();
 }
 
 /** Orders stay for the store's accounts; where they went does not. */

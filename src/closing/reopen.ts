@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Deps, RequestInfo } from '../platform/context.js';
 import type { Database } from '../platform/db/schema.js';
 import { AppError, errors } from '../platform/errors.js';
+import { constantTimeEqual, sha256 } from '../platform/crypto.js';
 import { advanceFlow, type Flow } from '../platform/flows.js';
 import { inTransaction } from '../platform/db/transaction.js';
 import { findClosure, removeClosure } from '../accounts/closures.js';
@@ -17,10 +18,47 @@ import { tellContacts } from './notices.js';
  * "Sign-in"). The sign-in flow waits in state `reopen` meanwhile. A wrong password on a closed account fails
  * exactly like any wrong password: the closure is looked at only after the password matched. An account closed by
  * a merge never reopens by signing in (its identifiers moved to the other account; support undoes merges).
+ *
+ * The question answers only to whoever proved the password: the flow's id is known to whoever started the flow
+ * (it is in every sign-in URL), so someone who got the owner to sign in on their flow must not be able to press
+ * "Reopen" and take the session. Stopping at `reopen` keeps a hash of a fresh secret in the flow; the secret goes
+ * once, to the client that gave the last proof, joined to the flow id after a `_` (`ReopenNeeded.flowId`, which the
+ * API returns as the flow's id and the page's redirect carries once, before it moves into a cookie).
  */
 export interface ReopenNeeded {
   state: 'reopen';
+  /** `<flow id>_<secret>`: the handle that reopens, or keeps closed, this flow. Still an opaque id (ids in API paths are). */
   flowId: string;
+}
+
+export interface ReopenHandle {
+  flowId: string;
+  secret: string;
+}
+
+/**
+ * The flow id and secret of a handle. The secret is 128 bits in hex, so the last `_` (which a flow id may hold too)
+ * is where it starts; a bare flow id gives an empty secret, which matches nothing.
+ */
+export function parseReopenHandle(handle: string): ReopenHandle {
+  const split = /^(.+)_([0-9a-f]{32})$/.exec(handle);
+  return split ? { flowId: split[1]!, secret: split[2]! } : { flowId: handle, secret: '' };
+}
+
+export function reopenHandle(handle: ReopenHandle): string {
+  return `${handle.flowId}_${handle.secret}`;
+}
+
+interface ReopenData {
+  reopenHash?: string;
+}
+
+/** Throws unless `secret` is the one handed out when this flow stopped at `reopen`. */
+export function requireReopenSecret(flow: Flow<unknown>, secret: string): void {
+  const hash = (flow.data as ReopenData | null)?.reopenHash;
+  if (!hash || !secret || !constantTimeEqual(sha256(secret), hash)) {
+    throw new AppError(403, 'signin.reopen_elsewhere', 'Please sign in again in this browser to reopen your account.');
+  }
 }
 
 export const REOPEN_PAGE = '/signin/reopen';
@@ -43,8 +81,10 @@ export async function holdForReopen(deps: Deps, flow: Flow<unknown>, from: strin
   const account = await getAccount(deps.db, accountId);
   if (account?.status !== 'closed') return undefined;
   if (!factors.includes('password') || !(await reopensBySignin(deps.db, deps.clock.now(), accountId))) throw errors.signInFailed();
-  await advanceFlow(deps.db, deps.clock, flow, from, { state: 'reopen', accountId, factorsPassed: factors });
-  return { state: 'reopen', flowId: flow.id };
+  const secret = deps.random.bytes(16).toString('hex');
+  const data = { ...((flow.data as Record<string, unknown> | null) ?? {}), reopenHash: sha256(secret) };
+  await advanceFlow(deps.db, deps.clock, flow, from, { state: 'reopen', accountId, factorsPassed: factors, data });
+  return { state: 'reopen', flowId: reopenHandle({ flowId: flow.id, secret }) };
 }
 
 /** "Reopen": active again, the closure removed (nothing will be erased), every contact told. Once, even if raced. */

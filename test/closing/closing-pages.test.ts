@@ -55,7 +55,18 @@ describe('closing pages', () => {
     expect((await browser.get('/account')).status).toBe(200);
   });
 
-  it('signing in to a closed account asks before reopening; "Keep it closed" leaves it closed; "Reopen" signs in', async () => {
+  /** Follows the redirect after the proof: the page moves the reopen secret into a cookie and drops it from the address. */
+  async function openQuestion(who: Browser, location: string): Promise<{ flow: string; body: string }> {
+    const swapped = await who.get(location);
+    expect(swapped.status).toBe(303);
+    const flow = new URL(swapped.location!, 'http://x').searchParams.get('flow')!;
+    expect(swapped.location).toBe(`/signin/reopen?flow=${flow}`);
+    const question = await who.get(swapped.location!);
+    expect(question.status).toBe(200);
+    return { flow, body: question.body };
+  }
+
+  it('signing in to a closed account asks before reopening; "Reopen" signs in', async () => {
     await browser.get('/account/close');
     await browser.post('/account/close', { confirm: 'yes' });
     const fresh = new Browser(t.app);
@@ -63,15 +74,43 @@ describe('closing pages', () => {
     expect(asked.status).toBe(303);
     expect(asked.location).toMatch(/^\/signin\/reopen\?flow=/);
     expect(fresh.cookies.has('__Host-custos_session')).toBe(false);
-    const question = await fresh.get(asked.location!);
-    expect(question.body).toContain('Your account is closed — reopen it?');
-    expect(question.body).toContain('Keep it closed');
+    const { flow, body } = await openQuestion(fresh, asked.location!);
+    expect(body).toContain('Your account is closed — reopen it?');
+    expect(body).toContain('Keep it closed');
     expect((await fresh.get('/account')).status).toBe(303);
-    const flow = new URL(asked.location!, 'http://x').searchParams.get('flow')!;
     const reopened = await fresh.post('/signin/reopen', { flow });
     expect(reopened.status).toBe(303);
     expect(reopened.location).toBe('/account');
     expect((await fresh.get('/account')).status).toBe(200);
+  });
+
+  it('SECURITY.md Sign-in: a closed account gets no token by any route — another browser with the flow id is not asked and cannot reopen', async () => {
+    await browser.get('/account/close');
+    await browser.post('/account/close', { confirm: 'yes' });
+    const owner = new Browser(t.app);
+    const asked = await signIn(owner, EMAIL);
+    const { flow } = await openQuestion(owner, asked.location!);
+    const other = new Browser(t.app);
+    expect((await other.get(`/signin/reopen?flow=${flow}`)).body).toContain('Sign in again');
+    const tried = await other.post('/signin/reopen', { flow });
+    expect(tried.location).not.toBe('/account');
+    expect(other.cookies.has('__Host-custos_session')).toBe(false);
+    expect((await t.app.deps.db.selectFrom('accounts').select('status').where('id', '=', await accountIdOf(t, EMAIL)).executeTakeFirstOrThrow()).status).toBe('closed');
+  });
+
+  it('SECURITY.md Sign-in: a closed account gets no token by any route — "Keep it closed" is a post that ends the flow', async () => {
+    await browser.get('/account/close');
+    await browser.post('/account/close', { confirm: 'yes' });
+    const owner = new Browser(t.app);
+    const asked = await signIn(owner, EMAIL);
+    const { flow } = await openQuestion(owner, asked.location!);
+    const kept = await owner.post('/signin/reopen/keep-closed', { flow });
+    expect(kept.status).toBe(200);
+    expect(kept.body).toContain('Your account stays closed');
+    const late = await owner.post('/signin/reopen', { flow });
+    expect(late.body).toContain('Sign in again');
+    expect(owner.cookies.has('__Host-custos_session')).toBe(false);
+    expect((await t.app.deps.db.selectFrom('accounts').select('status').where('id', '=', await accountIdOf(t, EMAIL)).executeTakeFirstOrThrow()).status).toBe('closed');
   });
 
   it('with two-step verification, the question comes only after the second step too', async () => {
@@ -82,9 +121,9 @@ describe('closing pages', () => {
     const { flow } = await signInToSecondStep(fresh, EMAIL);
     const second = await fresh.post('/signin/verify', { flow, method: 'totp', code: totpCodeAt(key, t.clock.now()) });
     expect(second.status).toBe(303);
-    expect(second.location).toBe(`/signin/reopen?flow=${flow}`);
+    expect(second.location).toMatch(new RegExp(`^/signin/reopen\\?flow=${flow}_[0-9a-f]{32}$`));
     expect(fresh.cookies.has('__Host-custos_session')).toBe(false);
-    await fresh.get(second.location!);
+    await openQuestion(fresh, second.location!);
     const reopened = await fresh.post('/signin/reopen', { flow });
     expect(reopened.location).toBe('/account');
     expect((await fresh.get('/account')).status).toBe(200);

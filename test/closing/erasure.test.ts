@@ -7,6 +7,7 @@ import { eraseDueAccounts, ERASED_NAME } from '../../src/closing/erasure.js';
 import { api, createTestApp, lastMessageTo, signIn, STRONG_PASSWORD, type TestApp } from '../helpers/app.js';
 import { countRows, signUpFrom } from '../helpers/fixtures.js';
 import { giveEverything } from '../data-export/everything.js';
+import { confirm, readyFlow } from '../merging/helpers.js';
 
 /**
  * The erasure job, once a closure's grace period (or a merge's undo window) has passed: afterwards no table holds
@@ -16,6 +17,7 @@ import { giveEverything } from '../data-export/everything.js';
 const EMAIL = 'ada@example.com';
 const NAME = 'Ada Lovelace';
 const PHONE = '+447700900123';
+const OLD_EMAIL = 'ada.old@example.com';
 
 /** Every text value of every table, with where it was: table names read from the engine's own catalogue. */
 async function everyTextValue(t: TestApp): Promise<Array<{ table: string; value: string }>> {
@@ -119,5 +121,38 @@ describe('erasure of closed accounts', () => {
     const alias = await t.app.deps.db.selectFrom('identifiers').select('account_id').where('normalized', '=', 'merged@example.com').executeTakeFirstOrThrow();
     expect(alias.account_id).toBe(survivor.accountId);
     expect((await t.app.deps.db.selectFrom('accounts').select('name').where('id', '=', merged.accountId).executeTakeFirstOrThrow()).name).toBe(ERASED_NAME);
+  });
+});
+
+describe('erasure reaches a merge record, the personal phrase and reported messages', () => {
+  let t: TestApp;
+  afterEach(() => t.close());
+
+  it('erasure of personal data: a real merge record keeps no copy of the identifiers and no label; the phrase and the reports are gone', async () => {
+    t = await createTestApp({ CLOSE_GRACE_DAYS: '30', IDENTIFIER_QUARANTINE_DAYS: '90' });
+    const owner = await signUpFrom(t, { email: EMAIL, name: NAME });
+    await insertIdentifier(t.app.deps.db, t.clock, owner.accountId, { kind: 'phone', value: PHONE, normalized: PHONE }, { primary: false, verified: true });
+    // Ada's older account, merged into this one through the merge flow: its email becomes an alias here.
+    const older = await signUpFrom(t, { email: OLD_EMAIL, name: NAME });
+    expect((await confirm(t, owner.token, await readyFlow(t, owner.token, OLD_EMAIL))).status).toBe(200);
+    const merge = await t.app.deps.db.selectFrom('account_merges').selectAll().executeTakeFirstOrThrow();
+    expect([merge.into_account_id, merge.from_account_id]).toEqual([owner.accountId, older.accountId]);
+    expect(merge.identifiers).toContain(OLD_EMAIL);
+    expect((await api(t, 'POST', '/api/v1/account/personal-phrase', { token: owner.token, body: { phrase: 'Blue heron at dawn' } })).status).toBe(200);
+    const report = { channel: 'email', sender: 'security@custos-verify.example', headers: `To: ${NAME} <${EMAIL}>\nSubject: Your account`, body: `Dear ${NAME}, confirm ${PHONE} now.` };
+    expect((await api(t, 'POST', '/api/v1/account/suspicious-messages', { token: owner.token, body: report })).status).toBe(201);
+    expect((await api(t, 'POST', '/api/v1/account/close', { token: owner.token, body: { confirm: true } })).status).toBe(200);
+
+    t.clock.advance(30 * DAY + 1);
+    // Both: the account closed by its customer, and the older one, past its merge's undo window.
+    expect(await eraseDueAccounts(t.app.deps)).toBe(2);
+
+    const left = mentions(await everyTextValue(t), [NAME, 'Lovelace', EMAIL, OLD_EMAIL, PHONE, '7700900123']);
+    expect(left.map((l) => l.table)).toEqual(['identifier_quarantine', 'identifier_quarantine', 'identifier_quarantine']);
+    const erased = await t.app.deps.db.selectFrom('account_merges').select(['identifiers', 'from_label', 'summary']).where('id', '=', merge.id).executeTakeFirstOrThrow();
+    expect(erased).toMatchObject({ identifiers: '[]', from_label: '[removed]', summary: merge.summary });
+    for (const table of ['personal_phrases', 'suspicious_reports'] as const) {
+      expect(await t.app.deps.db.selectFrom(table).select('account_id').where('account_id', '=', owner.accountId).execute(), table).toHaveLength(0);
+    }
   });
 });
