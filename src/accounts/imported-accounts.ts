@@ -60,8 +60,8 @@ export async function unavailableIdentifiers(
 }
 
 /**
- * The active account whose unverified claim this is, when exactly one account names the identifier and none has
- * proven it; an identifier claimed twice is nobody's.
+ * The active account whose unverified claim this is, when exactly one account names the identifier, none has
+ * proven it and the account has no verified email or phone; an identifier claimed twice is nobody's.
  */
 export async function findUnprovenClaim(
   db: Kysely<Database>,
@@ -76,8 +76,18 @@ export async function findUnprovenClaim(
     .where('accounts.status', '=', 'active')
     .limit(3)
     .execute();
-  if (rows.length !== 1 || rows[0]!.verified_at !== null) return undefined;
-  return { accountId: rows[0]!.account_id, kind: identifier.kind };
+  const claimant = rows.length === 1 && rows[0]!.verified_at === null ? rows[0]!.account_id : undefined;
+  // An account with a verified email or phone is signed in to and recovered through those alone: honouring a claim
+  // on it would hand it to whoever holds the unproven address. Asked for every identifier, so the work is the same.
+  const verified = await db
+    .selectFrom('identifiers')
+    .select('id')
+    .where('account_id', '=', claimant ?? '')
+    .where('verified_at', 'is not', null)
+    .limit(1)
+    .executeTakeFirst();
+  if (!claimant || verified) return undefined;
+  return { accountId: claimant, kind: identifier.kind };
 }
 
 /**

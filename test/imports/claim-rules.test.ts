@@ -1,0 +1,71 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { api, createTestApp, lastCodeTo, signIn, type TestApp } from '../helpers/app.js';
+import { expectClientError, messagesTo } from '../helpers/fixtures.js';
+import { storeApi, storeKey } from '../helpers/store.js';
+import { hashPassword } from '../../src/passwords/hashing.js';
+import { importRow } from './import-rows.js';
+
+/**
+ * The limits of an imported account's unverified email or phone (a claim): it is honoured only on an account that has
+ * no verified contact, never against another account's quarantine hold, never in place of a closed account's own
+ * address; and proving it tells the account's contacts.
+ */
+const IMPORTED_PASSWORD = 'imported orchard compass slowly';
+
+describe('imported claims', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await createTestApp({ CLOSE_GRACE_DAYS: '30' });
+  });
+  afterEach(() => t.close());
+
+  async function importCustomer(row: Record<string, unknown>): Promise<string> {
+    const res = await storeApi(t, await storeKey(t), 'POST', '/api/store/v1/customer-imports', { body: { customers: [row] } });
+    expect(res.body.results[0].status).toBe('imported');
+    return res.body.results[0].account_id;
+  }
+  const verifiedRows = async (normalized: string) =>
+    t.app.deps.db.selectFrom('identifiers').select(['account_id', 'verified_at']).where('normalized', '=', normalized).where('verified_at', 'is not', null).execute();
+  const startReset = (identifier: string) => api(t, 'POST', '/api/v1/recovery/password', { body: { identifier } });
+
+  it('SECURITY.md Recovery: every recovery notifies all verified addresses — a reset through an imported unverified contact of an account with a verified one is answered as unknown and sends nothing there', async () => {
+    const accountId = await importCustomer(importRow(1, {
+      emails: [{ address: 'owner@import.example', verified: true }, { address: 'stale@import.example', verified: false }],
+      phones: [{ number: '+1 415 555 0134', verified: false }],
+      password_hash: await hashPassword(IMPORTED_PASSWORD),
+    }));
+    for (const identifier of ['stale@import.example', '+14155550134']) {
+      const started = await startReset(identifier);
+      expect(started.status).toBe(202);
+      const flow = await t.app.deps.db.selectFrom('flows').select('account_id').where('id', '=', started.body.flow.id).executeTakeFirstOrThrow();
+      expect(flow.account_id).toBeNull();
+      expect(await messagesTo(t, identifier)).toHaveLength(0);
+      expectClientError(await api(t, 'POST', `/api/v1/recovery/password/${started.body.flow.id}/confirm`, { body: { code: '123456' } }), 400, 'code.invalid');
+    }
+    // Nor does the sign-in treat it as a claim: the account's password through it fails like an unknown address.
+    expect((await signIn(t, 'stale@import.example', IMPORTED_PASSWORD)).status).toBe(401);
+    expect(await messagesTo(t, 'stale@import.example')).toHaveLength(0);
+    expect(await verifiedRows('stale@import.example')).toHaveLength(0);
+    expect(await verifiedRows('+14155550134')).toHaveLength(0);
+    // The verified contact still recovers the account.
+    const owner = await startReset('owner@import.example');
+    const confirmed = await api(t, 'POST', `/api/v1/recovery/password/${owner.body.flow.id}/confirm`, { body: { code: await lastCodeTo(t, 'owner@import.example') } });
+    expect(confirmed.status).toBe(200);
+    expect((await t.app.deps.db.selectFrom('flows').select('account_id').where('id', '=', owner.body.flow.id).executeTakeFirstOrThrow()).account_id).toBe(accountId);
+  });
+
+  it('SECURITY.md Sign-in: alert the customer on every change of sign-in details — proving a claim by reset or by sign-in sends a notice', async () => {
+    await importCustomer(importRow(1, { emails: [{ address: 'reset@import.example', verified: false }] }));
+    const started = await startReset('reset@import.example');
+    expect((await api(t, 'POST', `/api/v1/recovery/password/${started.body.flow.id}/confirm`, { body: { code: await lastCodeTo(t, 'reset@import.example') } })).status).toBe(200);
+    expect((await messagesTo(t, 'reset@import.example')).map((m) => m.template)).toContain('claimProvenEmail');
+
+    await importCustomer(importRow(2, { emails: [], phones: [{ number: '+1 415 555 0199', verified: false }], password_hash: await hashPassword(IMPORTED_PASSWORD) }));
+    const answered = await signIn(t, '+14155550199', IMPORTED_PASSWORD);
+    expect(answered.body.flow).toMatchObject({ state: 'confirm_identifier' });
+    const done = await api(t, 'POST', `/api/v1/signin/flows/${answered.body.flow.id}/identifier-code`, { body: { code: await lastCodeTo(t, '+14155550199') } });
+    expect(done.status).toBe(201);
+    expect((await messagesTo(t, '+14155550199')).map((m) => m.template)).toContain('claimProvenSms');
+  });
+
+});
