@@ -4,6 +4,7 @@ import { newId, randomToken } from '../platform/crypto.js';
 import { cryptoRandom } from '../platform/random.js';
 import type { Database, IdentifierKind } from '../platform/db/schema.js';
 import type { ParsedIdentifier } from './identifiers.js';
+import { findHold } from './quarantine.js';
 
 /**
  * The accounts feature's queries for customers brought from another platform (src/imports/). An imported email or
@@ -92,7 +93,8 @@ export async function findUnprovenClaim(
 
 /**
  * Marks the account's claim on the identifier proven. False when someone else proved the address first (the
- * partial unique index on verified identifiers settles a race) or the claim is gone.
+ * partial unique index on verified identifiers settles a race), another account's quarantine hold is running on
+ * it, or the claim is gone.
  */
 export async function proveClaim(db: Kysely<Database>, clock: Clock, accountId: string, identifier: Pick<ParsedIdentifier, 'kind' | 'normalized'>): Promise<boolean> {
   const proven = await db
@@ -102,7 +104,8 @@ export async function proveClaim(db: Kysely<Database>, clock: Clock, accountId: 
     .where('kind', '=', identifier.kind)
     .where('verified_at', 'is not', null)
     .executeTakeFirst();
-  if (proven) return false;
+  // A closed account's released address stays held from every other account (quarantine.ts), claims included.
+  if (proven || (await findHold(db, clock.now(), identifier, accountId))) return false;
   const result = await db
     .updateTable('identifiers')
     .set({ verified_at: clock.now() })

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DAY } from '../../src/platform/clock.js';
+import { quarantineIdentifier } from '../../src/accounts/quarantine.js';
 import { api, createTestApp, lastCodeTo, signIn, type TestApp } from '../helpers/app.js';
-import { expectClientError, messagesTo } from '../helpers/fixtures.js';
+import { expectClientError, messagesTo, signUpFrom } from '../helpers/fixtures.js';
 import { storeApi, storeKey } from '../helpers/store.js';
 import { hashPassword } from '../../src/passwords/hashing.js';
 import { importRow } from './import-rows.js';
@@ -66,6 +68,27 @@ describe('imported claims', () => {
     const done = await api(t, 'POST', `/api/v1/signin/flows/${answered.body.flow.id}/identifier-code`, { body: { code: await lastCodeTo(t, '+14155550199') } });
     expect(done.status).toBe(201);
     expect((await messagesTo(t, '+14155550199')).map((m) => m.template)).toContain('claimProvenSms');
+  });
+
+  it('SECURITY.md Recovery: a released address stays held — proving an imported claim during another account\'s quarantine hold fails and verifies nothing', async () => {
+    await importCustomer(importRow(1, { emails: [{ address: 'held@import.example', verified: false }], password_hash: await hashPassword(IMPORTED_PASSWORD) }));
+    // Another account released the address after the import (closed, or removed it as an alias): it holds it back.
+    const other = await signUpFrom(t, { email: 'other@example.com' });
+    await quarantineIdentifier(t.app.deps.db, t.clock, 30, { accountId: other.accountId, kind: 'email', normalized: 'held@import.example', reason: 'account_closed' });
+
+    const started = await startReset('held@import.example');
+    const confirmed = await api(t, 'POST', `/api/v1/recovery/password/${started.body.flow.id}/confirm`, { body: { code: await lastCodeTo(t, 'held@import.example') } });
+    expectClientError(confirmed, 409, 'recovery.identifier_claimed');
+    const answered = await signIn(t, 'held@import.example', IMPORTED_PASSWORD);
+    const code = await lastCodeTo(t, 'held@import.example');
+    expectClientError(await api(t, 'POST', `/api/v1/signin/flows/${answered.body.flow.id}/identifier-code`, { body: { code } }), 409, 'signin.identifier_claimed');
+    expect(await verifiedRows('held@import.example')).toHaveLength(0);
+
+    // Once the hold has run out, the claim can be proven again.
+    t.clock.advance(31 * DAY);
+    const later = await startReset('held@import.example');
+    expect((await api(t, 'POST', `/api/v1/recovery/password/${later.body.flow.id}/confirm`, { body: { code: await lastCodeTo(t, 'held@import.example') } })).status).toBe(200);
+    expect(await verifiedRows('held@import.example')).toHaveLength(1);
   });
 
 });
