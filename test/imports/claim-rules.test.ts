@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DAY } from '../../src/platform/clock.js';
 import { quarantineIdentifier } from '../../src/accounts/quarantine.js';
-import { api, createTestApp, lastCodeTo, signIn, type TestApp } from '../helpers/app.js';
+import { api, createTestApp, lastCodeTo, signIn, STRONG_PASSWORD, type TestApp } from '../helpers/app.js';
 import { expectClientError, messagesTo, signUpFrom } from '../helpers/fixtures.js';
 import { storeApi, storeKey } from '../helpers/store.js';
 import { hashPassword } from '../../src/passwords/hashing.js';
@@ -91,4 +91,24 @@ describe('imported claims', () => {
     expect(await verifiedRows('held@import.example')).toHaveLength(1);
   });
 
+  it('SECURITY.md Sign-in: lockout must not lock the owner out — a closed account reopens through its own address even when an imported account claims it', async () => {
+    const importedId = await importCustomer(importRow(1, { emails: [{ address: 'shared@import.example', verified: false }], password_hash: await hashPassword(IMPORTED_PASSWORD) }));
+    // The real owner signs up with the address (claims never block them), then closes the account.
+    const owner = await signUpFrom(t, { email: 'shared@import.example' });
+    const ownerId = (await verifiedRows('shared@import.example'))[0]!.account_id;
+    expect(ownerId).not.toBe(importedId);
+    expect((await api(t, 'POST', '/api/v1/account/close', { token: owner.token, body: { confirm: true } })).status).toBe(200);
+    const before = (await messagesTo(t, 'shared@import.example')).length;
+
+    const asked = await signIn(t, 'shared@import.example', STRONG_PASSWORD);
+    expect(asked.status).toBe(200);
+    expect(asked.body.flow).toMatchObject({ state: 'reopen' });
+    expect((await messagesTo(t, 'shared@import.example')).length).toBe(before);
+    const reopened = await api(t, 'POST', `/api/v1/signin/flows/${asked.body.flow.id}/reopen`, { body: {} });
+    expect(reopened.status).toBe(201);
+    expect((await api(t, 'GET', '/api/v1/account', { token: reopened.body.session.token })).status).toBe(200);
+    const status = async (id: string) => (await t.app.deps.db.selectFrom('accounts').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
+    expect(await status(ownerId)).toBe('active');
+    expect((await verifiedRows('shared@import.example')).map((r) => r.account_id)).toEqual([ownerId]);
+  });
 });
