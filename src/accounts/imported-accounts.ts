@@ -4,6 +4,7 @@ import { newId, randomToken } from '../platform/crypto.js';
 import { cryptoRandom } from '../platform/random.js';
 import type { Database, IdentifierKind } from '../platform/db/schema.js';
 import type { ParsedIdentifier } from './identifiers.js';
+import { findHold } from './quarantine.js';
 
 /**
  * The accounts feature's queries for customers brought from another platform (src/imports/). An imported email or
@@ -60,8 +61,8 @@ export async function unavailableIdentifiers(
 }
 
 /**
- * The active account whose unverified claim this is, when exactly one account names the identifier and none has
- * proven it; an identifier claimed twice is nobody's.
+ * The active account whose unverified claim this is, when exactly one account names the identifier, none has
+ * proven it and the account has no verified email or phone; an identifier claimed twice is nobody's.
  */
 export async function findUnprovenClaim(
   db: Kysely<Database>,
@@ -76,13 +77,24 @@ export async function findUnprovenClaim(
     .where('accounts.status', '=', 'active')
     .limit(3)
     .execute();
-  if (rows.length !== 1 || rows[0]!.verified_at !== null) return undefined;
-  return { accountId: rows[0]!.account_id, kind: identifier.kind };
+  const claimant = rows.length === 1 && rows[0]!.verified_at === null ? rows[0]!.account_id : undefined;
+  // An account with a verified email or phone is signed in to and recovered through those alone: honouring a claim
+  // on it would hand it to whoever holds the unproven address. Asked for every identifier, so the work is the same.
+  const verified = await db
+    .selectFrom('identifiers')
+    .select('id')
+    .where('account_id', '=', claimant ?? '')
+    .where('verified_at', 'is not', null)
+    .limit(1)
+    .executeTakeFirst();
+  if (!claimant || verified) return undefined;
+  return { accountId: claimant, kind: identifier.kind };
 }
 
 /**
  * Marks the account's claim on the identifier proven. False when someone else proved the address first (the
- * partial unique index on verified identifiers settles a race) or the claim is gone.
+ * partial unique index on verified identifiers settles a race), another account's quarantine hold is running on
+ * it, or the claim is gone.
  */
 export async function proveClaim(db: Kysely<Database>, clock: Clock, accountId: string, identifier: Pick<ParsedIdentifier, 'kind' | 'normalized'>): Promise<boolean> {
   const proven = await db
@@ -92,7 +104,8 @@ export async function proveClaim(db: Kysely<Database>, clock: Clock, accountId: 
     .where('kind', '=', identifier.kind)
     .where('verified_at', 'is not', null)
     .executeTakeFirst();
-  if (proven) return false;
+  // A closed account's released address stays held from every other account (quarantine.ts), claims included.
+  if (proven || (await findHold(db, clock.now(), identifier, accountId))) return false;
   const result = await db
     .updateTable('identifiers')
     .set({ verified_at: clock.now() })

@@ -21,6 +21,7 @@ import { passwordResetEmail, passwordResetSms } from './messages.js';
 import { inTransaction } from '../platform/db/transaction.js';
 import { proveClaim } from '../accounts/imported-accounts.js';
 import { findImportedClaim } from '../imports/store.js';
+import { sendClaimProvenNotice } from '../imports/claim-notice.js';
 
 /**
  * Forgot password (SECURITY.md "Recovery"): a code or link to a verified email or phone → a new password. The
@@ -141,10 +142,14 @@ async function afterProof(deps: Deps, flow: Flow<ResetData>): Promise<string> {
 
 async function proveImportedClaim(deps: Deps, accountId: string, data: ResetData): Promise<void> {
   const identifier = { kind: data.channel === 'email' ? 'email' : 'phone', normalized: data.destination } as const;
-  if (!(await proveClaim(deps.db, deps.clock, accountId, identifier))) {
-    throw new AppError(409, 'recovery.identifier_claimed', 'Another account confirmed this address first, so it no longer belongs to this one. Contact the shop.');
-  }
-  await recordEvent(deps.db, deps.clock, { accountId, type: identifier.kind === 'email' ? 'email.verified' : 'phone.verified', detail: { via: 'imported_reset' } });
+  const account = await getAccount(deps.db, accountId);
+  await inTransaction(deps, async (tx) => {
+    if (!(await proveClaim(tx.db, tx.clock, accountId, identifier))) {
+      throw new AppError(409, 'recovery.identifier_claimed', 'Another account confirmed this address first, so it no longer belongs to this one. Contact the shop.');
+    }
+    await recordEvent(tx.db, tx.clock, { accountId, type: identifier.kind === 'email' ? 'email.verified' : 'phone.verified', detail: { via: 'imported_reset' } });
+    await sendClaimProvenNotice(tx, { accountId, name: account?.name ?? '', kind: identifier.kind, value: data.destination });
+  });
 }
 
 export async function setNewPassword(deps: Deps, flowId: string, proof: string, password: string, info: RequestInfo): Promise<void> {

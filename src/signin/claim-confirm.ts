@@ -12,6 +12,7 @@ import { recordEvent } from '../activity/audit.js';
 import { isProblem, parseIdentifier, type ParsedIdentifier } from '../accounts/identifiers.js';
 import { getAccount } from '../accounts/store.js';
 import { proveClaim } from '../accounts/imported-accounts.js';
+import { sendClaimProvenNotice } from '../imports/claim-notice.js';
 import { customer } from '../methods/method.js';
 import { codeDeps, consumeCode, findPending, issueCode, reissueCode } from '../verification/codes.js';
 import { attemptSecret } from './attempts.js';
@@ -66,10 +67,13 @@ export async function confirmClaim(deps: Deps, flowId: string, code: string, inf
   );
   const account = await getAccount(deps.db, accountId);
   if (account?.status !== 'active') throw errors.signInFailed();
-  if (!(await proveClaim(deps.db, deps.clock, accountId, identifier))) {
-    throw new AppError(409, 'signin.identifier_claimed', 'Another account confirmed this address first, so it no longer signs in to this one. Sign in with that account, or contact the shop.');
-  }
-  await recordEvent(deps.db, deps.clock, { accountId, type: identifier.kind === 'email' ? 'email.verified' : 'phone.verified', info, detail: { via: 'imported_first_use' } });
+  await inTransaction(deps, async (tx) => {
+    if (!(await proveClaim(tx.db, tx.clock, accountId, identifier))) {
+      throw new AppError(409, 'signin.identifier_claimed', 'Another account confirmed this address first, so it no longer signs in to this one. Sign in with that account, or contact the shop.');
+    }
+    await recordEvent(tx.db, tx.clock, { accountId, type: identifier.kind === 'email' ? 'email.verified' : 'phone.verified', info, detail: { via: 'imported_first_use' } });
+    await sendClaimProvenNotice(tx, { accountId, name: account.name, kind: identifier.kind, value: identifier.value });
+  });
   return nextStep(deps, { flow, from: 'confirm_identifier', principal: customer(accountId), factors: ['password'] }, info);
 }
 

@@ -19,6 +19,7 @@ export async function submitPassword(deps: Deps, flowId: string, password: strin
     info,
     method: 'password',
   });
-  if (flow.data.claimant) return askToConfirmClaim(deps, flow, accountId, info);
+  // Only an identifier no account has verified is a claim: a closed account's own address goes on to "reopen it?".
+  if (flow.data.claimant && !flow.accountId) return askToConfirmClaim(deps, flow, accountId, info);
   return nextStep(deps, { flow, from: 'password', principal: customer(accountId), factors: ['password'] }, info);
 }
