@@ -1,4 +1,5 @@
 import { listActivity, type ActivityEntry, type ActivityPage } from './activity.js';
+import { BrokenPageLink, KeysetPager } from '../platform/web/pager.js';
 import { formatTime, iso } from '../platform/format.js';
 import { AppError, errors } from '../platform/errors.js';
 import { BackLink } from '../platform/web/page-parts.js';
@@ -56,7 +57,7 @@ export function registerActivityPage(routes: PageRoutes): void {
       activity = await listActivity(page.deps, page.session.accountId, { before: before || undefined, limit: ACTIVITY_PER_PAGE });
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'request.invalid') throw error;
-      return page.render(options, <BrokenLink />, 400);
+      return page.render(options, <BrokenPageLink path="/account/activity" noun="activity" />, 400);
     }
     const firstPage = !before;
     return page.render(
@@ -71,7 +72,7 @@ export function registerActivityPage(routes: PageRoutes): void {
           ) : (
             <p class="muted">{firstPage ? 'There is no activity to show yet.' : 'There is no older activity.'}</p>
           )}
-          <Pager next={activity.next} firstPage={firstPage} />
+          <KeysetPager path="/account/activity" noun="activity" label="Activity pages" next={activity.next} firstPage={firstPage} />
         </section>
       </>,
     );
@@ -141,35 +142,5 @@ function NotRecorded() {
       <span aria-hidden="true">—</span>
       <span class="visually-hidden">Not recorded</span>
     </>
-  );
-}
-
-function Pager(props: { next: string | null; firstPage: boolean }) {
-  if (!props.next && props.firstPage) return null;
-  return (
-    <nav class="pager" aria-label="Activity pages">
-      {props.firstPage ? null : (
-        <a href="/account/activity">
-          <span aria-hidden="true">« </span>Newest
-        </a>
-      )}
-      {props.next ? (
-        <a href={`/account/activity?before=${encodeURIComponent(props.next)}`} class="pager-older">
-          Older activity<span aria-hidden="true"> →</span>
-        </a>
-      ) : null}
-    </nav>
-  );
-}
-
-function BrokenLink() {
-  return (
-    <section class="card narrow">
-      <h1>This page link doesn't work</h1>
-      <p>The link to this page of your activity is incomplete or out of date.</p>
-      <p class="actions">
-        <a class="button" href="/account/activity">See your latest activity</a>
-      </p>
-    </section>
   );
 }

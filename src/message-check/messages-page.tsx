@@ -1,4 +1,5 @@
 import { AppError, errors } from '../platform/errors.js';
+import { BrokenPageLink, KeysetPager } from '../platform/web/pager.js';
 import { formatTime, iso } from '../platform/format.js';
 import { BackLink } from '../platform/web/page-parts.js';
 import type { PageRoutes } from '../platform/web/page-routes.js';
@@ -25,7 +26,7 @@ export function registerMessagesPage(routes: PageRoutes): void {
       list = await listSentMessages(page.deps, page.session.accountId, { before: before || undefined, limit: MESSAGES_PER_PAGE });
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'request.invalid') throw error;
-      return page.render(options, <BrokenLink />, 400);
+      return page.render(options, <BrokenPageLink path="/account/messages" noun="messages" />, 400);
     }
     const phrase = await currentPhrase(page.deps, page.session.accountId);
     const firstPage = !before;
@@ -48,7 +49,7 @@ export function registerMessagesPage(routes: PageRoutes): void {
           ) : (
             <p class="muted">{firstPage ? 'We have not sent you any messages yet.' : 'There are no older messages.'}</p>
           )}
-          <Pager next={list.next} firstPage={firstPage} />
+          <KeysetPager path="/account/messages" noun="messages" label="Message pages" next={list.next} firstPage={firstPage} />
         </section>
       </>,
     );
@@ -92,35 +93,5 @@ function MessagesTable(props: { messages: SentMessage[]; firstPage: boolean }) {
         </tbody>
       </table>
     </div>
-  );
-}
-
-function Pager(props: { next: string | null; firstPage: boolean }) {
-  if (!props.next && props.firstPage) return null;
-  return (
-    <nav class="pager" aria-label="Message pages">
-      {props.firstPage ? null : (
-        <a href="/account/messages">
-          <span aria-hidden="true">« </span>Newest
-        </a>
-      )}
-      {props.next ? (
-        <a href={`/account/messages?before=${encodeURIComponent(props.next)}`} class="pager-older">
-          Older messages<span aria-hidden="true"> →</span>
-        </a>
-      ) : null}
-    </nav>
-  );
-}
-
-function BrokenLink() {
-  return (
-    <section class="card narrow">
-      <h1>This page link doesn't work</h1>
-      <p>The link to this page of your messages is incomplete or out of date.</p>
-      <p class="actions">
-        <a class="button" href="/account/messages">See your latest messages</a>
-      </p>
-    </section>
   );
 }
