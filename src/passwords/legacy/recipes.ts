@@ -67,7 +67,8 @@ export async function legacyDigest(recipe: LegacyRecipe, password: string): Prom
     case 'wp-bcrypt': {
       // Passwords over 72 bytes are cut at 72, as PHP's crypt() and every bcrypt the sources used did.
       const input = recipe.f === 'wp-bcrypt' ? wpPrehash(password) : password;
-      const full = await bcryptHash(input, { salt: bcryptSaltBytes(recipe.salt), cost: recipe.cost, version: recipe.v });
+      // The version letter ($2a$, $2b$, $2y$) changes nothing for inputs cut at 72 bytes: only the encoded tail is compared.
+      const full = await bcryptHash(input, recipe.cost, bcryptSaltBytes(recipe.salt));
       return full.slice(-31);
     }
     case 'phpass':
